@@ -1,0 +1,51 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { createTenant, createUser, roles as allRoles } from '../../directory/index.js';
+import { tenantStatuses, type Store, type TenantRow } from '../../store/index.js';
+import { registerResource } from '../resource.js';
+import { password, searchText } from '../schemas.js';
+
+const fields = z.object({
+  slug: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, '2 to 40 lower-case letters, digits or -, starting with a letter'),
+  name: z.string().trim().min(1).max(200),
+  nameEn: z.string().trim().min(1).max(200),
+  sipRealm: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,99}$/, 'a domain-like name'),
+  timeZone: z.string().refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'an IANA time zone'),
+  locale: z.enum(['zh-CN', 'en']),
+  status: z.enum(tenantStatuses),
+});
+
+const firstAdmin = z.object({
+  username: z.string().regex(/^[\w.@-]{1,64}$/, '1 to 64 letters, digits or . @ - _'),
+  displayName: z.string().trim().min(1).max(100),
+  password,
+});
+
+/** Tenants. The platform administrator manages them all; everyone else sees only their own. */
+export const tenantRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
+  const visible = (acting: TenantRow, row: TenantRow | undefined) =>
+    acting.isPlatform || row?.id === acting.id ? row : undefined;
+  registerResource(app, store, {
+    entity: 'tenant',
+    path: '/tenants',
+    description: 'tenants: the businesses served, and the platform',
+    roles: { read: allRoles, write: ['platform_admin'] },
+    filter: z.object({ q: searchText, status: z.enum(tenantStatuses).optional() }),
+    body: fields.partial({ sipRealm: true, timeZone: true, locale: true, status: true }).extend({ admin: firstAdmin.optional() }),
+    patch: fields.omit({ slug: true, sipRealm: true }).partial(),
+    list: async (repos, tenant, filter, page) => {
+      if (tenant.isPlatform) return repos.tenants.list(filter, page);
+      const own = await repos.tenants.get(tenant.id);
+      const items = own === undefined || page.offset > 0 ? [] : [own];
+      return { items, total: own === undefined ? 0 : 1, ...page };
+    },
+    get: async (repos, tenant, id) => visible(tenant, await repos.tenants.get(id)),
+    create: async (repos, _acting, { admin, ...input }) => {
+      const tenant = await createTenant(repos, input);
+      if (admin !== undefined) await createUser(repos, tenant.id, { ...admin, roles: ['tenant_admin'] });
+      return tenant;
+    },
+    update: (repos, _acting, id, version, patch) => repos.tenants.update(id, version, patch),
+    remove: (repos, _acting, id) => repos.tenants.remove(id),
+  });
+};

@@ -1,0 +1,173 @@
+/**
+ * Kefu's configuration: one zod schema over environment variables and an optional `kefu.yaml`.
+ * Every setting has a fixed environment name (operators and tests rely on them), a key in
+ * kefu.yaml, a default that runs the demo centre, and a sentence for `kefu --help`.
+ * The environment wins over the file. A bad value stops start-up with a message that names the
+ * setting, the value given and what is allowed.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const password = z.string().min(8, 'at least 8 characters');
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The settings, in the order `kefu --help` lists them. */
+const settings = {
+  dataDir: {
+    env: 'KEFU_DATA_DIR',
+    schema: z.string().min(1).default('./data'),
+    allowed: 'a directory path',
+    help: 'where Kefu keeps the embedded database (db/) and audio files (media/)',
+  },
+  host: {
+    env: 'KEFU_HOST',
+    schema: z.string().min(1).default('127.0.0.1'),
+    allowed: 'an IP address or host name to listen on (0.0.0.0 for every interface)',
+    help: 'address the HTTP and SIP servers listen on',
+  },
+  httpPort: {
+    env: 'KEFU_HTTP_PORT',
+    schema: port(8080),
+    allowed: 'an integer from 0 to 65535 (0 picks a free port)',
+    help: 'port of the web console, the API and the operations endpoints',
+  },
+  sipPort: {
+    env: 'KEFU_SIP_PORT',
+    schema: port(5060),
+    allowed: 'an integer from 0 to 65535 (0 picks a free port)',
+    help: 'port of the SIP server (UDP and TCP)',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+    allowed: 'a postgres:// URL, or unset for the embedded database',
+    help: 'PostgreSQL server to use instead of the embedded database in KEFU_DATA_DIR/db',
+  },
+  adminPassword: {
+    env: 'KEFU_ADMIN_PASSWORD',
+    schema: password.optional(),
+    allowed: 'a password of at least 8 characters, or unset',
+    help: "platform administrator's password; unset = a random one printed once at first start",
+  },
+  demo: {
+    env: 'KEFU_DEMO',
+    schema: flag(true),
+    allowed: 'true or false',
+    help: 'create the demo centre (tenants demo and acme) on first start with an empty database',
+  },
+  demoPassword: {
+    env: 'KEFU_DEMO_PASSWORD',
+    schema: password.optional(),
+    allowed: 'a password of at least 8 characters, or unset',
+    help: "every demo user's login and SIP password; unset = random ones printed once",
+  },
+  logLevel: {
+    env: 'KEFU_LOG_LEVEL',
+    schema: z.enum(logLevels).default('info'),
+    allowed: logLevels.join(', '),
+    help: 'how much the JSON log on standard output says',
+  },
+} satisfies Record<string, { env: string; schema: z.ZodType; allowed: string; help: string }>;
+
+type Settings = typeof settings;
+export type SettingKey = keyof Settings;
+export type Config = { [K in SettingKey]: z.output<Settings[K]['schema']> };
+
+const configSchema = z.object(
+  Object.fromEntries(Object.entries(settings).map(([key, s]) => [key, s.schema])) as {
+    [K in SettingKey]: Settings[K]['schema'];
+  },
+);
+
+const settingKeys = Object.keys(settings) as SettingKey[];
+
+export interface ConfigSources {
+  env?: NodeJS.ProcessEnv;
+  /** Path of the YAML file; by default `KEFU_CONFIG` or `./kefu.yaml` when it exists. */
+  file?: string;
+}
+
+/** Reads, validates and returns the configuration, or throws a ConfigError naming every bad setting. */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? process.env;
+  const file = sources.file ?? env.KEFU_CONFIG ?? (existsSync('kefu.yaml') ? 'kefu.yaml' : undefined);
+  const raw: Record<string, unknown> = {};
+  const origin: Record<string, string> = {};
+
+  if (file !== undefined) {
+    const fromFile = readYaml(file);
+    for (const [key, value] of Object.entries(fromFile)) {
+      if (!(settingKeys as string[]).includes(key)) {
+        throw new ConfigError(`${file}: unknown setting "${key}"; known: ${settingKeys.join(', ')}`);
+      }
+      raw[key] = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+      origin[key] = `${key} in ${file}`;
+    }
+  }
+  for (const key of settingKeys) {
+    const value = env[settings[key].env];
+    if (value !== undefined && value !== '') {
+      raw[key] = value;
+      origin[key] = settings[key].env;
+    }
+  }
+
+  const result = configSchema.safeParse(raw);
+  if (result.success) return { ...result.data, dataDir: resolve(result.data.dataDir) } as Config;
+
+  const problems = result.error.issues.map((issue) => {
+    const key = String(issue.path[0]) as SettingKey;
+    const setting = settings[key];
+    return {
+      path: setting.env,
+      message: `${origin[key] ?? setting.env}=${JSON.stringify(raw[key])} is not allowed (${issue.message}); allowed: ${setting.allowed}`,
+    };
+  });
+  throw new ConfigError(`Invalid configuration:\n  ${problems.map((p) => p.message).join('\n  ')}`, problems);
+}
+
+function readYaml(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot be read as YAML: ${(error as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`${file}: must be a mapping of setting names to values`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** The text of `kefu --help`. */
+export function configHelp(): string {
+  const rows = settingKeys.map((key) => {
+    const s = settings[key];
+    const fallback = s.schema.safeParse(undefined);
+    const shown = fallback.success && fallback.data !== undefined ? String(fallback.data) : '(unset)';
+    return `  ${s.env.padEnd(22)} ${key.padEnd(14)} default ${shown}\n      ${s.help}\n      allowed: ${s.allowed}`;
+  });
+  return [
+    'Usage: kefu [--help]',
+    '',
+    'Starts a Kefu node. Settings come from environment variables, or from kefu.yaml',
+    '(path in KEFU_CONFIG) with the keys in the second column; the environment wins.',
+    '',
+    '  variable               kefu.yaml key',
+    ...rows,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,18 @@
+export { preparePlatform, platformAdminUsername, platformSlug, type PlatformReady } from './bootstrap.js';
+export { demoAccessNumber, seedDemoCentre, type DemoCredential } from './demo.js';
+export { decoyPasswordHash, hashPassword, randomPassword, verifyPassword } from './passwords.js';
+export {
+  createAgent,
+  createUser,
+  removeAgent,
+  updateAgent,
+  updateUser,
+  type AgentChanges,
+  type NewAgent,
+  type NewUser,
+  type UserChanges,
+} from './people.js';
+export { normalizePhone } from './phone.js';
+export { hasAnyRole, roles, type Role } from './roles.js';
+export { sipHa1 } from './sip-digest.js';
+export { createTenant, type NewTenant } from './tenants.js';

@@ -1,0 +1,175 @@
+/**
+ * The tables as Kysely sees them. Columns are snake_case in SQL and camelCase here
+ * (CamelCasePlugin). Every table of tenant data carries `tenantId`.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, never, never>;
+type UpdatedAt = ColumnType<Date, never, Date>;
+/** jsonb: written as JSON text, read back as the value. */
+type Json<T> = ColumnType<T, string, string>;
+
+export const numberKinds = ['direct', 'forwarded', 'shared'] as const;
+export type NumberKind = (typeof numberKinds)[number];
+
+export const tenantStatuses = ['active', 'suspended'] as const;
+export type TenantStatus = (typeof tenantStatuses)[number];
+
+export interface TenantTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  nameEn: string;
+  sipRealm: string;
+  timeZone: Generated<string>;
+  locale: Generated<string>;
+  status: Generated<TenantStatus>;
+  isPlatform: Generated<boolean>;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface NumberTable {
+  id: Generated<string>;
+  tenantId: string;
+  number: string;
+  kind: NumberKind;
+  label: Generated<string>;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+/** What a call to a number is served with; several per number on a shared number (by extension code). */
+export interface NumberBindingTable {
+  id: Generated<string>;
+  numberId: string;
+  /** The tenant whose service answers: the owner, or on a shared number any business it serves. */
+  tenantId: string;
+  extensionCode: string | null;
+  service: string;
+  flow: string | null;
+}
+
+export interface UserTable {
+  id: Generated<string>;
+  tenantId: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  passwordHash: string;
+  roles: string[];
+  disabled: Generated<boolean>;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface AgentTable {
+  id: Generated<string>;
+  tenantId: string;
+  userId: string;
+  extension: string;
+  /** HA1 digests (RFC 2617 §3.2.2.2, RFC 8760 §2) of `extension:realm:password`; never the password. */
+  sipHa1Md5: string;
+  sipHa1Sha256: string;
+  skills: Json<Record<string, number>>;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface DepartmentTable {
+  id: Generated<string>;
+  tenantId: string;
+  name: string;
+  nameEn: Generated<string>;
+  phones: Generated<string[]>;
+  description: Generated<string>;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface CustomerTable {
+  id: Generated<string>;
+  tenantId: string;
+  name: string;
+  company: Generated<string>;
+  phones: Generated<string[]>;
+  emails: Generated<string[]>;
+  vip: Generated<boolean>;
+  tags: Generated<string[]>;
+  notes: Generated<string>;
+  address: Generated<string>;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface ApiKeyTable {
+  id: Generated<string>;
+  tenantId: string;
+  name: string;
+  /** The first characters of the key, shown in lists so a person can tell keys apart. */
+  prefix: string;
+  /** SHA-256 of the whole key: keys are long random strings, so a fast hash is enough. */
+  keyHash: string;
+  roles: string[];
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie's token. */
+  tokenHash: string;
+  tenantId: string;
+  userId: string;
+  createdAt: CreatedAt;
+  expiresAt: Date;
+}
+
+export interface AuditTable {
+  id: Generated<string>;
+  tenantId: string;
+  at: CreatedAt;
+  actorKind: string;
+  actorId: string | null;
+  actorName: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  requestId: string | null;
+  sourceIp: string | null;
+}
+
+export interface Database {
+  tenants: TenantTable;
+  numbers: NumberTable;
+  numberBindings: NumberBindingTable;
+  users: UserTable;
+  agents: AgentTable;
+  departments: DepartmentTable;
+  customers: CustomerTable;
+  apiKeys: ApiKeyTable;
+  sessions: SessionTable;
+  auditLog: AuditTable;
+}
+
+export type TenantRow = Selectable<TenantTable>;
+export type NumberRow = Selectable<NumberTable>;
+export type NumberBindingRow = Selectable<NumberBindingTable>;
+export type UserRow = Selectable<UserTable>;
+export type AgentRow = Selectable<AgentTable>;
+export type DepartmentRow = Selectable<DepartmentTable>;
+export type CustomerRow = Selectable<CustomerTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type AuditRow = Selectable<AuditTable>;
+export type NewCustomer = Insertable<CustomerTable>;
+export type CustomerUpdate = Updateable<CustomerTable>;

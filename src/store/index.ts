@@ -1,0 +1,12 @@
+export { Store, type StoreOptions } from './store.js';
+export { Repositories } from './repositories/index.js';
+export type { Page, PageRequest } from './page.js';
+export { numberKinds, tenantStatuses, type NumberKind, type TenantRow, type TenantStatus, type DepartmentRow, type CustomerRow } from './database.js';
+export type { Agent, AgentInput, AgentSipCredentials } from './repositories/agents.js';
+export type { ApiKey } from './repositories/api-keys.js';
+export type { AuditAction, AuditEntry, AuditFilter, AuditRecord } from './repositories/audit.js';
+export type { CustomerFilter, CustomerInput, NewCustomerInput } from './repositories/customers.js';
+export type { DepartmentInput, NewDepartmentInput } from './repositories/departments.js';
+export type { BindingInput, NumberBinding, NumberInput, PhoneNumber } from './repositories/numbers.js';
+export type { TenantInput } from './repositories/tenants.js';
+export type { User, UserFilter, UserInput } from './repositories/users.js';

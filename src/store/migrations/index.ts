@@ -1,0 +1,14 @@
+/**
+ * Versioned migrations, applied in name order at start-up. A migration, once released, is never
+ * edited: a change to the schema is a new file.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import * as directory from './0001-directory.js';
+
+const migrations: Record<string, Migration> = {
+  '0001-directory': directory,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely';
+import type { CustomerRow, Database } from '../database.js';
+import { versioned, versionOf } from '../db-errors.js';
+import { likePattern, textArray, type Page, type PageRequest } from '../page.js';
+
+export interface CustomerInput {
+  name: string;
+  company: string;
+  phones: string[];
+  emails: string[];
+  vip: boolean;
+  tags: string[];
+  notes: string;
+  address: string;
+}
+
+/** A new customer: a name, and whatever else is known (the rest starts empty). */
+export type NewCustomerInput = Partial<CustomerInput> & Pick<CustomerInput, 'name'>;
+
+export interface CustomerFilter {
+  /** Matches name, company, e-mail or phone (substring, case-insensitive). */
+  q?: string;
+  /** Exact, normalised phone number: one of the customer's numbers. */
+  phone?: string;
+  tag?: string;
+  vip?: boolean;
+}
+
+export class CustomerRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(tenantId: string, filter: CustomerFilter, page: PageRequest): Promise<Page<CustomerRow>> {
+    let query = this.db.selectFrom('customers').where('tenantId', '=', tenantId);
+    if (filter.phone !== undefined) query = query.where('phones', '@>', textArray(filter.phone));
+    if (filter.tag !== undefined) query = query.where('tags', '@>', textArray(filter.tag));
+    if (filter.vip !== undefined) query = query.where('vip', '=', filter.vip);
+    if (filter.q !== undefined) {
+      const pattern = likePattern(filter.q);
+      query = query.where((eb) =>
+        eb.or([
+          eb('name', 'ilike', pattern),
+          eb('company', 'ilike', pattern),
+          eb(eb.fn('array_to_string', ['phones', eb.val(' ')]), 'ilike', pattern),
+          eb(eb.fn('array_to_string', ['emails', eb.val(' ')]), 'ilike', pattern),
+        ]),
+      );
+    }
+    const [items, count] = await Promise.all([
+      query.selectAll().orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(count.total), ...page };
+  }
+
+  async get(tenantId: string, id: string): Promise<CustomerRow | undefined> {
+    return this.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async create(tenantId: string, input: NewCustomerInput): Promise<CustomerRow> {
+    return this.db
+      .insertInto('customers')
+      .values({ tenantId, ...input })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async update(tenantId: string, id: string, version: number, patch: Partial<CustomerInput>): Promise<CustomerRow> {
+    return versioned(
+      'customer',
+      version,
+      () =>
+        this.db
+          .updateTable('customers')
+          .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
+          .where('tenantId', '=', tenantId)
+          .where('id', '=', id)
+          .where('version', '=', version)
+          .returningAll()
+          .executeTakeFirst(),
+      () => versionOf(this.db, 'customers', tenantId, id),
+    );
+  }
+
+  async remove(tenantId: string, id: string): Promise<CustomerRow | undefined> {
+    return this.db
+      .deleteFrom('customers')
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+}

@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import type { Database, DepartmentRow } from '../database.js';
+import { uniquely, versioned, versionOf } from '../db-errors.js';
+import { likePattern, type Page, type PageRequest } from '../page.js';
+
+export interface DepartmentInput {
+  name: string;
+  nameEn: string;
+  phones: string[];
+  description: string;
+}
+
+export type NewDepartmentInput = Partial<DepartmentInput> & Pick<DepartmentInput, 'name'>;
+
+const duplicateName = 'a department with this name exists';
+
+export class DepartmentRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(tenantId: string, filter: { q?: string }, page: PageRequest): Promise<Page<DepartmentRow>> {
+    let query = this.db.selectFrom('departments').where('tenantId', '=', tenantId);
+    if (filter.q !== undefined) {
+      const pattern = likePattern(filter.q);
+      query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('nameEn', 'ilike', pattern)]));
+    }
+    const [items, count] = await Promise.all([
+      query.selectAll().orderBy('name').limit(page.limit).offset(page.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(count.total), ...page };
+  }
+
+  async get(tenantId: string, id: string): Promise<DepartmentRow | undefined> {
+    return this.db
+      .selectFrom('departments')
+      .selectAll()
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async create(tenantId: string, input: NewDepartmentInput): Promise<DepartmentRow> {
+    return uniquely('name', duplicateName, () =>
+      this.db.insertInto('departments').values({ tenantId, ...input }).returningAll().executeTakeFirstOrThrow(),
+    );
+  }
+
+  async update(tenantId: string, id: string, version: number, patch: Partial<DepartmentInput>): Promise<DepartmentRow> {
+    return uniquely('name', duplicateName, () =>
+      versioned(
+        'department',
+        version,
+        () =>
+          this.db
+            .updateTable('departments')
+            .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
+            .where('tenantId', '=', tenantId)
+            .where('id', '=', id)
+            .where('version', '=', version)
+            .returningAll()
+            .executeTakeFirst(),
+        () => versionOf(this.db, 'departments', tenantId, id),
+      ),
+    );
+  }
+
+  async remove(tenantId: string, id: string): Promise<DepartmentRow | undefined> {
+    return this.db
+      .deleteFrom('departments')
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+}

@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../database.js';
+import { AgentRepository } from './agents.js';
+import { ApiKeyRepository } from './api-keys.js';
+import { AuditRepository } from './audit.js';
+import { CustomerRepository } from './customers.js';
+import { DepartmentRepository } from './departments.js';
+import { NumberRepository } from './numbers.js';
+import { SessionRepository } from './sessions.js';
+import { TenantRepository } from './tenants.js';
+import { UserRepository } from './users.js';
+
+/** Every repository, bound to one executor: the database, or one transaction. */
+export class Repositories {
+  readonly tenants: TenantRepository;
+  readonly numbers: NumberRepository;
+  readonly users: UserRepository;
+  readonly agents: AgentRepository;
+  readonly departments: DepartmentRepository;
+  readonly customers: CustomerRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly sessions: SessionRepository;
+  readonly audit: AuditRepository;
+
+  constructor(db: Kysely<Database>) {
+    this.tenants = new TenantRepository(db);
+    this.numbers = new NumberRepository(db);
+    this.users = new UserRepository(db);
+    this.agents = new AgentRepository(db);
+    this.departments = new DepartmentRepository(db);
+    this.customers = new CustomerRepository(db);
+    this.apiKeys = new ApiKeyRepository(db);
+    this.sessions = new SessionRepository(db);
+    this.audit = new AuditRepository(db);
+  }
+}
