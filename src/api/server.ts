@@ -38,6 +38,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     genReqId: requestId,
     bodyLimit: 1024 * 1024,
   });
+  // JSON only: a cross-site HTML form can send text/plain without a CORS preflight, so refusing
+  // it (415) keeps the session cookie from being used by another site's form.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hasAnyRole } from '../../directory/index.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
 import type { Store } from '../../store/index.js';
 import { audit } from '../audit.js';
@@ -13,7 +12,7 @@ const admins = ['tenant_admin'] as const;
 /**
  * API keys for integrations (FEATURES I3): `Authorization: Bearer <key>`. The key is shown once,
  * in the answer that creates it; the store keeps only its SHA-256. A key acts with the roles it
- * was given, never more than its creator holds.
+ * was given, never platform_admin unless its creator holds it.
  */
 export const apiKeyRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, { store }) => {
   app.get('/api-keys', { config: { roles: admins }, schema: { tags: ['api-keys'], summary: 'List API keys (never the keys)' } }, async (request) => ({
@@ -32,12 +31,13 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app,
     },
     async (request, reply) => {
       const { principal, tenant } = actor(request);
-      for (const [i, wanted] of request.body.roles.entries()) {
-        if (!hasAnyRole(principal.roles, [wanted])) {
-          throw new ForbiddenError(`a key cannot hold a role its creator does not: ${wanted}`, [
-            { path: `roles.${i}`, message: 'not held by you' },
-          ]);
-        }
+      // Only administrators create keys; within a tenant they may grant any role, but
+      // platform_admin only a platform administrator may pass on.
+      const index = request.body.roles.indexOf('platform_admin');
+      if (index >= 0 && !principal.roles.includes('platform_admin')) {
+        throw new ForbiddenError('a key cannot hold a role its creator does not: platform_admin', [
+          { path: `roles.${index}`, message: 'not held by you' },
+        ]);
       }
       const prefix = `kefu_${randomBytes(6).toString('base64url')}`;
       const key = `${prefix}_${newToken()}`;

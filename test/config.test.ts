@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { configHelp, loadConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+
+const yamlFile = (text: string) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'kefu-config-')), 'kefu.yaml');
+  writeFileSync(file, text);
+  return file;
+};
+const noFile = yamlFile('');
+
+describe('configuration', () => {
+  it('defaults run a demo on the embedded database', () => {
+    const config = loadConfig({ env: {}, file: noFile });
+    assert.equal(config.dataDir, resolve('./data'));
+    assert.equal(config.httpPort, 8080);
+    assert.equal(config.sipPort, 5060);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.adminPassword, undefined);
+    assert.equal(config.demo, true);
+    assert.equal(config.logLevel, 'info');
+  });
+
+  it('reads kefu.yaml, and the environment wins over it', () => {
+    const file = yamlFile('httpPort: 9000\nsipPort: 5070\nlogLevel: debug\ndemo: false\n');
+    const fromFile = loadConfig({ env: {}, file });
+    assert.equal(fromFile.httpPort, 9000);
+    assert.equal(fromFile.demo, false);
+    const overridden = loadConfig({ env: { KEFU_HTTP_PORT: '9100', DATABASE_URL: 'postgres://u@db:5432/kefu' }, file });
+    assert.equal(overridden.httpPort, 9100);
+    assert.equal(overridden.sipPort, 5070);
+    assert.equal(overridden.databaseUrl, 'postgres://u@db:5432/kefu');
+  });
+
+  it('a bad value names the setting, the value and what is allowed', () => {
+    assert.throws(
+      () => loadConfig({ env: { KEFU_HTTP_PORT: 'abc', KEFU_LOG_LEVEL: 'loud' }, file: noFile }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /KEFU_HTTP_PORT="abc" is not allowed .*allowed: an integer from 0 to 65535/);
+        assert.match(error.message, /KEFU_LOG_LEVEL="loud" is not allowed .*allowed: fatal, error, warn, info, debug, trace, silent/);
+        assert.deepEqual(error.details.map((d) => d.path).sort(), ['KEFU_HTTP_PORT', 'KEFU_LOG_LEVEL']);
+        return true;
+      },
+    );
+    assert.throws(() => loadConfig({ env: { DATABASE_URL: 'mysql://x' }, file: noFile }), /DATABASE_URL="mysql:\/\/x".*postgres:\/\//);
+    assert.throws(() => loadConfig({ env: { KEFU_ADMIN_PASSWORD: 'short' }, file: noFile }), /KEFU_ADMIN_PASSWORD.*at least 8 characters/);
+    assert.throws(() => loadConfig({ env: { KEFU_SIP_PORT: '70000' }, file: noFile }), /KEFU_SIP_PORT="70000"/);
+  });
+
+  it('a bad kefu.yaml names the file and the key', () => {
+    assert.throws(() => loadConfig({ env: {}, file: yamlFile('httpPort: [1, 2]\n') }), /httpPort in .*kefu\.yaml=\[1,2\] is not allowed/);
+    assert.throws(() => loadConfig({ env: {}, file: yamlFile('htpPort: 80\n') }), /unknown setting "htpPort"/);
+    assert.throws(() => loadConfig({ env: {}, file: yamlFile('a: [unclosed\n') }), /cannot be read as YAML/);
+    assert.throws(() => loadConfig({ env: {}, file: yamlFile('- a list\n') }), /must be a mapping/);
+  });
+
+  it('--help lists every setting with its default', () => {
+    const help = configHelp();
+    for (const name of ['KEFU_DATA_DIR', 'KEFU_HTTP_PORT', 'KEFU_SIP_PORT', 'KEFU_HOST', 'DATABASE_URL', 'KEFU_ADMIN_PASSWORD', 'KEFU_LOG_LEVEL', 'KEFU_DEMO_PASSWORD']) {
+      assert.match(help, new RegExp(`^  ${name} `, 'm'));
+    }
+    assert.match(help, /KEFU_HTTP_PORT +httpPort +default 8080/);
+  });
+});
