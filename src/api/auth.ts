@@ -75,6 +75,7 @@ export function registerAuth(app: FastifyInstance, store: Store, now: () => Date
     }
     request.principal = principal;
     request.tenant = await actingTenant(request, principal, store);
+    request.log = request.log.child({ tenantId: request.tenant.id, actor: `${principal.home.slug}/${principal.name}` });
   });
 }
 

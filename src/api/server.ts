@@ -74,6 +74,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Until the web console (web/) is built and served here, the front door leads to the API docs.
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'));
 
   registerAuth(app, store, now);
   const throttle = new LoginThrottle({ maxFailures: 10, windowMs: 60_000, maxAddresses: 100_000, now: () => now().getTime() });

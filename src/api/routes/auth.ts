@@ -41,6 +41,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, {
         request.log.info({ tenant: slug, username }, 'failed login');
         throw new UnauthenticatedError('wrong tenant, username or password');
       }
+      await store.repos.sessions.removeExpired(now());
       const token = newToken();
       const expiresAt = new Date(now().getTime() + sessionLifetimeMs);
       await store.repos.sessions.create({ tokenHash: sha256(token), tenantId: tenant.id, userId: user.id, expiresAt });
