@@ -2,18 +2,35 @@ import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { DuplicateError, NotFoundError, StaleVersionError } from '../errors.js';
 
-/** SQLSTATE 23505 (unique_violation), raised by both PostgreSQL and PGlite. */
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
-}
+/**
+ * What each unique constraint protects, named as the API names the field, so that a clash reports
+ * the field that is taken even on a table with several unique keys.
+ */
+const uniqueConstraints: Record<string, { path: string; message: string }> = {
+  tenants_slug_key: { path: 'slug', message: 'a tenant with this slug exists' },
+  tenants_sip_realm_key: { path: 'sipRealm', message: 'a tenant with this SIP realm exists' },
+  tenants_one_platform: { path: 'isPlatform', message: 'there is one platform tenant' },
+  numbers_number_key: { path: 'number', message: 'this number is already registered' },
+  number_bindings_code: { path: 'bindings', message: 'two bindings of one number have the same extension code' },
+  users_tenant_id_username_key: { path: 'username', message: 'a user with this username exists' },
+  agents_tenant_id_extension_key: { path: 'extension', message: 'an agent with this extension exists' },
+  agents_user_id_key: { path: 'userId', message: 'this user is already an agent' },
+  departments_tenant_id_name_key: { path: 'name', message: 'a department with this name exists' },
+};
 
-/** Runs a write and turns a unique violation into a DuplicateError naming the field at fault. */
-export async function uniquely<T>(path: string, message: string, write: () => Promise<T>): Promise<T> {
+/**
+ * Runs a write and turns a unique violation (SQLSTATE 23505, raised by PostgreSQL and PGlite
+ * alike, with the constraint's name) into a DuplicateError naming the field at fault.
+ */
+export async function uniquely<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new DuplicateError(message, [{ path, message }]);
-    throw error;
+    const { code, constraint } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; constraint?: unknown };
+    if (code !== '23505') throw error;
+    const known = typeof constraint === 'string' ? uniqueConstraints[constraint] : undefined;
+    const detail = known ?? { path: 'body', message: `already exists (${String(constraint)})` };
+    throw new DuplicateError(detail.message, [detail]);
   }
 }
 

@@ -59,6 +59,12 @@ describe('HTTP surface: operations, documents and errors', () => {
     assert.equal(text.statusCode, 415);
   });
 
+  it('the front door leads to the API docs until the web console is built', async () => {
+    const response = await api.anonymous.get('/');
+    assert.equal(response.statusCode, 302);
+    assert.equal(response.headers.location, '/api/docs');
+  });
+
   it('a malformed id answers 400 naming it', async () => {
     const admin = await api.login('demo', 'admin');
     const response = await admin.get('/api/v1/customers/not-a-uuid');

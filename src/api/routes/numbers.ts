@@ -23,9 +23,32 @@ const fields = z.object({
 type BindingBody = z.output<typeof binding>;
 
 /**
+ * What a caller can select on a number of this kind (FEATURES A3): extension codes only on a
+ * shared number, and each code (or the lack of one) leads to one binding, else the caller's
+ * choice would be ambiguous. Rows are checked in order; problems name `bindings.<i>.extensionCode`.
+ */
+function selectionProblems(kind: NumberKind, bindings: readonly { extensionCode: string | null }[]): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const firstWith = new Map<string, number>();
+  for (const [i, { extensionCode }] of bindings.entries()) {
+    const path = `bindings.${i}.extensionCode`;
+    if (extensionCode !== null && kind !== 'shared') {
+      problems.push({ path, message: 'extension codes select a business only on a shared number' });
+      continue;
+    }
+    const key = extensionCode ?? '';
+    const earlier = firstWith.get(key);
+    if (earlier === undefined) firstWith.set(key, i);
+    else if (extensionCode === null) problems.push({ path, message: `binding ${earlier} already answers callers who key in no code` });
+    else problems.push({ path, message: `extension code ${extensionCode} already selects binding ${earlier}` });
+  }
+  return problems;
+}
+
+/**
  * Turns the bindings of a request into rows, checking the rules of FEATURES A2/A3: extension codes
  * select a business only on a shared number, and only the platform binds its numbers to other
- * tenants (businesses cannot route another business's callers).
+ * tenants (businesses cannot route another business's callers, nor learn which tenants exist).
  */
 async function resolveBindings(
   repos: Repositories,
@@ -36,19 +59,17 @@ async function resolveBindings(
   const problems: ErrorDetail[] = [];
   const rows: BindingInput[] = [];
   for (const [i, b] of bindings.entries()) {
-    const extensionCode = b.extensionCode ?? null;
-    if (extensionCode !== null && kind !== 'shared') {
-      problems.push({ path: `bindings.${i}.extensionCode`, message: 'extension codes select a business only on a shared number' });
-    }
     let tenantId = owner.id;
     if (b.tenant !== undefined && b.tenant !== owner.slug) {
-      const served = await repos.tenants.bySlug(b.tenant);
-      if (served === undefined) problems.push({ path: `bindings.${i}.tenant`, message: `no tenant ${b.tenant}` });
-      else if (!owner.isPlatform) problems.push({ path: `bindings.${i}.tenant`, message: 'only the platform binds numbers to other tenants' });
+      const path = `bindings.${i}.tenant`;
+      const served = owner.isPlatform ? await repos.tenants.bySlug(b.tenant) : undefined;
+      if (!owner.isPlatform) problems.push({ path, message: 'only the platform binds numbers to other tenants' });
+      else if (served === undefined) problems.push({ path, message: `no tenant ${b.tenant}` });
       else tenantId = served.id;
     }
-    rows.push({ tenantId, extensionCode, service: b.service, flow: b.flow ?? null });
+    rows.push({ tenantId, extensionCode: b.extensionCode ?? null, service: b.service, flow: b.flow ?? null });
   }
+  problems.push(...selectionProblems(kind, rows));
   if (problems.length > 0) throw new ValidationError('invalid number bindings', problems);
   return rows;
 }
@@ -68,7 +89,14 @@ export const numberRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { 
     create: async (repos, tenant, { bindings, ...number }) =>
       repos.numbers.create(tenant.id, { ...number, label: number.label ?? '' }, await resolveBindings(repos, tenant, number.kind, bindings ?? [])),
     update: async (repos, tenant, id, version, { bindings, ...changes }) => {
-      const kind = changes.kind ?? (await repos.numbers.get(tenant.id, id))?.kind ?? 'direct';
+      const current = await repos.numbers.get(tenant.id, id);
+      const kind = changes.kind ?? current?.kind ?? 'direct';
+      if (bindings === undefined && current !== undefined && kind !== current.kind) {
+        // A new kind must suit the bindings the number keeps (FEATURES A3): a shared number
+        // cannot become direct while extension codes still select businesses on it.
+        const problems = selectionProblems(kind, current.bindings);
+        if (problems.length > 0) throw new ValidationError(`the bindings of this number do not suit kind ${kind}`, problems);
+      }
       const rows = bindings === undefined ? undefined : await resolveBindings(repos, tenant, kind, bindings);
       return repos.numbers.update(tenant.id, id, version, changes, rows);
     },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { createTenant, createUser, roles as allRoles } from '../../directory/index.js';
+import { ValidationError } from '../../errors.js';
 import { tenantStatuses, type Store, type TenantRow } from '../../store/index.js';
 import { registerResource } from '../resource.js';
 import { password, searchText } from '../schemas.js';
@@ -21,6 +22,14 @@ const firstAdmin = z.object({
   password,
 });
 
+/**
+ * The platform tenant holds the administrators who manage every tenant (FEATURES K1): suspended or
+ * deleted, it would lock everyone out of tenant management for good.
+ */
+function platformStays(path: string, change: string): ValidationError {
+  return new ValidationError(`the platform tenant cannot be ${change}`, [{ path, message: `the platform tenant cannot be ${change}` }]);
+}
+
 /** Tenants. The platform administrator manages them all; everyone else sees only their own. */
 export const tenantRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
   const visible = (acting: TenantRow, row: TenantRow | undefined) =>
@@ -33,19 +42,22 @@ export const tenantRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { 
     filter: z.object({ q: searchText, status: z.enum(tenantStatuses).optional() }),
     body: fields.partial({ sipRealm: true, timeZone: true, locale: true, status: true }).extend({ admin: firstAdmin.optional() }),
     patch: fields.omit({ slug: true, sipRealm: true }).partial(),
-    list: async (repos, tenant, filter, page) => {
-      if (tenant.isPlatform) return repos.tenants.list(filter, page);
-      const own = await repos.tenants.get(tenant.id);
-      const items = own === undefined || page.offset > 0 ? [] : [own];
-      return { items, total: own === undefined ? 0 : 1, ...page };
-    },
+    // A business sees its own tenant only, and the filters apply to it as to any list.
+    list: (repos, tenant, filter, page) => repos.tenants.list(tenant.isPlatform ? filter : { ...filter, id: tenant.id }, page),
     get: async (repos, tenant, id) => visible(tenant, await repos.tenants.get(id)),
     create: async (repos, _acting, { admin, ...input }) => {
       const tenant = await createTenant(repos, input);
       if (admin !== undefined) await createUser(repos, tenant.id, { ...admin, roles: ['tenant_admin'] });
       return tenant;
     },
-    update: (repos, _acting, id, version, patch) => repos.tenants.update(id, version, patch),
-    remove: (repos, _acting, id) => repos.tenants.remove(id),
+    update: async (repos, _acting, id, version, patch) => {
+      if (patch.status === 'suspended' && (await repos.tenants.get(id))?.isPlatform === true) throw platformStays('status', 'suspended');
+      return repos.tenants.update(id, version, patch);
+    },
+    remove: async (repos, acting, id) => {
+      const row = visible(acting, await repos.tenants.get(id));
+      if (row?.isPlatform === true) throw platformStays('id', 'deleted');
+      return row === undefined ? undefined : repos.tenants.remove(id);
+    },
   });
 };

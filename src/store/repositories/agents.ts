@@ -34,7 +34,6 @@ export interface AgentSipCredentials {
   disabled: boolean;
 }
 
-const duplicateExtension = 'an agent with this extension exists';
 
 export class AgentRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -97,7 +96,7 @@ export class AgentRepository {
   }
 
   async create(tenantId: string, userId: string, input: AgentInput): Promise<Agent> {
-    const { id } = await uniquely('extension', duplicateExtension, () =>
+    const { id } = await uniquely(() =>
       this.db
         .insertInto('agents')
         .values({ tenantId, userId, ...input, skills: JSON.stringify(input.skills) })
@@ -109,7 +108,7 @@ export class AgentRepository {
 
   async update(tenantId: string, id: string, version: number, patch: Partial<AgentInput>): Promise<Agent> {
     const { skills, ...rest } = patch;
-    await uniquely('extension', duplicateExtension, () =>
+    await uniquely(() =>
       versioned(
         'agent',
         version,

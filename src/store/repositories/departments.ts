@@ -12,7 +12,6 @@ export interface DepartmentInput {
 
 export type NewDepartmentInput = Partial<DepartmentInput> & Pick<DepartmentInput, 'name'>;
 
-const duplicateName = 'a department with this name exists';
 
 export class DepartmentRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -40,13 +39,13 @@ export class DepartmentRepository {
   }
 
   async create(tenantId: string, input: NewDepartmentInput): Promise<DepartmentRow> {
-    return uniquely('name', duplicateName, () =>
+    return uniquely(() =>
       this.db.insertInto('departments').values({ tenantId, ...input }).returningAll().executeTakeFirstOrThrow(),
     );
   }
 
   async update(tenantId: string, id: string, version: number, patch: Partial<DepartmentInput>): Promise<DepartmentRow> {
-    return uniquely('name', duplicateName, () =>
+    return uniquely(() =>
       versioned(
         'department',
         version,

@@ -23,7 +23,6 @@ export interface NumberInput {
 
 export type BindingInput = Omit<NumberBinding, 'tenantSlug'>;
 
-const duplicateNumber = 'this number is already registered';
 
 /**
  * Numbers and what they are bound to (FEATURES A2, A3). A number belongs to one tenant; its
@@ -58,7 +57,7 @@ export class NumberRepository {
   }
 
   async create(tenantId: string, input: NumberInput, bindings: BindingInput[]): Promise<PhoneNumber> {
-    const row = await uniquely('number', duplicateNumber, () =>
+    const row = await uniquely(() =>
       this.db.insertInto('numbers').values({ tenantId, ...input }).returningAll().executeTakeFirstOrThrow(),
     );
     await this.replaceBindings(row.id, bindings);
@@ -72,7 +71,7 @@ export class NumberRepository {
     patch: Partial<NumberInput>,
     bindings: BindingInput[] | undefined,
   ): Promise<PhoneNumber> {
-    const row = await uniquely('number', duplicateNumber, () =>
+    const row = await uniquely(() =>
       versioned(
         'number',
         version,
@@ -102,7 +101,7 @@ export class NumberRepository {
   private async replaceBindings(numberId: string, bindings: BindingInput[]): Promise<void> {
     await this.db.deleteFrom('numberBindings').where('numberId', '=', numberId).execute();
     if (bindings.length === 0) return;
-    await uniquely('bindings', 'two bindings of one number have the same extension code', () =>
+    await uniquely(() =>
       this.db
         .insertInto('numberBindings')
         .values(bindings.map((b) => ({ numberId, ...b })))

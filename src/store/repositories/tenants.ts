@@ -12,12 +12,20 @@ export interface TenantInput {
   status: TenantStatus;
 }
 
+export interface TenantFilter {
+  q?: string;
+  status?: TenantStatus;
+  /** Only this tenant: what a business sees of the list. */
+  id?: string;
+}
+
 /** Tenants are the one table not scoped by tenant: only the platform administrator sees them all. */
 export class TenantRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async list(filter: { q?: string; status?: TenantStatus }, page: PageRequest): Promise<Page<TenantRow>> {
+  async list(filter: TenantFilter, page: PageRequest): Promise<Page<TenantRow>> {
     let query = this.db.selectFrom('tenants');
+    if (filter.id !== undefined) query = query.where('id', '=', filter.id);
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.q !== undefined) {
       const pattern = likePattern(filter.q);
@@ -54,7 +62,7 @@ export class TenantRepository {
 
   /** The SIP realm is fixed at creation: agents' digest hashes are computed over it. */
   async create(input: TenantInput & { sipRealm: string; isPlatform?: boolean }): Promise<TenantRow> {
-    return uniquely('slug', 'a tenant with this slug exists', () =>
+    return uniquely(() =>
       this.db.insertInto('tenants').values(input).returningAll().executeTakeFirstOrThrow(),
     );
   }

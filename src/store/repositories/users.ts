@@ -72,13 +72,13 @@ export class UserRepository {
   }
 
   async create(tenantId: string, input: UserInput): Promise<User> {
-    return uniquely('username', 'a user with this username exists', () =>
+    return uniquely(() =>
       this.db.insertInto('users').values({ tenantId, ...input }).returning(userColumns).executeTakeFirstOrThrow(),
     );
   }
 
   async update(tenantId: string, id: string, version: number, patch: Partial<UserInput>): Promise<User> {
-    return uniquely('username', 'a user with this username exists', () =>
+    return uniquely(() =>
       versioned(
         'user',
         version,
