@@ -5,6 +5,7 @@ export {
   createAgent,
   createUser,
   removeAgent,
+  removeUser,
   updateAgent,
   updateUser,
   type AgentChanges,

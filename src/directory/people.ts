@@ -46,12 +46,33 @@ export async function updateUser(
   changes: UserChanges,
 ): Promise<User> {
   const { password, ...rest } = changes;
-  const user = await repos.users.update(tenantId, id, version, {
-    ...rest,
-    ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
-  });
+  const passwordHash = password !== undefined ? await hashPassword(password) : undefined;
+  const user = await keepingAnAdministrator(repos, tenantId, () =>
+    repos.users.update(tenantId, id, version, { ...rest, ...(passwordHash !== undefined ? { passwordHash } : {}) }),
+  );
   if (password !== undefined || changes.disabled === true) await repos.sessions.removeForUser(tenantId, id);
   return user;
+}
+
+/** Deletes a user, unless that would leave the tenant without an administrator. */
+export async function removeUser(repos: Repositories, tenantId: string, id: string): Promise<User | undefined> {
+  return keepingAnAdministrator(repos, tenantId, () => repos.users.remove(tenantId, id));
+}
+
+/**
+ * A tenant that has an enabled administrator keeps one: without one, nobody inside the business
+ * could manage its people again. Runs inside the transaction of the change, so refusing undoes it.
+ */
+async function keepingAnAdministrator<T>(repos: Repositories, tenantId: string, change: () => Promise<T>): Promise<T> {
+  const administrators = () => repos.users.countEnabledWithAnyRole(tenantId, ['tenant_admin', 'platform_admin']);
+  const before = await administrators();
+  const result = await change();
+  if (before > 0 && (await administrators()) === 0) {
+    throw new ValidationError('the tenant would be left without an enabled administrator', [
+      { path: 'roles', message: 'keep at least one enabled tenant_admin' },
+    ]);
+  }
+  return result;
 }
 
 export interface NewAgent {
@@ -124,6 +145,6 @@ export async function updateAgent(
 /** Removes an agent together with the user account it logs in with. */
 export async function removeAgent(repos: Repositories, tenantId: string, id: string): Promise<Agent | undefined> {
   const agent = await repos.agents.remove(tenantId, id);
-  if (agent !== undefined) await repos.users.remove(tenantId, agent.userId);
+  if (agent !== undefined) await removeUser(repos, tenantId, agent.userId);
   return agent;
 }

@@ -188,3 +188,29 @@ describe('users API', () => {
     assert.equal(await loginStatus('acme', 'admin', 'hijacked-password'), 401);
   });
 });
+
+describe('the last administrator', () => {
+  let api: TestApi;
+
+  before(async () => {
+    api = await startTestApi();
+  });
+  after(() => api.close());
+
+  it('a tenant keeps one enabled administrator: the last cannot be demoted, disabled or deleted', async () => {
+    const admin = await api.login('demo', 'admin');
+    const me = (await admin.get('/api/v1/users?q=admin')).json().items.find((u: { username: string }) => u.username === 'admin');
+    for (const change of [{ roles: ['supervisor'] }, { disabled: true }]) {
+      const refused = await admin.patch(`/api/v1/users/${me.id}`, { version: me.version, ...change });
+      assert.equal(refused.statusCode, 400, refused.body);
+      assert.equal(refused.json().error.details[0].path, 'roles');
+    }
+    assert.equal((await admin.delete(`/api/v1/users/${me.id}`)).statusCode, 400);
+    assert.equal((await admin.get(`/api/v1/users/${me.id}`)).json().version, me.version, 'nothing changed');
+
+    const second = await admin.post('/api/v1/users', { username: 'admin2', displayName: 'Second admin', password: 'second-admin-1', roles: ['tenant_admin'] });
+    assert.equal(second.statusCode, 201);
+    const demoted = await admin.patch(`/api/v1/users/${me.id}`, { version: me.version, roles: ['supervisor'] });
+    assert.equal(demoted.statusCode, 200, 'with another administrator, stepping down is fine');
+  });
+});

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { createUser, updateUser, type Role } from '../../directory/index.js';
+import { createUser, removeUser, updateUser, type Role } from '../../directory/index.js';
 import { ValidationError } from '../../errors.js';
 import type { Store, TenantRow } from '../../store/index.js';
 import { registerResource } from '../resource.js';
@@ -45,6 +45,6 @@ export const userRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { st
       checkRoles(tenant, patch.roles);
       return updateUser(repos, tenant.id, id, version, patch);
     },
-    remove: (repos, tenant, id) => repos.users.remove(tenant.id, id),
+    remove: (repos, tenant, id) => removeUser(repos, tenant.id, id),
   });
 };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, UserRow } from '../database.js';
 import { uniquely, versioned, versionOf } from '../db-errors.js';
 import { likePattern, textArray, type Page, type PageRequest } from '../page.js';
@@ -94,6 +94,18 @@ export class UserRepository {
         () => versionOf(this.db, 'users', tenantId, id),
       ),
     );
+  }
+
+  /** How many enabled users of the tenant hold any of `roles`. */
+  async countEnabledWithAnyRole(tenantId: string, roles: string[]): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .where('tenantId', '=', tenantId)
+      .where('disabled', '=', false)
+      .where('roles', '&&', sql<string[]>`${roles}::text[]`)
+      .executeTakeFirstOrThrow();
+    return Number(row.total);
   }
 
   async remove(tenantId: string, id: string): Promise<User | undefined> {
