@@ -80,7 +80,7 @@ function banner(
     lines.push('  Demo centre created (log in with tenant, username, password):');
     for (const c of demo) {
       const sip = c.sip === undefined ? '' : `   SIP ${c.sip.extension}@${c.sip.realm} password ${shown ?? c.sip.password}`;
-      lines.push(`    ${c.tenant.padEnd(6)} ${c.username.padEnd(6)} ${(shown ?? c.password).padEnd(18)} ${c.roles.join(',').padEnd(13)}${sip}`);
+      lines.push(`    ${c.tenant.padEnd(6)} ${c.username.padEnd(6)} ${(shown ?? c.password).padEnd(22)} ${c.roles.join(',').padEnd(13)}${sip}`);
     }
     if (shown === undefined) lines.push('    These passwords are shown once, now.');
   }

@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { configHelp, loadConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 
+const folder = mkdtempSync(join(tmpdir(), 'kefu-config-'));
+let files = 0;
 const yamlFile = (text: string) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'kefu-config-')), 'kefu.yaml');
+  const file = join(folder, `kefu-${files++}.yaml`);
   writeFileSync(file, text);
   return file;
 };
+after(() => rmSync(folder, { recursive: true, force: true }));
 const noFile = yamlFile('');
 
 describe('configuration', () => {
@@ -54,7 +57,7 @@ describe('configuration', () => {
   });
 
   it('a bad kefu.yaml names the file and the key', () => {
-    assert.throws(() => loadConfig({ env: {}, file: yamlFile('httpPort: [1, 2]\n') }), /httpPort in .*kefu\.yaml=\[1,2\] is not allowed/);
+    assert.throws(() => loadConfig({ env: {}, file: yamlFile('httpPort: [1, 2]\n') }), /httpPort in .*\.yaml=\[1,2\] is not allowed/);
     assert.throws(() => loadConfig({ env: {}, file: yamlFile('htpPort: 80\n') }), /unknown setting "htpPort"/);
     assert.throws(() => loadConfig({ env: {}, file: yamlFile('a: [unclosed\n') }), /cannot be read as YAML/);
     assert.throws(() => loadConfig({ env: {}, file: yamlFile('- a list\n') }), /must be a mapping/);

@@ -65,7 +65,7 @@ export function registerAuth(app: FastifyInstance, store: Store, now: () => Date
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', async (request, reply) => {
     const roles = request.routeOptions.config.roles;
     if (roles === undefined || roles === 'public') return;
     const principal = await identify(request, store, now());
@@ -76,6 +76,8 @@ export function registerAuth(app: FastifyInstance, store: Store, now: () => Date
     request.principal = principal;
     request.tenant = await actingTenant(request, principal, store);
     request.log = request.log.child({ tenantId: request.tenant.id, actor: `${principal.home.slug}/${principal.name}` });
+    // Fastify writes the "request completed" line through reply.log: it should say whose request it was.
+    reply.log = request.log;
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database } from './database.js';
 import { DuplicateError, NotFoundError, StaleVersionError } from '../errors.js';
 
@@ -52,7 +52,7 @@ export async function versioned<T>(
 }
 
 /** The tables of tenant data whose rows carry a version for optimistic concurrency. */
-type VersionedTable = 'numbers' | 'users' | 'agents' | 'departments' | 'customers';
+export type VersionedTable = 'numbers' | 'users' | 'agents' | 'departments' | 'customers';
 
 /** The current version of a tenant's row, or undefined when the tenant has no such row. */
 export async function versionOf(
@@ -69,4 +69,45 @@ export async function versionOf(
     .where('id', '=', id)
     .executeTakeFirst();
   return row?.version;
+}
+
+/**
+ * Updates a tenant's row if it is still at version `expected`, bumping the version; otherwise
+ * NotFoundError or StaleVersionError (see `versioned`). Returns the row as it now is.
+ */
+export async function updateVersioned<T extends VersionedTable>(
+  db: Kysely<Database>,
+  table: T,
+  entity: string,
+  tenantId: string,
+  id: string,
+  expected: number,
+  patch: Updateable<Database[T]>,
+): Promise<Selectable<Database[T]>> {
+  // As in versionOf: the columns used here exist in every VersionedTable.
+  const update = () =>
+    db
+      .updateTable(table as 'customers')
+      .set((eb) => ({ ...(patch as Updateable<Database['customers']>), version: eb('version', '+', 1), updatedAt: new Date() }))
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', id)
+      .where('version', '=', expected)
+      .returningAll()
+      .executeTakeFirst();
+  return versioned(entity, expected, update, () => versionOf(db, table, tenantId, id)) as Promise<Selectable<Database[T]>>;
+}
+
+/** Deletes a tenant's row, returning it, or undefined when the tenant has no such row. */
+export async function removeRow<T extends VersionedTable>(
+  db: Kysely<Database>,
+  table: T,
+  tenantId: string,
+  id: string,
+): Promise<Selectable<Database[T]> | undefined> {
+  return db
+    .deleteFrom(table as 'customers')
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst() as Promise<Selectable<Database[T]> | undefined>;
 }

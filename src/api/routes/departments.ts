@@ -20,7 +20,7 @@ export const departmentRoutes: FastifyPluginAsync<{ store: Store }> = async (app
     description: 'departments and their phone numbers',
     roles: { read: allRoles, write: ['tenant_admin'] },
     filter: z.object({ q: searchText }),
-    body: fields.partial().required({ name: true }),
+    body: fields.partial().extend({ name: fields.shape.name }),
     patch: fields.partial(),
     list: (repos, tenant, filter, page) => repos.departments.list(tenant.id, filter, page),
     get: (repos, tenant, id) => repos.departments.get(tenant.id, id),

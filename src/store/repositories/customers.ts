@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CustomerRow, Database } from '../database.js';
-import { versioned, versionOf } from '../db-errors.js';
+import { removeRow, updateVersioned } from '../db-errors.js';
 import { likePattern, textArray, type Page, type PageRequest } from '../page.js';
 
 export interface CustomerInput {
@@ -70,28 +70,12 @@ export class CustomerRepository {
   }
 
   async update(tenantId: string, id: string, version: number, patch: Partial<CustomerInput>): Promise<CustomerRow> {
-    return versioned(
-      'customer',
-      version,
-      () =>
-        this.db
-          .updateTable('customers')
-          .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
-          .where('tenantId', '=', tenantId)
-          .where('id', '=', id)
-          .where('version', '=', version)
-          .returningAll()
-          .executeTakeFirst(),
-      () => versionOf(this.db, 'customers', tenantId, id),
-    );
+    return updateVersioned(this.db, 'customers', 'customer', tenantId, id, version, patch);
   }
 
+
   async remove(tenantId: string, id: string): Promise<CustomerRow | undefined> {
-    return this.db
-      .deleteFrom('customers')
-      .where('tenantId', '=', tenantId)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
+    return removeRow(this.db, 'customers', tenantId, id);
   }
+
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, DepartmentRow } from '../database.js';
-import { uniquely, versioned, versionOf } from '../db-errors.js';
+import { removeRow, uniquely, updateVersioned } from '../db-errors.js';
 import { likePattern, type Page, type PageRequest } from '../page.js';
 
 export interface DepartmentInput {
@@ -45,30 +45,12 @@ export class DepartmentRepository {
   }
 
   async update(tenantId: string, id: string, version: number, patch: Partial<DepartmentInput>): Promise<DepartmentRow> {
-    return uniquely(() =>
-      versioned(
-        'department',
-        version,
-        () =>
-          this.db
-            .updateTable('departments')
-            .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
-            .where('tenantId', '=', tenantId)
-            .where('id', '=', id)
-            .where('version', '=', version)
-            .returningAll()
-            .executeTakeFirst(),
-        () => versionOf(this.db, 'departments', tenantId, id),
-      ),
-    );
+    return uniquely(() => updateVersioned(this.db, 'departments', 'department', tenantId, id, version, patch));
   }
 
+
   async remove(tenantId: string, id: string): Promise<DepartmentRow | undefined> {
-    return this.db
-      .deleteFrom('departments')
-      .where('tenantId', '=', tenantId)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
+    return removeRow(this.db, 'departments', tenantId, id);
   }
+
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, NumberKind, NumberRow } from '../database.js';
-import { uniquely, versioned, versionOf } from '../db-errors.js';
+import { uniquely, updateVersioned } from '../db-errors.js';
 import { likePattern, type Page, type PageRequest } from '../page.js';
 
 export interface NumberBinding {
@@ -71,22 +71,7 @@ export class NumberRepository {
     patch: Partial<NumberInput>,
     bindings: BindingInput[] | undefined,
   ): Promise<PhoneNumber> {
-    const row = await uniquely(() =>
-      versioned(
-        'number',
-        version,
-        () =>
-          this.db
-            .updateTable('numbers')
-            .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
-            .where('tenantId', '=', tenantId)
-            .where('id', '=', id)
-            .where('version', '=', version)
-            .returningAll()
-            .executeTakeFirst(),
-        () => versionOf(this.db, 'numbers', tenantId, id),
-      ),
-    );
+    const row = await uniquely(() => updateVersioned(this.db, 'numbers', 'number', tenantId, id, version, patch));
     if (bindings !== undefined) await this.replaceBindings(id, bindings);
     return (await this.withBindings([row]))[0] as PhoneNumber;
   }

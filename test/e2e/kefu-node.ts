@@ -1,0 +1,146 @@
+/**
+ * A real Kefu node as a child process (`node dist/main.js`), for the end-to-end tests and the
+ * start-up benchmark: build once, pick a free port, start with a clean environment, wait for
+ * /healthz, read its stdout and stderr, stop it with a signal. Every wait is bounded.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+const mainScript = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+/** Builds dist/ with `npm run build` (whatever the project's build is); throws with its output on failure. */
+export function buildDist(): void {
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: projectRoot, encoding: 'utf8', timeout: 180_000 });
+  if (result.status !== 0) throw new Error(`npm run build failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
+}
+
+/** A port nobody listens on right now on 127.0.0.1 (the OS picks it; we close and reuse it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The environment for a child: this process's, less every Kefu setting (a developer's shell or
+ * CI's DATABASE_URL must not leak in), plus `settings`.
+ */
+export function nodeEnvironment(settings: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('KEFU_') && name !== 'DATABASE_URL') env[name] = value;
+  }
+  for (const [name, value] of Object.entries(settings)) if (value !== undefined) env[name] = value;
+  return env;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Resolves with `promise`, or rejects after `ms` saying what was awaited. */
+export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class KefuNode {
+  readonly child: ChildProcess;
+  /** Resolves when the process has ended and its output is closed. */
+  readonly exited: Promise<Exit>;
+  #stdout = '';
+  #stderr = '';
+  #exit: Exit | undefined;
+
+  private constructor(
+    readonly url: string,
+    env: NodeJS.ProcessEnv,
+    cwd: string,
+  ) {
+    this.child = spawn(process.execPath, [mainScript], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout?.setEncoding('utf8').on('data', (text: string) => (this.#stdout += text));
+    this.child.stderr?.setEncoding('utf8').on('data', (text: string) => (this.#stderr += text));
+    this.exited = new Promise((resolve) => {
+      this.child.on('close', (code, signal) => resolve((this.#exit = { code, signal })));
+    });
+  }
+
+  /**
+   * Starts a node listening on 127.0.0.1 at a free port, with `settings` (KEFU_*, DATABASE_URL) as
+   * its only Kefu settings. `cwd` matters: a kefu.yaml there would be read.
+   */
+  static async start(settings: Record<string, string | undefined>, cwd: string): Promise<KefuNode> {
+    const port = await freePort();
+    const env = nodeEnvironment({ KEFU_HOST: '127.0.0.1', KEFU_HTTP_PORT: String(port), ...settings });
+    return new KefuNode(`http://127.0.0.1:${port}`, env, cwd);
+  }
+
+  /** Starts a node whose settings may be wrong: no port is chosen for it. */
+  static run(settings: Record<string, string | undefined>, cwd: string): KefuNode {
+    return new KefuNode('http://127.0.0.1:0', nodeEnvironment(settings), cwd);
+  }
+
+  get stdout(): string {
+    return this.#stdout;
+  }
+
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  get running(): boolean {
+    return this.#exit === undefined;
+  }
+
+  /** Polls /healthz until it answers 200; fails at once if the process ends first. */
+  async ready(timeoutMs = 60_000, pollMs = 50): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`kefu exited (${JSON.stringify(this.#exit)}) before it was ready:\n${this.#stderr}${this.#stdout}`);
+      try {
+        const response = await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(1000) });
+        if (response.status === 200) return;
+      } catch {
+        // Not listening yet.
+      }
+      await pause(pollMs);
+    }
+    throw new Error(`kefu did not answer /healthz within ${timeoutMs} ms:\n${this.#stderr}${this.#stdout}`);
+  }
+
+  /** Waits until stdout matches `pattern` (the banner, a log line) and returns what it has so far. */
+  async output(pattern: RegExp, timeoutMs = 10_000, pollMs = 50): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.#stdout)) {
+      if (Date.now() > deadline) throw new Error(`stdout did not show ${pattern} within ${timeoutMs} ms:\n${this.#stdout}`);
+      if (!this.running) throw new Error(`kefu exited before stdout showed ${pattern}:\n${this.#stderr}${this.#stdout}`);
+      await pause(pollMs);
+    }
+    return this.#stdout;
+  }
+
+  /** Sends `signal` and waits (bounded) for the process to end. */
+  async stop(signal: NodeJS.Signals, timeoutMs = 10_000): Promise<Exit> {
+    if (this.running) this.child.kill(signal);
+    return within(timeoutMs, `kefu to exit after ${signal}`, this.exited);
+  }
+}
