@@ -17,7 +17,7 @@ const statusByCode: Record<string, number> = {
   ERR_RATE_LIMITED: 429,
 };
 
-export interface ErrorBody {
+interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetail[] };
 }
 

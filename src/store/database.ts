@@ -2,7 +2,7 @@
  * The tables as Kysely sees them. Columns are snake_case in SQL and camelCase here
  * (CamelCasePlugin). Every table of tenant data carries `tenantId`.
  */
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type CreatedAt = ColumnType<Date, never, never>;
 type UpdatedAt = ColumnType<Date, never, Date>;
@@ -163,13 +163,8 @@ export interface Database {
 
 export type TenantRow = Selectable<TenantTable>;
 export type NumberRow = Selectable<NumberTable>;
-export type NumberBindingRow = Selectable<NumberBindingTable>;
 export type UserRow = Selectable<UserTable>;
-export type AgentRow = Selectable<AgentTable>;
 export type DepartmentRow = Selectable<DepartmentTable>;
 export type CustomerRow = Selectable<CustomerTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type SessionRow = Selectable<SessionTable>;
-export type AuditRow = Selectable<AuditTable>;
-export type NewCustomer = Insertable<CustomerTable>;
-export type CustomerUpdate = Updateable<CustomerTable>;
