@@ -148,6 +148,22 @@ export interface AuditTable {
   sourceIp: string | null;
 }
 
+/** One contact address bound to an address-of-record (an agent's extension) by REGISTER. */
+export interface SipBindingTable {
+  tenantId: string;
+  aor: string;
+  contact: string;
+  expiresAt: Date;
+  q: number | null;
+  callId: string;
+  /** bigint in SQL (CSeq is 32-bit unsigned); read back as text by pg, so numbers are converted. */
+  cseq: ColumnType<string | number, number, number>;
+  /** transport:address:port the REGISTER came from, for reaching phones behind NAT (RFC 5626 §5). */
+  source: string;
+  userAgent: string | null;
+  updatedAt: UpdatedAt;
+}
+
 export interface Database {
   tenants: TenantTable;
   numbers: NumberTable;
@@ -159,6 +175,7 @@ export interface Database {
   apiKeys: ApiKeyTable;
   sessions: SessionTable;
   auditLog: AuditTable;
+  sipBindings: SipBindingTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;

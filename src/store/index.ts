@@ -10,3 +10,4 @@ export type { DepartmentInput, NewDepartmentInput } from './repositories/departm
 export type { BindingInput, NumberBinding, NumberInput, PhoneNumber } from './repositories/numbers.js';
 export type { TenantInput } from './repositories/tenants.js';
 export type { User, UserFilter, UserInput } from './repositories/users.js';
+export type { SipBinding } from './repositories/sip-bindings.js';

@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as directory from './0001-directory.js';
+import * as sipBindings from './0002-sip-bindings.js';
 
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
+  '0002-sip-bindings': sipBindings,
 };
 
 export const migrationProvider: MigrationProvider = {

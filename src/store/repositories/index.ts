@@ -7,6 +7,7 @@ import { CustomerRepository } from './customers.js';
 import { DepartmentRepository } from './departments.js';
 import { NumberRepository } from './numbers.js';
 import { SessionRepository } from './sessions.js';
+import { SipBindingRepository } from './sip-bindings.js';
 import { TenantRepository } from './tenants.js';
 import { UserRepository } from './users.js';
 
@@ -21,6 +22,7 @@ export class Repositories {
   readonly apiKeys: ApiKeyRepository;
   readonly sessions: SessionRepository;
   readonly audit: AuditRepository;
+  readonly sipBindings: SipBindingRepository;
 
   constructor(db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -32,5 +34,6 @@ export class Repositories {
     this.apiKeys = new ApiKeyRepository(db);
     this.sessions = new SessionRepository(db);
     this.audit = new AuditRepository(db);
+    this.sipBindings = new SipBindingRepository(db);
   }
 }
