@@ -1,0 +1,9 @@
+export { hrtimeSource, MediaClock, type MediaClockOptions, type Tick, type TimeSource } from './clock/media-clock.js';
+export {
+  JitterBuffer,
+  type Frame,
+  type JitterBufferOptions,
+  type JitterPacket,
+  type JitterStats,
+  type PushOutcome,
+} from './jitter/jitter-buffer.js';
