@@ -7,3 +7,4 @@ export {
   type JitterStats,
   type PushOutcome,
 } from './jitter/jitter-buffer.js';
+export { WavRecorder, type Recording, type RecorderOptions, type RecorderState, type StopReason } from './recorder/wav-recorder.js';
