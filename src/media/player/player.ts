@@ -1,0 +1,82 @@
+/**
+ * Plays what a caller hears, 20 ms at a time on the media clock: a sequence of prompts, speech
+ * and tones, once or looped, and stops at once on a key press when it may be interrupted
+ * (barge-in: the caller who knows the menu does not wait for it).
+ */
+
+export interface PlayOptions {
+  loop?: boolean;
+  /** Whether a DTMF digit stops it (barge-in). */
+  interruptible?: boolean;
+}
+
+export type PlayerEnd = 'finished' | 'stopped' | 'interrupted';
+
+export class Player {
+  #items: Int16Array[] = [];
+  #item = 0;
+  #offset = 0;
+  #options: PlayOptions = {};
+  #playing = false;
+
+  constructor(
+    private readonly frameSamples: number,
+    private readonly onEnd: (end: PlayerEnd) => void,
+  ) {}
+
+  get playing(): boolean {
+    return this.#playing;
+  }
+
+  /** Starts playing `items` in order, replacing whatever played (which ends as 'stopped'). */
+  play(items: Int16Array[], options: PlayOptions = {}): void {
+    if (this.#playing) this.end('stopped');
+    this.#items = items.filter((item) => item.length > 0);
+    this.#item = 0;
+    this.#offset = 0;
+    this.#options = options;
+    this.#playing = this.#items.length > 0;
+    if (!this.#playing) this.onEnd('finished');
+  }
+
+  /**
+   * The next frame, padded with silence at the very end, or undefined when nothing plays. Items
+   * follow each other without a gap inside a frame.
+   */
+  next(): Int16Array | undefined {
+    if (!this.#playing) return undefined;
+    const frame = new Int16Array(this.frameSamples);
+    let filled = 0;
+    while (filled < this.frameSamples && this.#playing) {
+      const item = this.#items[this.#item] as Int16Array;
+      const take = Math.min(this.frameSamples - filled, item.length - this.#offset);
+      frame.set(item.subarray(this.#offset, this.#offset + take), filled);
+      filled += take;
+      this.#offset += take;
+      if (this.#offset < item.length) continue;
+      this.#offset = 0;
+      this.#item++;
+      if (this.#item < this.#items.length) continue;
+      if (this.#options.loop) this.#item = 0;
+      else this.end('finished');
+    }
+    return frame;
+  }
+
+  stop(): void {
+    if (this.#playing) this.end('stopped');
+  }
+
+  /** A key was pressed: stops an interruptible playback and says whether it did. */
+  interrupt(): boolean {
+    if (!this.#playing || !this.#options.interruptible) return false;
+    this.end('interrupted');
+    return true;
+  }
+
+  private end(how: PlayerEnd): void {
+    this.#playing = false;
+    this.#items = [];
+    this.onEnd(how);
+  }
+}
