@@ -13,3 +13,4 @@ export { Player, type PlayerEnd, type PlayOptions } from './player/player.js';
 export { amountText, dateText, digitsText, numberText, type Language } from './player/readback.js';
 export { SpeechError, SpeechSynthesizer } from './player/speech.js';
 export { renderTone, toneSegments, type ToneName, type ToneSegment } from './player/tones.js';
+export { Mixer, type MixerMode } from './mixer/mixer.js';
