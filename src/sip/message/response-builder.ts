@@ -56,8 +56,10 @@ export function createResponse(request: SipRequest | PartialRequest, status: num
     if (field.key === 'via') headers.append('Via', field.value);
   }
   copy(request.headers, headers, 'From');
-  const to = request.headers.get('to');
-  if (to !== undefined) headers.append('To', withToTag(to, status, options.toTag));
+  // A malformed request may repeat them (RFC 4475 §3.3.8): every copy is kept, untouched.
+  const to = request.headers.getAll('to');
+  if (to.length === 1) headers.append('To', withToTag(to[0] as string, status, options.toTag));
+  else for (const value of to) headers.append('To', value);
   copy(request.headers, headers, 'Call-ID');
   copy(request.headers, headers, 'CSeq');
   // RFC 3261 §8.2.6.1: a 100 (Trying) copies the request's Timestamp.
@@ -68,8 +70,7 @@ export function createResponse(request: SipRequest | PartialRequest, status: num
 }
 
 function copy(from: HeaderList, to: HeaderList, name: string): void {
-  const value = from.get(name);
-  if (value !== undefined) to.append(name, value);
+  for (const value of from.getAll(name)) to.append(name, value);
 }
 
 /**

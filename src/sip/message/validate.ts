@@ -62,7 +62,8 @@ export function validateRequest(request: SipRequest, policy: Partial<RequestPoli
     const to = request.to;
     if (to === undefined || !isSipUri(to.uri)) return reject(400, 'the To of a REGISTER must be a sip: or sips: URI');
   }
-  if (rules.role === 'proxy' && request.maxForwards === 0 && request.method !== 'OPTIONS') return reject(483, 'Max-Forwards reached 0');
+  // RFC 3261 §16.3 step 3 (RFC 4475 §3.3.11): a proxy does not forward Max-Forwards 0; it answers 483.
+  if (rules.role === 'proxy' && request.maxForwards === 0) return reject(483, 'Max-Forwards reached 0');
   // RFC 3261 §8.2.2.3: unsupported option tags in Require get 420 with Unsupported; never for ACK
   // or CANCEL.
   if (request.method !== 'ACK' && request.method !== 'CANCEL') {
