@@ -45,16 +45,42 @@ export type MessageParseResult =
   | { ok: false; error: MessageParseError };
 
 const HEADER_END = Buffer.from('\r\n\r\n');
+const EMPTY = Buffer.alloc(0);
 const SINGLE = ['from', 'to', 'call-id', 'cseq', 'max-forwards'] as const;
 
-/** Offsets of the header block: the decoded text, and where each value starts in it. */
+/** The header block split: start line, fields, and where each value starts in the text. */
 interface Block {
-  start: number;
-  text: string;
-  encoding: HeaderEncoding;
   startLine: string;
   fields: HeaderField[];
   valueAt: number[];
+}
+
+function failure(offset: number, reason: string, extra: Partial<MessageParseError> = {}): MessageParseResult {
+  return { ok: false, error: { offset, reason, kind: 'unknown', status: undefined, incomplete: false, partial: undefined, ...extra } };
+}
+
+/** What the parser knows once the header block is decoded, to turn character offsets into bytes. */
+class Decoded {
+  constructor(
+    readonly start: number,
+    readonly slice: Buffer,
+    readonly text: string,
+    readonly encoding: HeaderEncoding,
+  ) {}
+
+  byteAt(charOffset: number): number {
+    const ascii = this.encoding === 'latin1' || this.slice.length === this.text.length;
+    return this.start + (ascii ? charOffset : Buffer.byteLength(this.text.slice(0, charOffset)));
+  }
+
+  requestFailure(fault: Fault, method: string | undefined, headers: HeaderList, status = 400): MessageParseResult {
+    return failure(this.byteAt(fault.offset), fault.reason, { kind: 'request', status, partial: { method, headers } });
+  }
+
+  messageFailure(fault: Fault, message: Message): MessageParseResult {
+    if (message.kind === 'request') return this.requestFailure(fault, message.method, message.headers);
+    return failure(this.byteAt(fault.offset), fault.reason, { kind: 'response' });
+  }
 }
 
 export function parseMessage(bytes: Buffer, options: ParseOptions = {}): MessageParseResult {
@@ -63,10 +89,6 @@ export function parseMessage(bytes: Buffer, options: ParseOptions = {}): Message
   // RFC 3261 §7.5: CRLFs before the start line are ignored (keep-alives on streams).
   let start = 0;
   while (start < bytes.length && (bytes[start] === 13 || bytes[start] === 10)) start++;
-  const failure = (offset: number, reason: string, extra: Partial<MessageParseError> = {}): MessageParseResult => ({
-    ok: false,
-    error: { offset, reason, kind: 'unknown', status: undefined, incomplete: false, partial: undefined, ...extra },
-  });
   if (start === bytes.length) return failure(start, 'no message, only line breaks', { incomplete: true });
   const headerEnd = bytes.indexOf(HEADER_END, start);
   if (headerEnd < 0 || headerEnd + 4 - start > limits.maxMessageBytes) {
@@ -77,68 +99,58 @@ export function parseMessage(bytes: Buffer, options: ParseOptions = {}): Message
   }
   const slice = bytes.subarray(start, headerEnd);
   const encoding: HeaderEncoding = isUtf8(slice) ? 'utf8' : 'latin1';
-  const text = slice.toString(encoding);
-  const byteAt = (charOffset: number): number =>
-    start + (encoding === 'utf8' && slice.length !== text.length ? Buffer.byteLength(text.slice(0, charOffset)) : charOffset);
+  const decoded = new Decoded(start, slice, slice.toString(encoding), encoding);
 
-  const block = splitHeaders(text, start, encoding, limits);
-  const isResponse = /^SIP\//i.test(text);
+  const block = splitHeaders(decoded.text, limits);
+  const isResponse = looksLikeResponse(bytes, start);
   if (block instanceof Fault) {
     const kind = isResponse ? 'response' : 'request';
-    return failure(byteAt(block.offset), block.reason, { kind, status: kind === 'request' ? 400 : undefined });
+    return failure(decoded.byteAt(block.offset), block.reason, { kind, status: kind === 'request' ? 400 : undefined });
   }
   const headers = new HeaderList(block.fields);
-  const requestFailure = (fault: Fault, method: string | undefined, status = 400): MessageParseResult =>
-    failure(byteAt(fault.offset), fault.reason, { kind: 'request', status, partial: { method, headers } });
-  const responseFailure = (fault: Fault): MessageParseResult => failure(byteAt(fault.offset), fault.reason, { kind: 'response' });
 
   let message: Message;
   if (isResponse) {
     const line = parseStatusLine(block.startLine);
-    if (line instanceof Fault) return responseFailure(line);
-    message = new SipResponse(line.status, line.reason, headers, Buffer.alloc(0), encoding);
+    if (line instanceof Fault) return failure(decoded.byteAt(line.offset), line.reason, { kind: 'response' });
+    message = new SipResponse(line.status, line.reason, headers, EMPTY, encoding);
   } else {
     const line = parseRequestLine(block.startLine);
     if (line instanceof Fault) {
       const method = block.startLine.slice(0, block.startLine.indexOf(' '));
-      return requestFailure(line, isToken(method) ? method : undefined, line.reason.startsWith('SIP version') ? 505 : 400);
+      return decoded.requestFailure(line, isToken(method) ? method : undefined, headers, line.reason.startsWith('SIP version') ? 505 : 400);
     }
-    message = new SipRequest(line.method, line.uri, headers, Buffer.alloc(0), encoding);
+    message = new SipRequest(line.method, line.uri, headers, EMPTY, encoding);
   }
-  const method = message.kind === 'request' ? message.method : undefined;
-  const fail = (fault: Fault): MessageParseResult => (message.kind === 'request' ? requestFailure(fault, method) : responseFailure(fault));
 
   const checked = checkCoreHeaders(block);
-  if (checked instanceof Fault) return fail(checked);
+  if (checked instanceof Fault) return decoded.messageFailure(checked, message);
 
   // RFC 3261 §18.3: the body is Content-Length bytes after the empty line; without it, a datagram's
   // body is the rest of the datagram, and on a stream the message cannot be framed.
   const bodyStart = headerEnd + 4;
   let bodyEnd: number;
   if (checked === undefined) {
-    if (stream) return fail(new Fault(0, 'Content-Length is mandatory on a stream transport (RFC 3261 §18.3)'));
+    if (stream) return decoded.messageFailure(new Fault(0, 'Content-Length is mandatory on a stream transport (RFC 3261 §18.3)'), message);
     bodyEnd = bytes.length;
   } else {
     bodyEnd = bodyStart + checked;
     if (bodyEnd - start > limits.maxMessageBytes) {
-      return message.kind === 'request'
-        ? failure(bodyStart, 'Content-Length exceeds the message size limit', { kind: 'request', status: 513, partial: { method, headers } })
-        : failure(bodyStart, 'Content-Length exceeds the message size limit', { kind: 'response' });
+      return bodyFailure(message, bodyStart, 'Content-Length exceeds the message size limit', 513, false);
     }
     if (bodyEnd > bytes.length) {
-      const reason = `body has ${bytes.length - bodyStart} bytes, Content-Length says ${checked}`;
-      return failure(bytes.length, reason, {
-        kind: message.kind,
-        status: message.kind === 'request' ? 400 : undefined,
-        incomplete: true,
-        partial: message.kind === 'request' ? { method, headers } : undefined,
-      });
+      return bodyFailure(message, bytes.length, `body has ${bytes.length - bodyStart} bytes, Content-Length says ${checked}`, 400, true);
     }
   }
-  if (bodyEnd - start > limits.maxMessageBytes) return fail(new Fault(limits.maxMessageBytes, 'message exceeds the size limit'));
+  if (bodyEnd - start > limits.maxMessageBytes) return decoded.messageFailure(new Fault(limits.maxMessageBytes, 'message exceeds the size limit'), message);
   // RFC 3261 §18.3: bytes after Content-Length in a datagram are discarded (RFC 4475 §3.1.1.8).
-  message.body = Buffer.from(bytes.subarray(bodyStart, bodyEnd));
+  if (bodyEnd > bodyStart) message.body = Buffer.from(bytes.subarray(bodyStart, bodyEnd));
   return { ok: true, message, length: bodyEnd };
+}
+
+function bodyFailure(message: Message, offset: number, reason: string, status: number, incomplete: boolean): MessageParseResult {
+  if (message.kind === 'response') return failure(offset, reason, { kind: 'response', incomplete });
+  return failure(offset, reason, { kind: 'request', status, incomplete, partial: { method: message.method, headers: message.headers } });
 }
 
 function looksLikeResponse(bytes: Buffer, start: number): boolean {
@@ -146,7 +158,7 @@ function looksLikeResponse(bytes: Buffer, start: number): boolean {
 }
 
 /** Lines to fields, folding undone (RFC 3261 §7.3.1), limits checked. Offsets are into `text`. */
-function splitHeaders(text: string, start: number, encoding: HeaderEncoding, limits: ParseLimits): Block | Fault {
+function splitHeaders(text: string, limits: ParseLimits): Block | Fault {
   const fields: HeaderField[] = [];
   const valueAt: number[] = [];
   let lineStart = 0;
@@ -156,8 +168,7 @@ function splitHeaders(text: string, start: number, encoding: HeaderEncoding, lim
     if (lineEnd < 0) lineEnd = text.length;
     const line = text.slice(lineStart, lineEnd);
     if (line.length > limits.maxLineLength) return new Fault(lineStart + limits.maxLineLength, 'line exceeds the length limit');
-    const stray = line.search(/[\r\n]/);
-    if (stray >= 0) return new Fault(lineStart + stray, 'bare CR or LF inside a header line');
+    if (line.includes('\r') || line.includes('\n')) return new Fault(lineStart + line.search(/[\r\n]/), 'bare CR or LF inside a header line');
     if (lineStart === 0) startLine = line;
     else if (isWhitespace(line.charCodeAt(0))) {
       // RFC 3261 §7.3.1: a line starting with whitespace continues the previous header; the CRLF
@@ -181,7 +192,7 @@ function splitHeaders(text: string, start: number, encoding: HeaderEncoding, lim
     }
     lineStart = lineEnd + 2;
   }
-  return { start, text, encoding, startLine, fields, valueAt };
+  return { startLine, fields, valueAt };
 }
 
 const VERSION = /^SIP\/([0-9]+)\.([0-9]+)$/i;
@@ -228,15 +239,13 @@ function parseStatusLine(line: string): { status: number; reason: string } | Fau
  * used without second-guessing. Returns the Content-Length, or undefined when there is none.
  */
 function checkCoreHeaders(block: Block): number | undefined | Fault {
-  const seen = new Map<string, number>();
+  const seen = new Set<string>();
   let contentLength: string | undefined;
   let contentLengthAt = 0;
   for (let i = 0; i < block.fields.length; i++) {
     const field = block.fields[i] as HeaderField;
     const at = block.valueAt[i] as number;
     const key = field.key;
-    const count = (seen.get(key) ?? 0) + 1;
-    seen.set(key, count);
     let fault: Fault | undefined;
     switch (key) {
       case 'from':
@@ -245,7 +254,8 @@ function checkCoreHeaders(block: Block): number | undefined | Fault {
       case 'cseq':
       case 'max-forwards':
         // RFC 3261 §7.3.1: these headers appear once; RFC 4475 §3.3.8 expects 400 for repeats.
-        if (count > 1) return new Fault(at, `${field.name} appears more than once`);
+        if (seen.has(key)) return new Fault(at, `${field.name} appears more than once`);
+        seen.add(key);
         fault = checkSingle(key, field.value, at);
         break;
       case 'content-length':
