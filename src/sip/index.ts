@@ -4,7 +4,7 @@
  */
 export { escape, unescape } from './chars.js';
 export { Fault, type ParseError, type ParseOutcome } from './fault.js';
-export { isSipUri, isTelUri, parseUri, serializeUri, uriParam, type AbsoluteUri, type HostKind, type SipUri, type TelUri, type Uri, type UriParam } from './uri.js';
+export { isSipUri, isTelUri, parseUri, serializeUri, uriFrom, uriParam, type AbsoluteUri, type HostKind, type SipUri, type TelUri, type Uri, type UriParam } from './uri.js';
 export { expandIPv6, uriEquals } from './uri-compare.js';
 export { paramValue, quote, unquote } from './message/cursor.js';
 export { headerKey, HeaderList, splitList, type HeaderField } from './message/header-list.js';

@@ -4,6 +4,7 @@
  * serializes back to its own bytes; `unescape` gives the octets and `uriEquals` compares.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { SipParseError } from '../errors.js';
 import { firstInvalid, isAlphanum, isDigit, isHostChar, isToken } from './chars.js';
 import { Fault, outcome, type ParseOutcome } from './fault.js';
 
@@ -48,6 +49,13 @@ export const isTelUri = (uri: Uri): uri is TelUri => uri.scheme === 'tel';
 /** Parses a whole URI string; offsets in errors are character offsets into `text`. */
 export function parseUri(text: string): ParseOutcome<Uri> {
   return outcome(readUri(text));
+}
+
+/** A URI from code or configuration, where a mistake is a bug: throws SipParseError. */
+export function uriFrom(text: string): Uri {
+  const uri = readUri(text);
+  if (uri instanceof Fault) throw new SipParseError(text, uri.offset, uri.reason);
+  return uri;
 }
 
 /** Same as parseUri, for the message parser: returns the URI or a Fault. */

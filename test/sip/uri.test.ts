@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escape, expandIPv6, parseUri, serializeUri, unescape, uriEquals, uriParam, type SipUri, type Uri } from '../../src/sip/index.js';
+import { SipParseError } from '../../src/errors.js';
+import { escape, expandIPv6, parseUri, serializeUri, unescape, uriEquals, uriFrom, uriParam, type SipUri, type Uri } from '../../src/sip/index.js';
 
 function uri(text: string): Uri {
   const result = parseUri(text);
@@ -72,6 +73,11 @@ describe('SIP and SIPS URIs (RFC 3261 §19.1)', () => {
     failsAt('sip:a%4@host', 5, /user part/);
     failsAt('no-scheme', 0, /no scheme/);
     failsAt(' sip:host', 0, /scheme/);
+  });
+
+  it('throws SipParseError (ERR_SIP_PARSE) for a bad URI given by code or configuration', () => {
+    assert.equal(uriFrom('sip:kefu@example.com').scheme, 'sip');
+    assert.throws(() => uriFrom('sip:user@host:99999'), (error: unknown) => error instanceof SipParseError && error.code === 'ERR_SIP_PARSE' && error.offset === 14);
   });
 });
 
