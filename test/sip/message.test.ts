@@ -208,6 +208,15 @@ describe('parse failures: offset, reason, status and a partial request', () => {
     assert.equal(error.partial?.headers.get('call-id'), 'a84b4c76e66710@192.0.2.10');
   });
 
+  it('skips a malformed header line (and its continuations) to keep the rest for the 400', () => {
+    const bytes = Buffer.from(INVITE.toString().replace('Max-Forwards: 70\r\n', 'Max-Forwards: 70\r\nno colon here\r\n folded too\r\n'));
+    const error = failure(bytes);
+    assert.equal(bytes.subarray(error.offset, error.offset + 13).toString(), 'no colon here');
+    assert.equal(error.status, 400);
+    assert.equal(error.partial?.method, 'INVITE');
+    assert.deepEqual(error.partial?.headers.fields.map((field) => field.key).slice(0, 4), ['via', 'max-forwards', 'from', 'to']);
+  });
+
   it('gives byte offsets even after multi-byte UTF-8 characters', () => {
     const bytes = Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nFrom: "张三" <sip:a@b>;tag=1\r\nCSeq: x OPTIONS\r\n\r\n');
     const error = failure(bytes);

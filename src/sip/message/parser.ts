@@ -51,6 +51,8 @@ const SINGLE = ['from', 'to', 'call-id', 'cseq', 'max-forwards'] as const;
 /** The header block split: start line, fields, and where each value starts in the text. */
 interface Block {
   startLine: string;
+  /** The first malformed line; the lines after it were still split, for a partial request. */
+  broken: Fault | undefined;
   fields: HeaderField[];
   valueAt: number[];
 }
@@ -113,6 +115,7 @@ export function parseMessage(bytes: Buffer, options: ParseOptions = {}): Message
   if (isResponse) {
     const line = parseStatusLine(block.startLine);
     if (line instanceof Fault) return failure(decoded.byteAt(line.offset), line.reason, { kind: 'response' });
+    if (block.broken) return failure(decoded.byteAt(block.broken.offset), block.broken.reason, { kind: 'response' });
     message = new SipResponse(line.status, line.reason, headers, EMPTY, encoding);
   } else {
     const line = parseRequestLine(block.startLine);
@@ -120,6 +123,7 @@ export function parseMessage(bytes: Buffer, options: ParseOptions = {}): Message
       const method = block.startLine.slice(0, block.startLine.indexOf(' '));
       return decoded.requestFailure(line, isToken(method) ? method : undefined, headers, line.reason.startsWith('SIP version') ? 505 : 400);
     }
+    if (block.broken) return decoded.requestFailure(block.broken, line.method, headers);
     message = new SipRequest(line.method, line.uri, headers, EMPTY, encoding);
   }
 
@@ -163,27 +167,46 @@ function splitHeaders(text: string, limits: ParseLimits): Block | Fault {
   const valueAt: number[] = [];
   let lineStart = 0;
   let startLine = '';
+  let broken: Fault | undefined;
+  // After a malformed line its continuation lines are skipped too.
+  let skipping = false;
+  const bad = (fault: Fault): void => {
+    broken ??= fault;
+    skipping = true;
+  };
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\r\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     const line = text.slice(lineStart, lineEnd);
     if (line.length > limits.maxLineLength) return new Fault(lineStart + limits.maxLineLength, 'line exceeds the length limit');
-    if (line.includes('\r') || line.includes('\n')) return new Fault(lineStart + line.search(/[\r\n]/), 'bare CR or LF inside a header line');
-    if (lineStart === 0) startLine = line;
+    if (line.includes('\r') || line.includes('\n')) bad(new Fault(lineStart + line.search(/[\r\n]/), 'bare CR or LF inside a header line'));
+    else if (lineStart === 0) startLine = line;
     else if (isWhitespace(line.charCodeAt(0))) {
+      if (skipping) {
+        lineStart = lineEnd + 2;
+        continue;
+      }
       // RFC 3261 §7.3.1: a line starting with whitespace continues the previous header; the CRLF
       // and the whitespace around it count as one SP.
       const last = fields[fields.length - 1];
-      if (last === undefined) return new Fault(lineStart, 'continuation line before any header');
+      if (last === undefined) {
+        bad(new Fault(lineStart, 'continuation line before any header'));
+        lineStart = lineEnd + 2;
+        continue;
+      }
       const more = line.trim();
       if (more.length > 0) last.value = last.value.length === 0 ? more : `${last.value} ${more}`;
       if (last.value.length > limits.maxLineLength) return new Fault(lineStart, 'folded header exceeds the length limit');
     } else {
       const colon = line.indexOf(':');
-      if (colon < 0) return new Fault(lineStart, 'header line without ":"');
-      const name = line.slice(0, colon).trimEnd();
+      const name = colon < 0 ? '' : line.slice(0, colon).trimEnd();
       // RFC 3261 §7.3.1: header-name is a token; whitespace may precede the colon.
-      if (!isToken(name)) return new Fault(lineStart, 'header name is not a token');
+      if (colon < 0 || !isToken(name)) {
+        bad(new Fault(lineStart, colon < 0 ? 'header line without ":"' : 'header name is not a token'));
+        lineStart = lineEnd + 2;
+        continue;
+      }
+      skipping = false;
       if (fields.length >= limits.maxHeaderCount) return new Fault(lineStart, 'too many header fields');
       let valueStart = colon + 1;
       while (valueStart < line.length && isWhitespace(line.charCodeAt(valueStart))) valueStart++;
@@ -192,7 +215,7 @@ function splitHeaders(text: string, limits: ParseLimits): Block | Fault {
     }
     lineStart = lineEnd + 2;
   }
-  return { startLine, fields, valueAt };
+  return { startLine, broken, fields, valueAt };
 }
 
 const VERSION = /^SIP\/([0-9]+)\.([0-9]+)$/i;
