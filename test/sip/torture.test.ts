@@ -151,6 +151,28 @@ describe('RFC 4475 / RFC 5118 torture corpus', () => {
     });
   }
 
+  it('points the error offset at the fault', () => {
+    const at: Record<string, string> = {
+      'invalid-ncl.sip': '-999',
+      'invalid-scalar02.sip': '36893488147419103232',
+      'invalid-quotbal.sip': '"Mr. J. User <sip:',
+      'invalid-badvers.sip': 'SIP/7.0',
+      'invalid-regbadct.sip': '?Route=',
+      'invalid-mcl01.sip': '5\r\n',
+      'invalid-escruri.sip': '?Route=',
+      'invalid-ltgtruri.sip': '<sip:',
+      'invalid-multi01.sip': '59 INVITE',
+      'invalid-badaspec.sip': ' sip:t.watson',
+      'ipv6-invalid-ipv6-bad.sip': '2001:db8::10 ',
+    };
+    for (const [name, text] of Object.entries(at)) {
+      const bytes = read(name);
+      const result = parseMessage(bytes);
+      assert.ok(!result.ok, name);
+      assert.equal(bytes.subarray(result.error.offset, result.error.offset + text.length).toString('latin1'), text, `${name}: ${result.error.reason}`);
+    }
+  });
+
   it('answers a rejected request whose headers allow it, copying Via, From, To, Call-ID and CSeq', () => {
     for (const name of files) {
       const result = parseMessage(read(name));
