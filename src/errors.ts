@@ -76,3 +76,21 @@ export class RateLimitedError extends KefuError {
 export class ConfigError extends KefuError {
   readonly code = 'ERR_CONFIG';
 }
+
+/**
+ * A SIP message or URI given by code or configuration (not by the network) does not parse. The
+ * parsers of network bytes never throw this: they return `{ ok: false, error }` instead.
+ */
+export class SipParseError extends KefuError {
+  readonly code = 'ERR_SIP_PARSE';
+
+  constructor(
+    readonly input: string,
+    readonly offset: number,
+    readonly reason: string,
+  ) {
+    super(`cannot parse ${JSON.stringify(input.length > 80 ? `${input.slice(0, 80)}…` : input)}: ${reason} at offset ${offset}`, [
+      { path: `offset.${offset}`, message: reason },
+    ]);
+  }
+}

@@ -1,3 +1,23 @@
+/**
+ * The SIP stack (RFC 3261 and friends). It knows messages and URIs, not tenants or calls.
+ * So far: the message layer (URIs, parse, serialize, framing, responses, request checks), digest
+ * authentication, per-source protection and the registrar's rules.
+ */
+export { escape, unescape } from './chars.js';
+export { Fault, type ParseError, type ParseOutcome } from './fault.js';
+export { isSipUri, isTelUri, parseUri, serializeUri, uriFrom, uriParam, type AbsoluteUri, type HostKind, type SipUri, type TelUri, type Uri, type UriParam } from './uri.js';
+export { expandIPv6, uriEquals } from './uri-compare.js';
+export { paramValue, quote, unquote } from './message/cursor.js';
+export { headerKey, HeaderList, splitList, type HeaderField } from './message/header-list.js';
+export { DEFAULT_PARSE_LIMITS, type ParseLimits } from './message/limits.js';
+export { SipMessage, SipRequest, SipResponse, SIP_VERSION, type HeaderEncoding, type Message } from './message/message.js';
+export { displayText, parseNameAddr, parseNameAddrList, serializeNameAddr, type NameAddr } from './message/name-addr.js';
+export { parseMessage, type MessageParseError, type MessageParseResult, type ParseOptions, type PartialRequest, type Transport } from './message/parser.js';
+export { canAnswer, createResponse, newTag, reasonPhrase, type ResponseOptions } from './message/response-builder.js';
+export { checkCallId, MAX_CSEQ, parseContentLength, parseCSeq, parseExpires, parseMaxForwards, type CSeq } from './message/scalars.js';
+export { frameMessage, StreamFramer, type Frame, type StreamEvent } from './message/stream.js';
+export { DEFAULT_REQUEST_POLICY, mediaType, validateRequest, validateResponse, type Rejection, type RequestPolicy } from './message/validate.js';
+export { BRANCH_COOKIE, parseViaList, serializeVia, viaBranch, type Via } from './message/via.js';
 export {
   DigestAuthenticator,
   digestResponse,
