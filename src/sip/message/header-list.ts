@@ -96,6 +96,14 @@ export class HeaderList {
     this.version++;
   }
 
+  /** Replaces the value of the field at `index` (the transport's Via stamping, RFC 3261 §18.2.1). */
+  replaceAt(index: number, value: string): void {
+    const field = this.fields[index];
+    if (field === undefined) return;
+    this.fields[index] = { ...field, value };
+    this.version++;
+  }
+
   /** Replaces every field with this name by one, kept at the place of the first. */
   set(name: string, value: string): void {
     const key = headerKey(name);
