@@ -46,6 +46,12 @@ const settings = {
     allowed: 'an integer from 0 to 65535 (0 picks a free port)',
     help: 'port of the SIP server (UDP and TCP)',
   },
+  sipDefaultTenant: {
+    env: 'KEFU_SIP_DEFAULT_TENANT',
+    schema: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'a tenant slug').default('demo'),
+    allowed: 'the slug of a tenant',
+    help: 'tenant of SIP requests whose domain is no tenant realm (phones registering to an IP address)',
+  },
   databaseUrl: {
     env: 'DATABASE_URL',
     schema: z

@@ -3,11 +3,14 @@
  * SIGTERM/SIGINT. The one place that creates the node's long-lived objects.
  */
 import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { buildServer } from './api/index.js';
+import { DirectoryAccounts, unansweredInvites } from './calls/index.js';
 import { configHelp, loadConfig, type Config } from './config.js';
 import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, type DemoCredential } from './directory/index.js';
 import { KefuError } from './errors.js';
 import { Metrics } from './ops/index.js';
+import { defaultTimerValues, realTimerClock, SipServer } from './sip/index.js';
 import { Store } from './store/index.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -29,7 +32,36 @@ async function main(argv: string[]): Promise<void> {
       ? await seedDemoCentre(store, platform.tenant, config.demoPassword)
       : undefined;
 
-  const app = await buildServer({ store, metrics: new Metrics(), logLevel: config.logLevel, version });
+  const metrics = new Metrics();
+  const app = await buildServer({ store, metrics, logLevel: config.logLevel, version });
+  const accounts = new DirectoryAccounts(store.repos, config.sipDefaultTenant);
+  const sip = await SipServer.start({
+    transport: { host: config.host, port: config.sipPort, idleTimeoutMs: 10 * 60_000, maxConnections: 10_000 },
+    timers: defaultTimerValues,
+    clock: realTimerClock,
+    now: () => Date.now(),
+    userAgent: `Kefu/${version}`,
+    accounts,
+    invites: unansweredInvites(store.repos, accounts, app.log),
+    registrar: { defaultExpires: 3600, minExpires: 60, maxExpires: 7200 },
+    // MD5 first: SIPp and many deployed phones answer only the first challenge; SHA-256 clients find theirs second.
+    digest: { nonceLifetimeMs: 5 * 60_000, algorithms: ['MD5', 'SHA-256'], secret: randomBytes(32) },
+    protection: {
+      requestsPerSecond: 50,
+      burst: 200,
+      maxAuthFailures: 20,
+      maxUnknownUsers: 20,
+      windowMs: 60_000,
+      coolingMs: 10 * 60_000,
+      maxSources: 100_000,
+      dropScanners: true,
+    },
+    onSecurityEvent: (event) => {
+      metrics.sipSecurityEvents.inc({ reason: event.reason });
+      app.log.warn({ securityEvent: event }, `SIP source ${event.source} blocked: ${event.reason}`);
+    },
+    log: app.log,
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -37,6 +69,7 @@ async function main(argv: string[]): Promise<void> {
     app.log.info({ signal }, 'stopping');
     try {
       await app.close();
+      await sip.close();
       await store.close();
       process.exit(0);
     } catch (error) {
@@ -50,7 +83,7 @@ async function main(argv: string[]): Promise<void> {
   await app.listen({ host: config.host, port: config.httpPort });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.httpPort;
-  process.stdout.write(banner(config, `http://${urlHost(config.host)}:${port}`, store.kind, platform.generatedAdminPassword, demo));
+  process.stdout.write(banner(config, `http://${urlHost(config.host)}:${port}`, sip.port, store.kind, platform.generatedAdminPassword, demo));
 }
 
 function urlHost(host: string): string {
@@ -61,6 +94,7 @@ function urlHost(host: string): string {
 function banner(
   config: Config,
   url: string,
+  sipPort: number,
   database: string,
   adminPassword: string | undefined,
   demo: DemoCredential[] | undefined,
@@ -70,6 +104,7 @@ function banner(
     `Kefu ${version} is running.`,
     `  Web and API   ${url}/        (API docs: ${url}/api/docs)`,
     `  Health        ${url}/healthz  ${url}/readyz  ${url}/metrics`,
+    `  SIP           udp and tcp ${urlHost(config.host)}:${sipPort} (phones register as <extension>@<tenant realm>)`,
     `  Database      ${database === 'embedded' ? `embedded, in ${config.dataDir}/db` : 'PostgreSQL (DATABASE_URL)'}`,
     `  Platform      tenant "${platformSlug}", user "${platformAdminUsername}", password ${
       adminPassword !== undefined ? `${adminPassword}   <- shown once, keep it` : config.adminPassword !== undefined ? 'from KEFU_ADMIN_PASSWORD' : 'as set at first start'

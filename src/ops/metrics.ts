@@ -4,11 +4,12 @@
  * process (as in tests) do not count into each other.
  */
 import type { FastifyInstance } from 'fastify';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export class Metrics {
   readonly registry = new Registry();
   readonly httpRequests: Histogram<'method' | 'route' | 'status'>;
+  readonly sipSecurityEvents: Counter<'reason'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'kefu_' });
@@ -17,6 +18,12 @@ export class Metrics {
       help: 'HTTP requests by method, route pattern and status: latency and (as _count) how many',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.sipSecurityEvents = new Counter({
+      name: 'kefu_sip_security_events_total',
+      help: 'SIP sources blocked for a cooling period, by reason (request-flood, auth-failures, unknown-users)',
+      labelNames: ['reason'],
       registers: [this.registry],
     });
   }

@@ -43,3 +43,4 @@ export { defaultTimerValues, realTimerClock, type TimerClock, type TimerValues }
 export { describePeer, type Connection, type Peer, type TransportName } from './transport/peer.js';
 export { responseDestination, stampReceived } from './transport/received.js';
 export { TransportLayer, type TransportDelegate, type TransportOptions } from './transport/transport-layer.js';
+export { SipServer, type InviteHandler, type SipAccount, type SipAccounts, type SipLog, type SipServerOptions } from './sip-server.js';

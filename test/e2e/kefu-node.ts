@@ -73,6 +73,8 @@ export class KefuNode {
 
   private constructor(
     readonly url: string,
+    /** The SIP port (UDP and TCP) it was given. */
+    readonly sipPort: number,
     env: NodeJS.ProcessEnv,
     cwd: string,
   ) {
@@ -90,13 +92,14 @@ export class KefuNode {
    */
   static async start(settings: Record<string, string | undefined>, cwd: string): Promise<KefuNode> {
     const port = await freePort();
-    const env = nodeEnvironment({ KEFU_HOST: '127.0.0.1', KEFU_HTTP_PORT: String(port), ...settings });
-    return new KefuNode(`http://127.0.0.1:${port}`, env, cwd);
+    const sipPort = await freePort();
+    const env = nodeEnvironment({ KEFU_HOST: '127.0.0.1', KEFU_HTTP_PORT: String(port), KEFU_SIP_PORT: String(sipPort), ...settings });
+    return new KefuNode(`http://127.0.0.1:${port}`, sipPort, env, cwd);
   }
 
   /** Starts a node whose settings may be wrong: no port is chosen for it. */
   static run(settings: Record<string, string | undefined>, cwd: string): KefuNode {
-    return new KefuNode('http://127.0.0.1:0', nodeEnvironment(settings), cwd);
+    return new KefuNode('http://127.0.0.1:0', 0, nodeEnvironment(settings), cwd);
   }
 
   get stdout(): string {

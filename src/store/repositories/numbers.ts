@@ -56,6 +56,15 @@ export class NumberRepository {
     return row === undefined ? undefined : (await this.withBindings([row]))[0];
   }
 
+  /**
+   * The number, whoever owns it: inbound routing looks a called number up before it knows the
+   * tenant (the number is what tells it).
+   */
+  async byNumber(number: string): Promise<PhoneNumber | undefined> {
+    const row = await this.db.selectFrom('numbers').selectAll().where('number', '=', number).executeTakeFirst();
+    return row === undefined ? undefined : (await this.withBindings([row]))[0];
+  }
+
   async create(tenantId: string, input: NumberInput, bindings: BindingInput[]): Promise<PhoneNumber> {
     const row = await uniquely(() =>
       this.db.insertInto('numbers').values({ tenantId, ...input }).returningAll().executeTakeFirstOrThrow(),

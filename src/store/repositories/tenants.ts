@@ -48,6 +48,11 @@ export class TenantRepository {
     return this.db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
   }
 
+  /** The tenant whose SIP realm (or domain) this is: how SIP requests find their tenant. */
+  async bySipRealm(realm: string): Promise<TenantRow | undefined> {
+    return this.db.selectFrom('tenants').selectAll().where('sipRealm', '=', realm).executeTakeFirst();
+  }
+
   async platform(): Promise<TenantRow | undefined> {
     return this.db.selectFrom('tenants').selectAll().where('isPlatform', '=', true).executeTakeFirst();
   }

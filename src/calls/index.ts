@@ -1,0 +1,3 @@
+export { DirectoryAccounts } from './directory-accounts.js';
+export { StoreLocation } from './store-location.js';
+export { unansweredInvites } from './unanswered-invites.js';

@@ -1,0 +1,287 @@
+/**
+ * A SIP server: transports, protection, request checks, server transactions, and the requests
+ * the stack answers itself: OPTIONS, REGISTER (digest-authenticated, RFC 3261 §10.3, §22.4),
+ * CANCEL (§9.2) and requests outside any dialog. INVITEs go to the layer above through a delegate.
+ * It knows accounts and targets only through the interfaces below: nothing of tenants or calls.
+ */
+import { parseDigestCredentials } from './auth/digest-credentials.js';
+import { DigestAuthenticator, type DigestAlgorithm, type StoredHa1 } from './auth/digest-authenticator.js';
+import type { SipRequest, SipResponse } from './message/message.js';
+import { canAnswer, createResponse, type ResponseOptions } from './message/response-builder.js';
+import type { MessageParseError } from './message/parser.js';
+import { parseExpires } from './message/scalars.js';
+import { validateRequest, DEFAULT_REQUEST_POLICY } from './message/validate.js';
+import { paramValue } from './message/cursor.js';
+import { Fault } from './fault.js';
+import { isScanner, SourceGuard, type SecurityEvent, type SourceGuardOptions } from './protection/source-guard.js';
+import { Registrar, type ContactSpec, type LocationService, type RegistrarOptions } from './registrar/registrar.js';
+import { ServerTransactionLayer, type ServerTransaction } from './transaction/server-transaction-layer.js';
+import type { InviteServerTransaction } from './transaction/server-transactions.js';
+import type { TimerClock, TimerValues } from './transaction/timers.js';
+import { describePeer, type Peer } from './transport/peer.js';
+import { responseDestination } from './transport/received.js';
+import { TransportLayer, type TransportOptions } from './transport/transport-layer.js';
+import { isSipUri, serializeUri } from './uri.js';
+
+/** A phone's account: what the registrar needs to authenticate it and keep its bindings. */
+export interface SipAccount {
+  realm: string;
+  ha1: StoredHa1;
+  location: LocationService;
+}
+
+export interface SipAccounts {
+  /** The account of `user` at `domain` (the host of the To URI), if there is one. */
+  find(user: string, domain: string): Promise<SipAccount | undefined>;
+  /** The realm to challenge with at `domain`, whether or not the user exists. */
+  realm(domain: string): Promise<string>;
+}
+
+/** The layer above (calls) takes INVITEs here; it answers through the transaction. */
+export interface InviteHandler {
+  onInvite(request: SipRequest, transaction: InviteServerTransaction, respond: (status: number, options?: ResponseOptions) => void): void;
+  onCancel?(request: SipRequest): void;
+}
+
+export interface SipLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface SipServerOptions {
+  transport: TransportOptions;
+  timers: TimerValues;
+  clock: TimerClock;
+  now: () => number;
+  userAgent: string;
+  accounts: SipAccounts;
+  invites: InviteHandler;
+  registrar: Omit<RegistrarOptions, 'now'>;
+  /** Algorithms in the order offered: many UACs (SIPp, older phones) answer only the first challenge. */
+  digest: { nonceLifetimeMs: number; algorithms: DigestAlgorithm[]; secret?: Buffer };
+  protection: Omit<SourceGuardOptions, 'now' | 'onBlock'> & { dropScanners: boolean };
+  onSecurityEvent: (event: SecurityEvent) => void;
+  log: SipLog;
+}
+
+const allow = DEFAULT_REQUEST_POLICY.methods.join(', ');
+
+export class SipServer {
+  readonly #transactions: ServerTransactionLayer;
+  readonly #guard: SourceGuard;
+  readonly #digest: DigestAuthenticator;
+  #transport!: TransportLayer;
+
+  private constructor(private readonly options: SipServerOptions) {
+    this.#transactions = new ServerTransactionLayer({
+      values: options.timers,
+      clock: options.clock,
+      send: (response, peer) => this.#transport.send(response, peer),
+    });
+    this.#guard = new SourceGuard({ ...options.protection, now: options.now, onBlock: options.onSecurityEvent });
+    this.#digest = new DigestAuthenticator({
+      nonceLifetimeMs: options.digest.nonceLifetimeMs,
+      algorithms: options.digest.algorithms,
+      now: options.now,
+      ...(options.digest.secret ? { secret: options.digest.secret } : {}),
+    });
+  }
+
+  static async start(options: SipServerOptions): Promise<SipServer> {
+    const server = new SipServer(options);
+    server.#transport = await TransportLayer.listen(options.transport, {
+      onMessage: (message, peer) => {
+        if (message.kind === 'request') server.request(message, peer);
+      },
+      onUnparsable: (error, peer) => server.unparsable(error, peer),
+    });
+    return server;
+  }
+
+  get port(): number {
+    return this.#transport.port;
+  }
+
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+
+  /** RFC 3261 §8.2: a request that does not parse still gets 400 when it can be answered. */
+  private unparsable(error: MessageParseError, peer: Peer): void {
+    if (!this.#guard.admit(peer.address)) return;
+    const partial = error.partial;
+    if (partial === undefined || error.status === undefined || partial.method === 'ACK' || !canAnswer(partial)) return;
+    const response = createResponse(partial, error.status, { warning: { agent: 'kefu', text: error.reason } });
+    this.#transport.send(response, peer);
+  }
+
+  private request(request: SipRequest, peer: Peer): void {
+    if (!this.#guard.admit(peer.address)) return;
+    if (this.options.protection.dropScanners && isScanner(request.headers.get('user-agent'))) return;
+    const rejection = validateRequest(request);
+    if (rejection !== undefined) {
+      if (request.method === 'ACK') return;
+      const response = createResponse(request, rejection.status, { headers: rejection.headers, warning: { agent: 'kefu', text: rejection.reason } });
+      this.#transport.send(response, responseDestination(request, peer));
+      return;
+    }
+    const arrival = this.#transactions.arrive(request, peer);
+    switch (arrival.kind) {
+      case 'absorbed':
+      case 'ack':
+        return;
+      case 'cancel':
+        this.cancel(arrival.transaction, arrival.invite);
+        return;
+      case 'new':
+        this.dispatch(request, arrival.transaction, peer).catch((error: unknown) => {
+          this.options.log.warn({ err: error, callId: request.callId }, 'SIP request failed');
+          this.answer(arrival.transaction, 500);
+        });
+        return;
+      default: {
+        const never: never = arrival;
+        throw new Error(`unexpected arrival ${String(never)}`);
+      }
+    }
+  }
+
+  private answer(transaction: ServerTransaction, status: number, options: ResponseOptions = {}): SipResponse {
+    const response = createResponse(transaction.request, status, {
+      ...options,
+      headers: [['Server', this.options.userAgent], ...(options.headers ?? [])],
+    });
+    transaction.respond(response);
+    return response;
+  }
+
+  private async dispatch(request: SipRequest, transaction: ServerTransaction, peer: Peer): Promise<void> {
+    switch (request.method) {
+      case 'OPTIONS':
+        // RFC 3261 §11.2: what this element can do.
+        this.answer(transaction, 200, { headers: [['Allow', allow], ['Accept', 'application/sdp'], ['Supported', '']] });
+        return;
+      case 'REGISTER':
+        await this.register(request, transaction, peer);
+        return;
+      case 'INVITE': {
+        const invite = transaction as InviteServerTransaction;
+        // RFC 3261 §17.2.1: 100 Trying at once stops the caller's retransmissions.
+        this.answer(invite, 100);
+        this.options.invites.onInvite(request, invite, (status, options) => this.answer(invite, status, options));
+        return;
+      }
+      default:
+        // RFC 3261 §12.2.2: a request inside a dialog this element does not have gets 481.
+        if (request.toTag !== undefined) this.answer(transaction, 481);
+        else this.answer(transaction, 405, { headers: [['Allow', allow]] });
+    }
+  }
+
+  /** RFC 3261 §9.2: 200 to the CANCEL, and 487 to the INVITE if it is still unanswered. */
+  private cancel(transaction: ServerTransaction, invite: InviteServerTransaction | undefined): void {
+    if (invite === undefined) {
+      this.answer(transaction, 481);
+      return;
+    }
+    this.answer(transaction, 200);
+    if (invite.state === 'proceeding') {
+      this.options.invites.onCancel?.(invite.request);
+      this.answer(invite, 487);
+    }
+  }
+
+  /** RFC 3261 §10.3 with digest authentication (§22.4); unknown users look like wrong passwords. */
+  private async register(request: SipRequest, transaction: ServerTransaction, peer: Peer): Promise<void> {
+    const to = request.to?.uri;
+    if (to === undefined || !isSipUri(to) || to.user === undefined) {
+      this.answer(transaction, 400, { warning: { agent: 'kefu', text: 'To must be a SIP URI with a user' } });
+      return;
+    }
+    const domain = to.host;
+    const user = to.user;
+    const authorization = request.headers.get('authorization');
+    if (authorization === undefined) {
+      this.challenge(transaction, await this.options.accounts.realm(domain), false);
+      return;
+    }
+    const parsed = parseDigestCredentials(authorization);
+    if (!parsed.ok) {
+      this.answer(transaction, 400, { warning: { agent: 'kefu', text: `Authorization: ${parsed.reason}` } });
+      return;
+    }
+    const account = await this.options.accounts.find(user, domain);
+    const realm = account?.realm ?? (await this.options.accounts.realm(domain));
+    // §10.3 step 4: the authenticated user must be the one whose bindings change.
+    const credentials = parsed.credentials;
+    const known = account !== undefined && credentials.username === user;
+    const verdict = this.#digest.verify('REGISTER', credentials, realm, known ? account.ha1 : undefined);
+    if (verdict === 'stale') {
+      this.challenge(transaction, realm, true);
+      return;
+    }
+    if (verdict !== 'ok' || account === undefined) {
+      this.#guard.authFailed(peer.address);
+      if (account === undefined) this.#guard.unknownUser(peer.address);
+      this.options.log.info({ source: describePeer(peer), user, domain }, 'SIP authentication failed');
+      this.challenge(transaction, realm, false);
+      return;
+    }
+    await this.bind(request, transaction, peer, user, account);
+  }
+
+  private async bind(request: SipRequest, transaction: ServerTransaction, peer: Peer, user: string, account: SipAccount): Promise<void> {
+    const expiresHeader = request.headers.get('expires');
+    const expires = expiresHeader === undefined ? undefined : parseExpires(expiresHeader);
+    if (expires instanceof Fault) {
+      this.answer(transaction, 400, { warning: { agent: 'kefu', text: 'Expires is not a number of seconds' } });
+      return;
+    }
+    const contacts = request.contacts;
+    let specs: ContactSpec[] | '*' = [];
+    if (contacts === '*') specs = '*';
+    else if (contacts !== undefined) {
+      specs = contacts.map((contact) => {
+        const spec: ContactSpec = { uri: serializeUri(contact.uri) };
+        const e = paramValue(contact.params, 'expires');
+        const q = paramValue(contact.params, 'q');
+        if (e !== undefined) spec.expires = /^\d{1,10}$/.test(e) ? Number(e) : -1;
+        if (q !== undefined) spec.q = Number(q);
+        return spec;
+      });
+    } else if (request.headers.has('contact')) {
+      this.answer(transaction, 400, { warning: { agent: 'kefu', text: 'Contact does not parse' } });
+      return;
+    }
+    const registrar = new Registrar(account.location, { ...this.options.registrar, now: this.options.now });
+    const outcome = await registrar.register({
+      aor: user,
+      contacts: specs,
+      ...(expires !== undefined ? { expires } : {}),
+      callId: request.callId ?? '',
+      cseq: request.cseq?.seq ?? 0,
+      source: describePeer(peer),
+      ...(request.headers.get('user-agent') !== undefined ? { userAgent: request.headers.get('user-agent') as string } : {}),
+    });
+    switch (outcome.status) {
+      case 200:
+        this.answer(transaction, 200, {
+          headers: [
+            ...outcome.contacts.map((c): [string, string] => ['Contact', `<${c.uri}>;expires=${c.expires}${c.q !== null ? `;q=${c.q}` : ''}`]),
+            ['Date', new Date(this.options.now()).toUTCString()],
+          ],
+        });
+        return;
+      case 423:
+        this.answer(transaction, 423, { headers: [['Min-Expires', String(outcome.minExpires)]] });
+        return;
+      default:
+        this.answer(transaction, outcome.status, { warning: { agent: 'kefu', text: outcome.reason } });
+    }
+  }
+
+  private challenge(transaction: ServerTransaction, realm: string, stale: boolean): void {
+    const challenges = this.#digest.challenges(realm, stale);
+    this.answer(transaction, 401, { headers: challenges.map((c): [string, string] => ['WWW-Authenticate', c]) });
+  }
+}

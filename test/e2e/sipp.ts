@@ -1,0 +1,59 @@
+/**
+ * SIPp, the real SIP peer of the end-to-end tests: a scenario (from test/e2e/scenarios, with
+ * `__EXPECT__` set to the status it must end on) run against a Kefu node, bounded in time.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface SippRun {
+  code: number | null;
+  /** sipp's error log, when it wrote one: why a call failed. */
+  errors: string;
+}
+
+export interface SippOptions {
+  scenario: string;
+  expect?: number;
+  /** Lines of the injection file: `field0;field1;…`. */
+  fields?: string[];
+  port: number;
+  transport?: 'u1' | 't1';
+  extra?: string[];
+  timeoutMs?: number;
+}
+
+export async function sipp(target: string, options: SippOptions): Promise<SippRun> {
+  const folder = mkdtempSync(join(tmpdir(), 'kefu-sipp-'));
+  try {
+    const template = readFileSync(fileURLToPath(new URL(`scenarios/${options.scenario}.xml`, import.meta.url)), 'utf8');
+    writeFileSync(join(folder, 'scenario.xml'), template.replaceAll('__EXPECT__', String(options.expect ?? 200)));
+    const args = [target, '-sf', 'scenario.xml', '-p', String(options.port), '-t', options.transport ?? 'u1', '-m', '1', '-timeout', '20', '-trace_err', '-nostdin'];
+    if (options.fields !== undefined) {
+      writeFileSync(join(folder, 'fields.csv'), `SEQUENTIAL\n${options.fields.join('\n')}\n`);
+      args.push('-inf', 'fields.csv');
+    }
+    args.push(...(options.extra ?? []));
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn('sipp', args, { cwd: folder, stdio: 'ignore' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        resolve(status);
+      });
+    });
+    const errors = readdirErrors(folder);
+    return { code, errors };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function readdirErrors(folder: string): string {
+  return readdirSync(folder)
+    .filter((name) => name.endsWith('_errors.log'))
+    .map((name) => readFileSync(join(folder, name), 'utf8'))
+    .join('\n');
+}
