@@ -80,3 +80,15 @@ describe('request checks (RFC 3261 §8.2)', () => {
     assert.equal(validateRequest(withAccept('text/html, */*;q=0.1')), undefined);
   });
 });
+
+describe('REGISTER wildcard (RFC 3261 §10.3 step 6)', () => {
+  const register = (contact: string, expires: string): SipRequest =>
+    request(REGISTER.toString().replace(/Contact: .*\r\n/, `Contact: ${contact}\r\n`).replace('Expires: 3600', `Expires: ${expires}`));
+
+  it('accepts "*" alone with Expires: 0 and rejects it otherwise', () => {
+    assert.equal(validateRequest(register('*', '0')), undefined);
+    assert.equal(validateRequest(register('*', '3600'))?.status, 400);
+    assert.equal(validateRequest(register('*\r\nContact: <sip:a@b>', '0'))?.status, 400);
+    assert.equal(parseMessage(Buffer.from(REGISTER.toString().replace(/Contact: .*\r\n/, 'Contact: *, <sip:a@b>\r\n'))).ok, false);
+  });
+});
