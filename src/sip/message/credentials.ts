@@ -29,6 +29,7 @@ export function parseCredentials(value: string, base = 0): Credentials | Fault {
   if (/^[A-Za-z0-9._~+/-]+=*$/.test(rest) && !/^[^=]+=[^=]/.test(rest)) return { scheme, params, token: rest };
   for (;;) {
     cur.skipLws();
+    const nameAt = cur.pos;
     const name = cur.token('a parameter name');
     if (name instanceof Fault) return name;
     if (!cur.accept('=')) return cur.fault('expected "=" after an authentication parameter name');
@@ -37,7 +38,7 @@ export function parseCredentials(value: string, base = 0): Credentials | Fault {
     if (raw instanceof Fault) return raw;
     const key = name.toLowerCase();
     // RFC 7235 §2.1: each parameter name occurs at most once.
-    if (params.has(key)) return cur.fault(`parameter ${name} appears twice`);
+    if (params.has(key)) return cur.fault(`parameter ${name} appears twice`, nameAt);
     params.set(key, unquote(raw));
     cur.skipLws();
     if (cur.atEnd) return { scheme, params, token: undefined };
