@@ -8,6 +8,7 @@ export { Fault, type ParseError, type ParseOutcome } from './fault.js';
 export { isSipUri, isTelUri, parseUri, serializeUri, uriFrom, uriParam, type AbsoluteUri, type HostKind, type SipUri, type TelUri, type Uri, type UriParam } from './uri.js';
 export { expandIPv6, uriEquals } from './uri-compare.js';
 export { paramValue, quote, unquote } from './message/cursor.js';
+export { parseCredentials, type Credentials } from './message/credentials.js';
 export { headerKey, HeaderList, splitList, type HeaderField } from './message/header-list.js';
 export { DEFAULT_PARSE_LIMITS, type ParseLimits } from './message/limits.js';
 export { SipMessage, SipRequest, SipResponse, SIP_VERSION, type HeaderEncoding, type Message } from './message/message.js';

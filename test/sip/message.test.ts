@@ -80,6 +80,14 @@ describe('parsing requests and responses (RFC 3261 §7, §20)', () => {
     assert.equal(wsinv.headers.fields.find((field) => field.key === 'via' && field.name === 'v')?.key, 'via');
   });
 
+  it('accepts an unquoted UTF-8 display name, as phones sold in China send it, but not an unquoted comma', () => {
+    const message = request('OPTIONS sip:a@b SIP/2.0\r\nFrom: 张三 <sip:1001@example.com>;tag=1\r\nTo: 客服 热线 <sip:8001@example.com>\r\n\r\n');
+    assert.equal(displayText(message.from!), '张三');
+    assert.equal(displayText(message.to!), '客服 热线');
+    const comma = parseMessage(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nFrom: 张, 三 <sip:1001@example.com>\r\n\r\n'));
+    assert.equal(comma.ok, false);
+  });
+
   it('maps every compact form to its long name (RFC 3261 §7.3.3)', () => {
     const pairs = { i: 'Call-ID', m: 'Contact', e: 'Content-Encoding', l: 'Content-Length', c: 'Content-Type', f: 'From', s: 'Subject', k: 'Supported', t: 'To', v: 'Via', o: 'Event', u: 'Allow-Events', r: 'Refer-To', b: 'Referred-By', x: 'Session-Expires', y: 'Identity' };
     for (const [short, long] of Object.entries(pairs)) {

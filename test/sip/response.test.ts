@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createResponse, parseMessage, validateRequest, type SipRequest } from '../../src/sip/index.js';
+import { BRANCH_COOKIE, createResponse, HeaderList, newTag, parseMessage, serializeUri, SipRequest, uriFrom, validateRequest } from '../../src/sip/index.js';
 import { INVITE, REGISTER } from './fixtures.js';
 
 function request(bytes: Buffer | string): SipRequest {
@@ -78,5 +78,47 @@ describe('request checks (RFC 3261 §8.2)', () => {
     assert.equal(validateRequest(withAccept('text/html'))?.status, 406);
     assert.equal(validateRequest(withAccept('application/*')), undefined);
     assert.equal(validateRequest(withAccept('text/html, */*;q=0.1')), undefined);
+  });
+});
+
+describe('REGISTER wildcard (RFC 3261 §10.3 step 6)', () => {
+  const register = (contact: string, expires: string): SipRequest =>
+    request(REGISTER.toString().replace(/Contact: .*\r\n/, `Contact: ${contact}\r\n`).replace('Expires: 3600', `Expires: ${expires}`));
+
+  it('accepts "*" alone with Expires: 0 and rejects it otherwise', () => {
+    assert.equal(validateRequest(register('*', '0')), undefined);
+    assert.equal(validateRequest(register('*', '3600'))?.status, 400);
+    assert.equal(validateRequest(register('*\r\nContact: <sip:a@b>', '0'))?.status, 400);
+    assert.equal(parseMessage(Buffer.from(REGISTER.toString().replace(/Contact: .*\r\n/, 'Contact: *, <sip:a@b>\r\n'))).ok, false);
+  });
+});
+
+describe('requests built from parts', () => {
+  it('serializes an OPTIONS made in code into bytes that parse back to the same request', () => {
+    const headers = new HeaderList();
+    headers.append('Via', `SIP/2.0/UDP 192.0.2.1:5060;branch=${BRANCH_COOKIE}abc;rport`);
+    headers.append('Max-Forwards', '70');
+    headers.append('From', `"客服" <sip:kefu@example.com>;tag=${newTag()}`);
+    headers.append('To', '<sip:1001@example.com>');
+    headers.append('Call-ID', 'built@192.0.2.1');
+    headers.append('CSeq', '1 OPTIONS');
+    const options = new SipRequest('OPTIONS', uriFrom('sip:1001@example.com'), headers);
+    const bytes = options.serialize();
+    assert.ok(bytes.toString().endsWith('Content-Length: 0\r\n\r\n'));
+    const parsed = parseMessage(bytes, { transport: 'stream' });
+    assert.ok(parsed.ok && parsed.message.kind === 'request');
+    assert.equal(parsed.message.startLine(), 'OPTIONS sip:1001@example.com SIP/2.0');
+    assert.equal(parsed.message.headers.get('from'), headers.get('from'));
+    assert.equal(validateRequest(parsed.message), undefined);
+  });
+
+  it('re-parses headers changed after parsing (cached views follow the change)', () => {
+    const register = request(REGISTER);
+    assert.equal(register.cseq?.seq, 2);
+    register.headers.set('CSeq', '3 REGISTER');
+    register.headers.set('To', '<sip:1002@pbx.example.com>');
+    assert.equal(register.cseq?.seq, 3);
+    assert.equal(register.to && serializeUri(register.to.uri), 'sip:1002@pbx.example.com');
+    assert.ok(register.serialize().toString().includes('To: <sip:1002@pbx.example.com>\r\n'));
   });
 });

@@ -28,8 +28,13 @@ export function readNameAddr(cur: Cursor): NameAddr | Fault {
     if (cur.text[cur.pos] !== '<') return cur.fault('expected "<" after the display name');
   } else {
     // RFC 3261 §25.1: display-name = *(token LWS); look ahead for the "<" that would end it.
+    // DEVIATION(RFC 3261 §25.1): non-ASCII text is accepted unquoted too, because phones sold
+    // in China send `From: 张三 <sip:…>`; it still may not hold ASCII separators (RFC 4475 §3.1.2.15).
     let ahead = cur.pos;
-    while (ahead < cur.text.length && (isTokenChar(cur.text.charCodeAt(ahead)) || isWhitespace(cur.text.charCodeAt(ahead)))) ahead++;
+    for (; ahead < cur.text.length; ahead++) {
+      const code = cur.text.charCodeAt(ahead);
+      if (!isTokenChar(code) && !isWhitespace(code) && code < 128) break;
+    }
     if (cur.text[ahead] === '<') {
       const name = cur.text.slice(cur.pos, ahead).trim();
       displayName = name.length > 0 ? name : undefined;

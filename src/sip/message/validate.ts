@@ -61,6 +61,11 @@ export function validateRequest(request: SipRequest, policy: Partial<RequestPoli
     // RFC 3261 §10.3 and §10.2: the address-of-record and bound Contacts are SIP or SIPS URIs.
     const to = request.to;
     if (to === undefined || !isSipUri(to.uri)) return reject(400, 'the To of a REGISTER must be a sip: or sips: URI');
+    // RFC 3261 §10.3 step 6: "*" stands alone and only with Expires: 0.
+    const contacts = request.headers.list('contact');
+    if (contacts.includes('*') && (contacts.length > 1 || request.headers.get('expires') !== '0')) {
+      return reject(400, 'Contact "*" must be the only contact and come with Expires: 0');
+    }
   }
   // RFC 3261 §16.3 step 3 (RFC 4475 §3.3.11): a proxy does not forward Max-Forwards 0; it answers 483.
   if (rules.role === 'proxy' && request.maxForwards === 0) return reject(483, 'Max-Forwards reached 0');
