@@ -1,5 +1,5 @@
 /**
- * The face of src/media/: RTP and RTCP packets and receiver statistics. Pure logic so far; the
+ * The face of src/media/: RTP and RTCP packets, receiver statistics and G.711. Pure logic so far; the
  * worker threads, media clock, player, recorder, bridge and mixer build on it. Knows nothing of
  * SIP or SDP.
  */
@@ -19,3 +19,16 @@ export {
   type SenderInfo,
 } from './rtp/rtcp-packet.js';
 export { ReceiverStats, type ReceiverSnapshot } from './rtp/receiver-stats.js';
+export {
+  FRAME_MS,
+  G711_PAYLOAD_TYPE,
+  G711_SAMPLE_RATE,
+  G711_SILENCE,
+  SAMPLES_PER_FRAME,
+  g711Decode,
+  g711Encode,
+  g711Frames,
+  g711SilenceFrame,
+  g711Transcode,
+  type G711Law,
+} from './codecs/g711.js';
