@@ -1,7 +1,7 @@
 /**
- * The face of src/media/: RTP and RTCP packets, receiver statistics and G.711. Pure logic so far; the
- * worker threads, media clock, player, recorder, bridge and mixer build on it. Knows nothing of
- * SIP or SDP.
+ * The face of src/media/: RTP and RTCP packets, receiver statistics, G.711, and DTMF (RFC 4733
+ * telephone-events). Pure logic so far; the worker threads, media clock,
+ * player, recorder, bridge and mixer build on it. Knows nothing of SIP or SDP.
  */
 export { MediaParseError, type ParseResult } from './media-parse-error.js';
 export { RtpPacket, type RtpHeaderExtension, type RtpPacketFields } from './rtp/rtp-packet.js';
@@ -32,3 +32,6 @@ export {
   g711Transcode,
   type G711Law,
 } from './codecs/g711.js';
+export { DTMF_DIGITS, digitOfEvent, eventOfDigit, type DtmfDigit, type DtmfEnding, type DtmfNotice } from './dtmf/dtmf-digit.js';
+export { TelephoneEvent, TELEPHONE_EVENT_LENGTH, type TelephoneEventFields } from './dtmf/telephone-event.js';
+export { DtmfReceiver, type DtmfReceiverCounts, type DtmfReceiverOptions, type TelephoneEventPacket } from './dtmf/dtmf-receiver.js';
