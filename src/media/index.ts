@@ -1,6 +1,6 @@
 /**
  * The face of src/media/: RTP and RTCP packets, receiver statistics, G.711, and DTMF (RFC 4733
- * telephone-events). Pure logic so far; the worker threads, media clock,
+ * telephone-events and in-band tones). Pure logic so far; the worker threads, media clock,
  * player, recorder, bridge and mixer build on it. Knows nothing of SIP or SDP.
  */
 export { MediaParseError, type ParseResult } from './media-parse-error.js';
@@ -35,3 +35,4 @@ export {
 export { DTMF_DIGITS, digitOfEvent, eventOfDigit, type DtmfDigit, type DtmfEnding, type DtmfNotice } from './dtmf/dtmf-digit.js';
 export { TelephoneEvent, TELEPHONE_EVENT_LENGTH, type TelephoneEventFields } from './dtmf/telephone-event.js';
 export { DtmfReceiver, type DtmfReceiverCounts, type DtmfReceiverOptions, type TelephoneEventPacket } from './dtmf/dtmf-receiver.js';
+export { GoertzelDetector, type GoertzelDetectorOptions } from './dtmf/goertzel-detector.js';
