@@ -116,27 +116,67 @@ export class GoertzelDetector {
   /** Feeds samples (any count, e.g. one 20 ms frame); returns digits started or ended. */
   process(samples: Int16Array): DtmfNotice[] {
     const notices: DtmfNotice[] = [];
-    const { s1, s2, coefficients } = this;
-    for (let i = 0; i < samples.length; i += 1) {
-      const x = samples[i] ?? 0;
-      this.energy += x * x;
-      for (let k = 0; k < 8; k += 1) {
-        const s = x + (coefficients[k] ?? 0) * (s1[k] ?? 0) - (s2[k] ?? 0);
-        s2[k] = s1[k] ?? 0;
-        s1[k] = s;
-      }
-      this.filled += 1;
+    let i = 0;
+    while (i < samples.length) {
+      const end = Math.min(samples.length, i + this.blockSize - this.filled);
+      this.run(samples, i, end);
+      this.filled += end - i;
+      i = end;
       if (this.filled === this.blockSize) {
         const notice = this.step(this.classifyBlock());
         if (notice !== undefined) notices.push(notice);
-        s1.fill(0);
-        s2.fill(0);
+        this.s1.fill(0);
+        this.s2.fill(0);
         this.energy = 0;
         this.filled = 0;
         this.blockIndex += 1;
       }
     }
     return notices;
+  }
+
+  /**
+   * The Goertzel recurrence s[n] = x[n] + c·s[n−1] − s[n−2] for the eight tones over
+   * samples[from, to), with the state in local variables (this loop is the detector's cost).
+   */
+  private run(samples: Int16Array, from: number, to: number): void {
+    const { s1, s2 } = this;
+    const c = this.coefficients;
+    const [c0, c1, c2, c3, c4, c5, c6, c7] = [c[0] ?? 0, c[1] ?? 0, c[2] ?? 0, c[3] ?? 0, c[4] ?? 0, c[5] ?? 0, c[6] ?? 0, c[7] ?? 0];
+    let [a0, a1, a2, a3, a4, a5, a6, a7] = [s1[0] ?? 0, s1[1] ?? 0, s1[2] ?? 0, s1[3] ?? 0, s1[4] ?? 0, s1[5] ?? 0, s1[6] ?? 0, s1[7] ?? 0];
+    let [b0, b1, b2, b3, b4, b5, b6, b7] = [s2[0] ?? 0, s2[1] ?? 0, s2[2] ?? 0, s2[3] ?? 0, s2[4] ?? 0, s2[5] ?? 0, s2[6] ?? 0, s2[7] ?? 0];
+    let energy = this.energy;
+    for (let i = from; i < to; i += 1) {
+      const x = samples[i] ?? 0;
+      energy += x * x;
+      let t = x + c0 * a0 - b0;
+      b0 = a0;
+      a0 = t;
+      t = x + c1 * a1 - b1;
+      b1 = a1;
+      a1 = t;
+      t = x + c2 * a2 - b2;
+      b2 = a2;
+      a2 = t;
+      t = x + c3 * a3 - b3;
+      b3 = a3;
+      a3 = t;
+      t = x + c4 * a4 - b4;
+      b4 = a4;
+      a4 = t;
+      t = x + c5 * a5 - b5;
+      b5 = a5;
+      a5 = t;
+      t = x + c6 * a6 - b6;
+      b6 = a6;
+      a6 = t;
+      t = x + c7 * a7 - b7;
+      b7 = a7;
+      a7 = t;
+    }
+    s1.set([a0, a1, a2, a3, a4, a5, a6, a7]);
+    s2.set([b0, b1, b2, b3, b4, b5, b6, b7]);
+    this.energy = energy;
   }
 
   /** End of the stream: ends a digit still sounding. */
