@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  ReceiverStats,
   ReportBlock,
   RtcpOtherPacket,
   RtcpReceiverReport,
@@ -119,6 +120,36 @@ describe('RTCP sender and receiver reports (RFC 3550 §6.4)', () => {
       const result = parseRtcpCompound(bytes.subarray(0, length));
       if (!result.ok) assert.ok(result.error.offset <= length);
       else assert.equal(length % 4, 0);
+    }
+  });
+
+  it('carries what ReceiverStats measured through an RR on the wire and back', () => {
+    const stats = new ReceiverStats(8000);
+    for (let seq = 65500; seq < 65500 + 100; seq += 1) if (seq % 10 !== 3) stats.update(seq & 0xffff, (seq * 160) >>> 0, seq * 20);
+    const sent = new RtcpReceiverReport(0xcafebabe, [stats.reportBlock(0x1234, 0)]);
+    const [received] = parseOk(serializeRtcpCompound([sent]));
+    assert.ok(received instanceof RtcpReceiverReport);
+    const block = received.reportBlocks[0];
+    assert.equal(block?.ssrc, 0x1234);
+    assert.equal(block?.extendedHighestSequence, 65500 + 99, 'past the wrap: cycle 1, sequence 63');
+    assert.equal(block?.cumulativeLost, 10);
+    assert.equal(block?.fractionLost, Math.floor((10 * 256) / 99));
+  });
+
+  it('never throws on random bytes', () => {
+    let seed = 99;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed >>> 24;
+    };
+    for (let i = 0; i < 5000; i += 1) {
+      const bytes = Uint8Array.from({ length: random() % 96 }, random);
+      if (bytes.length > 1) {
+        bytes[0] = ((bytes[0] ?? 0) & 0x3f) | 0x80;
+        bytes[1] = 200 + (random() % 6);
+      }
+      const result = parseRtcpCompound(bytes);
+      if (!result.ok) assert.ok(result.error.offset <= bytes.length);
     }
   });
 

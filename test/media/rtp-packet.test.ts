@@ -65,6 +65,13 @@ describe('RTP packets (RFC 3550 §5.1)', () => {
     assert.match(error.reason, /version is 1/);
   });
 
+  it('MUST NOT take an RTCP sender or receiver report for RTP (A.1)', () => {
+    const rtcp = Uint8Array.from(Buffer.from('80c8000600000001000000000000000000000000000000000000000000000000', 'hex'));
+    const error = parseError(rtcp);
+    assert.equal(error.offset, 1);
+    assert.match(error.reason, /RTCP SR\/RR/);
+  });
+
   it('reports, with offset and reason, every length that does not fit', () => {
     assert.match(parseError(CAPTURED.subarray(0, 11)).reason, /12 header bytes/);
     const csrcs = CAPTURED.slice();

@@ -109,6 +109,9 @@ export class RtpPacket {
     const hasExtension = (first & 0x10) !== 0;
     const csrcCount = first & 0x0f;
     const second = bytes[1] ?? 0;
+    // RFC 3550 A.1: the payload type must not be that of an SR or RR (72/73 with the marker
+    // bit read as part of the type: the second octet is 200 or 201). Such a packet is RTCP.
+    if (second === 200 || second === 201) return parseFailure(RTP, 1, `second octet ${second} is an RTCP SR/RR, not RTP`);
     let offset = FIXED_HEADER;
     if (bytes.length < offset + 4 * csrcCount) {
       return parseFailure(RTP, bytes.length, `CC says ${csrcCount} CSRCs but the packet ends first`);
