@@ -13,10 +13,13 @@ export function temporaryFolder(prefix: string): { path: string; file: (name: st
   return { path, file: (name) => join(path, name), remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Runs sox with the given arguments; throws with its stderr if it fails. */
+/**
+ * Runs sox with the given arguments; throws with its stderr if it fails. `-R` (repeatable mode)
+ * seeds sox's noise and dither generators the same way every run, so test audio is reproducible.
+ */
 export function sox(args: readonly string[]): void {
   try {
-    execFileSync('sox', args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+    execFileSync('sox', ['-R', ...args], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
     throw new Error(`sox ${args.join(' ')} failed: ${stderr}`);
@@ -25,13 +28,13 @@ export function sox(args: readonly string[]): void {
 
 /** Runs sox and returns what it wrote to stderr (where `stat` and `stats` print). */
 export function soxStderr(args: readonly string[]): string {
-  const result = execFileSync('sh', ['-c', 'sox "$@" 2>&1 >/dev/null', 'sox', ...args], { maxBuffer: 1 << 26 });
+  const result = execFileSync('sh', ['-c', 'sox -R "$@" 2>&1 >/dev/null', 'sox', ...args], { maxBuffer: 1 << 26 });
   return result.toString();
 }
 
 /** Any audio file sox reads, as 8 kHz mono signed 16-bit samples. */
 export function readLinear(file: string): Int16Array {
-  const raw = execFileSync('sox', [file, '-t', 'raw', '-e', 'signed-integer', '-b', '16', '-L', '-c', '1', '-r', '8000', '-'], {
+  const raw = execFileSync('sox', ['-R', file, '-t', 'raw', '-e', 'signed-integer', '-b', '16', '-L', '-c', '1', '-r', '8000', '-'], {
     maxBuffer: 1 << 30,
   });
   return new Int16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
