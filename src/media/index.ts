@@ -1,3 +1,8 @@
+/**
+ * The face of src/media/: RTP and RTCP packets, receiver statistics, G.711, DTMF (RFC 4733
+ * telephone-events and in-band tones), the media clock, jitter buffer, player (prompts, tones,
+ * speech, read-back), recorder and mixer. Knows nothing of SIP or SDP.
+ */
 export { hrtimeSource, MediaClock, type MediaClockOptions, type Tick, type TimeSource } from './clock/media-clock.js';
 export {
   JitterBuffer,
@@ -14,3 +19,36 @@ export { amountText, dateText, digitsText, numberText, type Language } from './p
 export { SpeechError, SpeechSynthesizer } from './player/speech.js';
 export { renderTone, toneSegments, type ToneName, type ToneSegment } from './player/tones.js';
 export { Mixer, type MixerMode } from './mixer/mixer.js';
+export { MediaParseError, type ParseResult } from './media-parse-error.js';
+export { RtpPacket, type RtpHeaderExtension, type RtpPacketFields } from './rtp/rtp-packet.js';
+export { ReportBlock, REPORT_BLOCK_LENGTH, type ReportBlockFields } from './rtp/rtcp-report-block.js';
+export {
+  RtcpSenderReport,
+  RtcpReceiverReport,
+  RtcpOtherPacket,
+  RTCP_SENDER_REPORT,
+  RTCP_RECEIVER_REPORT,
+  isRtcpPacket,
+  parseRtcpCompound,
+  serializeRtcpCompound,
+  type RtcpPacket,
+  type SenderInfo,
+} from './rtp/rtcp-packet.js';
+export { ReceiverStats, type ReceiverSnapshot } from './rtp/receiver-stats.js';
+export {
+  FRAME_MS,
+  G711_PAYLOAD_TYPE,
+  G711_SAMPLE_RATE,
+  G711_SILENCE,
+  SAMPLES_PER_FRAME,
+  g711Decode,
+  g711Encode,
+  g711Frames,
+  g711SilenceFrame,
+  g711Transcode,
+  type G711Law,
+} from './codecs/g711.js';
+export { DTMF_DIGITS, digitOfEvent, eventOfDigit, type DtmfDigit, type DtmfEnding, type DtmfNotice } from './dtmf/dtmf-digit.js';
+export { TelephoneEvent, TELEPHONE_EVENT_LENGTH, type TelephoneEventFields } from './dtmf/telephone-event.js';
+export { DtmfReceiver, type DtmfReceiverCounts, type DtmfReceiverOptions, type TelephoneEventPacket } from './dtmf/dtmf-receiver.js';
+export { GoertzelDetector, type GoertzelDetectorOptions } from './dtmf/goertzel-detector.js';

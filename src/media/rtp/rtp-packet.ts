@@ -1,0 +1,204 @@
+/**
+ * RTP data packets, RFC 3550 §5.1 (fixed header), §5.3.1 (header extension) and the padding rule
+ * of §5.1. `parse` checks every length against the bytes it was given and returns an error with
+ * an offset and a reason; `serialize` writes the same bytes back.
+ */
+import { ValidationError } from '../../errors.js';
+import { type ParseResult, parseFailure, parsed } from '../media-parse-error.js';
+
+/** RFC 3550 §5.3.1: a profile-defined 16-bit value and a whole number of 32-bit words. */
+export interface RtpHeaderExtension {
+  profile: number;
+  /** The extension's words, without its 4-byte header; length is a multiple of 4. */
+  data: Uint8Array;
+}
+
+export interface RtpPacketFields {
+  marker?: boolean;
+  payloadType: number;
+  sequenceNumber: number;
+  timestamp: number;
+  ssrc: number;
+  csrcs?: readonly number[];
+  extension?: RtpHeaderExtension;
+  payload: Uint8Array;
+  /** Octets of padding after the payload, the count octet included (0 = no padding). */
+  paddingLength?: number;
+}
+
+const FIXED_HEADER = 12;
+const RTP = 'RTP';
+
+/**
+ * ```
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |V=2|P|X|  CC   |M|     PT      |       sequence number         |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                           timestamp                           |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |           synchronization source (SSRC) identifier            |
+ * +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
+ * |            contributing source (CSRC) identifiers             |
+ * |                             ....                              |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |      defined by profile       |           length              |  if X
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                        header extension                       |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                    payload ...  | padding ... | padding count |  if P
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * ```
+ */
+export class RtpPacket {
+  /** RFC 3550 §5.1: this memo defines version 2. */
+  static readonly version = 2;
+
+  readonly marker: boolean;
+  readonly payloadType: number;
+  readonly sequenceNumber: number;
+  readonly timestamp: number;
+  readonly ssrc: number;
+  readonly csrcs: readonly number[];
+  readonly extension: RtpHeaderExtension | undefined;
+  /** A view into the parsed bytes (not a copy) when the packet came from `parse`. */
+  readonly payload: Uint8Array;
+  readonly paddingLength: number;
+
+  constructor(fields: RtpPacketFields) {
+    checkInteger('payloadType', fields.payloadType, 0, 127);
+    checkInteger('sequenceNumber', fields.sequenceNumber, 0, 0xffff);
+    checkInteger('timestamp', fields.timestamp, 0, 0xffffffff);
+    checkInteger('ssrc', fields.ssrc, 0, 0xffffffff);
+    const csrcs = fields.csrcs ?? [];
+    // RFC 3550 §5.1: CC is 4 bits, so at most 15 contributing sources.
+    if (csrcs.length > 15) throw new ValidationError(`an RTP packet carries at most 15 CSRCs, not ${csrcs.length}`);
+    for (const csrc of csrcs) checkInteger('csrc', csrc, 0, 0xffffffff);
+    if (fields.extension !== undefined) {
+      checkInteger('extension.profile', fields.extension.profile, 0, 0xffff);
+      const length = fields.extension.data.length;
+      // RFC 3550 §5.3.1: the length field counts 32-bit words in 16 bits.
+      if (length % 4 !== 0 || length / 4 > 0xffff) {
+        throw new ValidationError(`an RTP header extension is whole 32-bit words (at most 65535), not ${length} bytes`);
+      }
+    }
+    const paddingLength = fields.paddingLength ?? 0;
+    checkInteger('paddingLength', paddingLength, 0, 255);
+    this.marker = fields.marker ?? false;
+    this.payloadType = fields.payloadType;
+    this.sequenceNumber = fields.sequenceNumber;
+    this.timestamp = fields.timestamp;
+    this.ssrc = fields.ssrc;
+    this.csrcs = csrcs;
+    this.extension = fields.extension;
+    this.payload = fields.payload;
+    this.paddingLength = paddingLength;
+  }
+
+  static parse(bytes: Uint8Array): ParseResult<RtpPacket> {
+    if (bytes.length < FIXED_HEADER) {
+      return parseFailure(RTP, bytes.length, `a packet needs ${FIXED_HEADER} header bytes, got ${bytes.length}`);
+    }
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const first = bytes[0] ?? 0;
+    const version = first >> 6;
+    // RFC 3550 §5.1 and A.1: packets whose version is not 2 are not RTP.
+    if (version !== RtpPacket.version) return parseFailure(RTP, 0, `version is ${version}, not 2`);
+    const hasPadding = (first & 0x20) !== 0;
+    const hasExtension = (first & 0x10) !== 0;
+    const csrcCount = first & 0x0f;
+    const second = bytes[1] ?? 0;
+    // RFC 3550 A.1: the payload type must not be that of an SR or RR (72/73 with the marker
+    // bit read as part of the type: the second octet is 200 or 201). Such a packet is RTCP.
+    if (second === 200 || second === 201) return parseFailure(RTP, 1, `second octet ${second} is an RTCP SR/RR, not RTP`);
+    let offset = FIXED_HEADER;
+    if (bytes.length < offset + 4 * csrcCount) {
+      return parseFailure(RTP, bytes.length, `CC says ${csrcCount} CSRCs but the packet ends first`);
+    }
+    const csrcs: number[] = [];
+    for (let i = 0; i < csrcCount; i += 1, offset += 4) csrcs.push(view.getUint32(offset));
+    let extension: RtpHeaderExtension | undefined;
+    if (hasExtension) {
+      // RFC 3550 §5.3.1: a 4-byte extension header, then `length` 32-bit words.
+      if (bytes.length < offset + 4) return parseFailure(RTP, offset, 'X is set but the extension header is missing');
+      const profile = view.getUint16(offset);
+      const words = view.getUint16(offset + 2);
+      const end = offset + 4 + 4 * words;
+      if (bytes.length < end) {
+        return parseFailure(RTP, offset + 2, `the extension claims ${words} words but only ${bytes.length - offset - 4} bytes follow`);
+      }
+      extension = { profile, data: bytes.subarray(offset + 4, end) };
+      offset = end;
+    }
+    let payloadEnd = bytes.length;
+    let paddingLength = 0;
+    if (hasPadding) {
+      // RFC 3550 §5.1: the last octet of the padding counts how many padding octets to ignore,
+      // itself included; the padding follows the header.
+      paddingLength = bytes[bytes.length - 1] ?? 0;
+      if (paddingLength === 0) return parseFailure(RTP, bytes.length - 1, 'P is set but the padding count is 0');
+      if (paddingLength > bytes.length - offset) {
+        return parseFailure(RTP, bytes.length - 1, `the padding count ${paddingLength} reaches into the header`);
+      }
+      payloadEnd = bytes.length - paddingLength;
+    }
+    return parsed(
+      new RtpPacket({
+        marker: (second & 0x80) !== 0,
+        payloadType: second & 0x7f,
+        sequenceNumber: view.getUint16(2),
+        timestamp: view.getUint32(4),
+        ssrc: view.getUint32(8),
+        csrcs,
+        ...(extension === undefined ? {} : { extension }),
+        payload: bytes.subarray(offset, payloadEnd),
+        paddingLength,
+      }),
+    );
+  }
+
+  /** Total length in bytes of the serialized packet. */
+  get byteLength(): number {
+    const extension = this.extension === undefined ? 0 : 4 + this.extension.data.length;
+    return FIXED_HEADER + 4 * this.csrcs.length + extension + this.payload.length + this.paddingLength;
+  }
+
+  serialize(): Uint8Array {
+    const bytes = new Uint8Array(this.byteLength);
+    const view = new DataView(bytes.buffer);
+    bytes[0] =
+      (RtpPacket.version << 6) |
+      (this.paddingLength > 0 ? 0x20 : 0) |
+      (this.extension === undefined ? 0 : 0x10) |
+      this.csrcs.length;
+    bytes[1] = (this.marker ? 0x80 : 0) | this.payloadType;
+    view.setUint16(2, this.sequenceNumber);
+    view.setUint32(4, this.timestamp);
+    view.setUint32(8, this.ssrc);
+    let offset = FIXED_HEADER;
+    for (const csrc of this.csrcs) {
+      view.setUint32(offset, csrc);
+      offset += 4;
+    }
+    if (this.extension !== undefined) {
+      view.setUint16(offset, this.extension.profile);
+      view.setUint16(offset + 2, this.extension.data.length / 4);
+      bytes.set(this.extension.data, offset + 4);
+      offset += 4 + this.extension.data.length;
+    }
+    bytes.set(this.payload, offset);
+    offset += this.payload.length;
+    if (this.paddingLength > 0) {
+      // RFC 3550 §5.1: padding octets are zero but for the last, which holds the count.
+      bytes[bytes.length - 1] = this.paddingLength;
+    }
+    return bytes;
+  }
+}
+
+function checkInteger(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ValidationError(`RTP ${name} must be an integer from ${min} to ${max}, not ${value}`);
+  }
+}
