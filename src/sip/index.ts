@@ -45,3 +45,4 @@ export { describePeer, type Connection, type Peer, type TransportName } from './
 export { responseDestination, stampReceived } from './transport/received.js';
 export { TransportLayer, type TransportDelegate, type TransportOptions } from './transport/transport-layer.js';
 export { SipServer, type InviteHandler, type SipAccount, type SipAccounts, type SipLog, type SipServerOptions } from './sip-server.js';
+export { Dialog, dialogKey, type DialogState } from './dialog/dialog.js';

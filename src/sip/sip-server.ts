@@ -7,7 +7,8 @@
 import { parseDigestCredentials } from './auth/digest-credentials.js';
 import { DigestAuthenticator, type DigestAlgorithm, type StoredHa1 } from './auth/digest-authenticator.js';
 import type { SipRequest, SipResponse } from './message/message.js';
-import { canAnswer, createResponse, type ResponseOptions } from './message/response-builder.js';
+import { canAnswer, createResponse, newTag, type ResponseOptions } from './message/response-builder.js';
+import { Dialog, dialogKey } from './dialog/dialog.js';
 import type { MessageParseError } from './message/parser.js';
 import { parseExpires } from './message/scalars.js';
 import { validateRequest, DEFAULT_REQUEST_POLICY } from './message/validate.js';
@@ -17,7 +18,7 @@ import { isScanner, SourceGuard, type SecurityEvent, type SourceGuardOptions } f
 import { Registrar, type ContactSpec, type LocationService, type RegistrarOptions } from './registrar/registrar.js';
 import { ServerTransactionLayer, type ServerTransaction } from './transaction/server-transaction-layer.js';
 import type { InviteServerTransaction } from './transaction/server-transactions.js';
-import type { TimerClock, TimerValues } from './transaction/timers.js';
+import { TimerSet, type TimerClock, type TimerValues } from './transaction/timers.js';
 import { describePeer, type Peer } from './transport/peer.js';
 import { responseDestination } from './transport/received.js';
 import { TransportLayer, type TransportOptions } from './transport/transport-layer.js';
@@ -39,8 +40,13 @@ export interface SipAccounts {
 
 /** The layer above (calls) takes INVITEs here; it answers through the transaction. */
 export interface InviteHandler {
+  /** A new INVITE: answer it with `respond` (provisional, then final; a 2xx makes a dialog). */
   onInvite(request: SipRequest, transaction: InviteServerTransaction, respond: (status: number, options?: ResponseOptions) => void): void;
   onCancel?(request: SipRequest): void;
+  /** The ACK for the 2xx arrived (RFC 3261 §13.3.1.4): the session is up. */
+  onAck?(dialog: Dialog, ack: SipRequest): void;
+  /** The dialog ended: the peer's BYE, or no ACK for the 2xx within 64·T1. */
+  onEnd?(dialog: Dialog, reason: 'bye' | 'no-ack'): void;
 }
 
 export interface SipLog {
@@ -70,6 +76,7 @@ export class SipServer {
   readonly #transactions: ServerTransactionLayer;
   readonly #guard: SourceGuard;
   readonly #digest: DigestAuthenticator;
+  readonly #dialogs = new Map<string, { dialog: Dialog; timers: TimerSet }>();
   #transport!: TransportLayer;
 
   private constructor(private readonly options: SipServerOptions) {
@@ -128,7 +135,9 @@ export class SipServer {
     const arrival = this.#transactions.arrive(request, peer);
     switch (arrival.kind) {
       case 'absorbed':
+        return;
       case 'ack':
+        this.dialogAck(request);
         return;
       case 'cancel':
         this.cancel(arrival.transaction, arrival.invite);
@@ -156,6 +165,10 @@ export class SipServer {
   }
 
   private async dispatch(request: SipRequest, transaction: ServerTransaction, peer: Peer): Promise<void> {
+    if (request.toTag !== undefined && request.method !== 'CANCEL') {
+      this.inDialog(request, transaction);
+      return;
+    }
     switch (request.method) {
       case 'OPTIONS':
         // RFC 3261 §11.2: what this element can do.
@@ -168,7 +181,14 @@ export class SipServer {
         const invite = transaction as InviteServerTransaction;
         // RFC 3261 §17.2.1: 100 Trying at once stops the caller's retransmissions.
         this.answer(invite, 100);
-        this.options.invites.onInvite(request, invite, (status, options) => this.answer(invite, status, options));
+        // §12.1.1: every response that could make a dialog carries the same To tag, and a Contact.
+        const tag = newTag();
+        this.options.invites.onInvite(request, invite, (status, options = {}) => {
+          const headers = [...(options.headers ?? [])];
+          if (status > 100 && status < 300 && !headers.some(([name]) => name.toLowerCase() === 'contact')) headers.push(['Contact', this.contact(peer)]);
+          const response = this.answer(invite, status, { ...options, toTag: tag, headers });
+          if (status >= 200 && status < 300) this.accepted(invite, response, tag, peer);
+        });
         return;
       }
       default:
@@ -278,6 +298,76 @@ export class SipServer {
       default:
         this.answer(transaction, outcome.status, { warning: { agent: 'kefu', text: outcome.reason } });
     }
+  }
+
+  /** This server as a Contact for dialogs it makes with `peer`. */
+  private contact(peer: Peer): string {
+    const host = this.options.transport.host.includes(':') ? `[${this.options.transport.host}]` : this.options.transport.host;
+    return `<sip:kefu@${host}:${this.port}${peer.transport === 'TCP' ? ';transport=tcp' : ''}>`;
+  }
+
+  /**
+   * RFC 3261 §13.3.1.4: the UAS core retransmits its 2xx, T1 doubling up to T2, until the ACK
+   * comes; without one in 64·T1 the dialog ends.
+   */
+  private accepted(invite: InviteServerTransaction, response: SipResponse, tag: string, peer: Peer): void {
+    const request = invite.request;
+    const dialog = new Dialog(request.callId ?? '', tag, request.fromTag ?? '', request, peer);
+    dialog.state = 'confirmed';
+    const timers = new TimerSet(this.options.clock);
+    this.#dialogs.set(dialog.key, { dialog, timers });
+    const { t1, t2 } = this.options.timers;
+    const again = (interval: number) =>
+      timers.start('2xx', interval, () => {
+        this.#transport.send(response, invite.destination);
+        again(Math.min(2 * interval, t2));
+      });
+    again(t1);
+    timers.start('ack', 64 * t1, () => {
+      this.options.log.warn({ callId: dialog.callId }, 'no ACK for the 2xx: the dialog ends');
+      this.endDialog(dialog, 'no-ack');
+    });
+  }
+
+  private dialogAck(ack: SipRequest): void {
+    const entry = this.#dialogs.get(dialogKey(ack.callId ?? '', ack.toTag ?? '', ack.fromTag ?? ''));
+    // §13.2.2.4: the ACK of a 2xx carries the INVITE's CSeq number.
+    if (entry === undefined || ack.cseq?.seq !== entry.dialog.invite.cseq?.seq) return;
+    if (!entry.timers.active('2xx')) return;
+    entry.timers.stop('2xx');
+    entry.timers.stop('ack');
+    this.options.invites.onAck?.(entry.dialog, ack);
+  }
+
+  /** §12.2.2: requests inside a dialog, in CSeq order; BYE ends it (§15.1.2). */
+  private inDialog(request: SipRequest, transaction: ServerTransaction): void {
+    const entry = this.#dialogs.get(dialogKey(request.callId ?? '', request.toTag ?? '', request.fromTag ?? ''));
+    if (entry === undefined) {
+      this.answer(transaction, 481);
+      return;
+    }
+    const { dialog } = entry;
+    const seq = request.cseq?.seq ?? 0;
+    if (seq < dialog.remoteSeq) {
+      this.answer(transaction, 500, { warning: { agent: 'kefu', text: 'CSeq lower than a previous request of the dialog' } });
+      return;
+    }
+    dialog.remoteSeq = seq;
+    if (request.method === 'BYE') {
+      this.answer(transaction, 200);
+      this.endDialog(dialog, 'bye');
+      return;
+    }
+    this.answer(transaction, 501, { headers: [['Allow', 'ACK, BYE, CANCEL, OPTIONS']] });
+  }
+
+  private endDialog(dialog: Dialog, reason: 'bye' | 'no-ack'): void {
+    const entry = this.#dialogs.get(dialog.key);
+    if (entry === undefined) return;
+    entry.timers.stopAll();
+    this.#dialogs.delete(dialog.key);
+    dialog.state = 'terminated';
+    this.options.invites.onEnd?.(dialog, reason);
   }
 
   private challenge(transaction: ServerTransaction, realm: string, stale: boolean): void {

@@ -36,19 +36,24 @@ export async function sipp(target: string, options: SippOptions): Promise<SippRu
       args.push('-inf', 'fields.csv');
     }
     args.push(...(options.extra ?? []));
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn('sipp', args, { cwd: folder, stdio: 'ignore' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-      child.on('close', (status) => {
-        clearTimeout(timer);
-        resolve(status);
-      });
-    });
+    const code = await runSipp(args, folder, options.timeoutMs ?? 30_000);
     const errors = readdirErrors(folder);
     return { code, errors };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** Runs sipp with `args` in `folder` (where it writes its logs); kills it after `timeoutMs`. */
+export function runSipp(args: string[], folder: string, timeoutMs: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn('sipp', args, { cwd: folder, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve(status);
+    });
+  });
 }
 
 function readdirErrors(folder: string): string {

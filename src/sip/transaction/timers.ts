@@ -44,6 +44,10 @@ export class TimerSet {
     );
   }
 
+  active(name: string): boolean {
+    return this.#cancels.has(name);
+  }
+
   stop(name: string): void {
     this.#cancels.get(name)?.();
     this.#cancels.delete(name);

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { answerOffer } from '../../src/sdp/index.js';
+import { defaultTimerValues, realTimerClock, SipServer, type Dialog, type InviteHandler } from '../../src/sip/index.js';
+import { freePort } from './kefu-node.js';
+import { runSipp } from './sipp.js';
+
+/**
+ * A test answering core: what the call layer will be, reduced to answering every INVITE with
+ * 180, then 200 and an SDP answer, and counting what the stack reports back.
+ */
+function answeringCore() {
+  const counts = { invites: 0, acks: 0, byes: 0, noAck: 0, cancels: 0 };
+  const handler: InviteHandler = {
+    onInvite(request, _transaction, respond) {
+      // 7000 rings and is never answered: the number a caller gives up on.
+      if (request.uri.scheme === 'sip' && 'user' in request.uri && request.uri.user === '7000') {
+        respond(180);
+        return;
+      }
+      counts.invites++;
+      const answer = answerOffer(request.body.toString(), {
+        address: '127.0.0.1',
+        port: 40_000,
+        codecs: ['PCMU', 'PCMA'],
+        telephoneEvent: true,
+        sessionId: 1,
+        sessionVersion: 1,
+      });
+      if (!answer.ok) {
+        respond(answer.status);
+        return;
+      }
+      respond(180);
+      respond(200, { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(answer.sdp) });
+    },
+    onAck: () => counts.acks++,
+    onCancel: () => counts.cancels++,
+    onEnd: (_dialog: Dialog, reason) => (reason === 'bye' ? counts.byes++ : counts.noAck++),
+  };
+  return { counts, handler };
+}
+
+/** sipp in a folder of its own (it writes logs where it runs), removed afterwards. */
+async function inFolder(args: string[], timeoutMs: number): Promise<number | null> {
+  const folder = mkdtempSync(join(tmpdir(), 'kefu-sipp-'));
+  try {
+    return await runSipp(args, folder, timeoutMs);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+describe('SIP calls with a real peer (SIPp) against an answering core', () => {
+  let server: SipServer;
+  const core = answeringCore();
+
+  before(async () => {
+    server = await SipServer.start({
+      transport: { host: '127.0.0.1', port: await freePort(), idleTimeoutMs: 60_000, maxConnections: 100 },
+      timers: defaultTimerValues,
+      clock: realTimerClock,
+      now: () => Date.now(),
+      userAgent: 'Kefu/test',
+      accounts: { find: async () => undefined, realm: async () => 'test' },
+      invites: core.handler,
+      registrar: { defaultExpires: 3600, minExpires: 60, maxExpires: 7200 },
+      digest: { nonceLifetimeMs: 60_000, algorithms: ['MD5'] },
+      protection: { requestsPerSecond: 1000, burst: 1000, maxAuthFailures: 10, maxUnknownUsers: 10, windowMs: 60_000, coolingMs: 60_000, maxSources: 1000, dropScanners: true },
+      onSecurityEvent: () => undefined,
+      log: { info: () => undefined, warn: () => undefined },
+    });
+  });
+  after(() => server.close());
+
+  it('INVITE → 200 → ACK → BYE completes for every call with 10 % of packets lost both ways', async () => {
+    const calls = 20;
+    const code = await inFolder(
+      [`127.0.0.1:${server.port}`, '-sn', 'uac', '-s', '12345', '-m', String(calls), '-l', '5', '-r', '10', '-p', String(await freePort()), '-lost', '10', '-d', '100', '-timeout', '100', '-nostdin'],
+      120_000,
+    );
+    assert.equal(code, 0, 'sipp reports every call successful');
+    assert.equal(core.counts.invites, calls, 'each INVITE reached the core once, retransmissions absorbed');
+    assert.equal(core.counts.byes, calls);
+    assert.equal(core.counts.noAck, 0, 'every 2xx was acknowledged (a lost ACK is answered by the retransmitted 2xx)');
+    assert.ok(core.counts.acks > 0, `${core.counts.acks} ACKs seen; a BYE may overtake an ACK that was lost`);
+  });
+
+  it('a CANCEL while ringing: 200 to the CANCEL, 487 to the INVITE, and the core is told (§9.2)', async () => {
+    const scenario = join(import.meta.dirname, 'scenarios', 'invite-cancel.xml');
+    const code = await inFolder([`127.0.0.1:${server.port}`, '-sf', scenario, '-m', '1', '-p', String(await freePort()), '-timeout', '10', '-nostdin'], 20_000);
+    assert.equal(code, 0);
+    assert.equal(core.counts.cancels, 1);
+  });
+
+  it('a CANCEL that matches no INVITE gets 481', async () => {
+    const scenario = join(import.meta.dirname, 'scenarios', 'cancel-unknown.xml');
+    const code = await inFolder([`127.0.0.1:${server.port}`, '-sf', scenario, '-m', '1', '-p', String(await freePort()), '-timeout', '10', '-nostdin'], 20_000);
+    assert.equal(code, 0);
+  });
+});
