@@ -1,7 +1,9 @@
-// Runs every test file under test/ with Node's test runner through tsx.
+// Runs every test file under test/ with Node's test runner through tsx, after making sure the
+// tools the tests drive (sipp, sox, espeak-ng) are installed.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureTestTools } from './test-tools.mjs';
 
 function find(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -11,6 +13,7 @@ function find(dir) {
   });
 }
 
+ensureTestTools();
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : find('test').sort();
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
