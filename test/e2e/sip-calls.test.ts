@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { answerOffer } from '../../src/sdp/index.js';
-import { defaultTimerValues, realTimerClock, SipServer, type Dialog, type InviteHandler } from '../../src/sip/index.js';
+import type { Dialog, InviteHandler, SipServer } from '../../src/sip/index.js';
+import { answerWithSdp, startSipServer } from '../helpers/sip-server.js';
 import { freePort } from './kefu-node.js';
 import { runSipp } from './sipp.js';
 
@@ -22,20 +22,8 @@ function answeringCore() {
         return;
       }
       counts.invites++;
-      const answer = answerOffer(request.body.toString(), {
-        address: '127.0.0.1',
-        port: 40_000,
-        codecs: ['PCMU', 'PCMA'],
-        telephoneEvent: true,
-        sessionId: 1,
-        sessionVersion: 1,
-      });
-      if (!answer.ok) {
-        respond(answer.status);
-        return;
-      }
       respond(180);
-      respond(200, { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(answer.sdp) });
+      answerWithSdp(request, respond);
     },
     onAck: () => counts.acks++,
     onCancel: () => counts.cancels++,
@@ -59,20 +47,7 @@ describe('SIP calls with a real peer (SIPp) against an answering core', () => {
   const core = answeringCore();
 
   before(async () => {
-    server = await SipServer.start({
-      transport: { host: '127.0.0.1', port: await freePort(), idleTimeoutMs: 60_000, maxConnections: 100 },
-      timers: defaultTimerValues,
-      clock: realTimerClock,
-      now: () => Date.now(),
-      userAgent: 'Kefu/test',
-      accounts: { find: async () => undefined, realm: async () => 'test' },
-      invites: core.handler,
-      registrar: { defaultExpires: 3600, minExpires: 60, maxExpires: 7200 },
-      digest: { nonceLifetimeMs: 60_000, algorithms: ['MD5'] },
-      protection: { requestsPerSecond: 1000, burst: 1000, maxAuthFailures: 10, maxUnknownUsers: 10, windowMs: 60_000, coolingMs: 60_000, maxSources: 1000, dropScanners: true },
-      onSecurityEvent: () => undefined,
-      log: { info: () => undefined, warn: () => undefined },
-    });
+    server = await startSipServer(core.handler);
   });
   after(() => server.close());
 

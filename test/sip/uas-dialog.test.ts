@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
-import { defaultTimerValues, SipServer, type Dialog } from '../../src/sip/index.js';
+import type { Dialog, SipServer } from '../../src/sip/index.js';
+import { startSipServer } from '../helpers/sip-server.js';
 import { FakeTimers } from '../helpers/fake-timers.js';
 
 /** A UDP peer written by hand: every byte it sends is in the test. */
@@ -65,24 +66,14 @@ describe('UAS dialogs (RFC 3261 §12, §13.3.1.4)', () => {
   let peer: Peer;
 
   before(async () => {
-    server = await SipServer.start({
-      transport: { host: '127.0.0.1', port: 0, idleTimeoutMs: 60_000, maxConnections: 10 },
-      timers: defaultTimerValues,
-      clock: timers,
-      now: () => timers.now,
-      userAgent: 'Kefu/test',
-      accounts: { find: async () => undefined, realm: async () => 'test' },
-      invites: {
+    server = await startSipServer(
+      {
         onInvite: (_request, _transaction, respond) => respond(200),
         onAck: () => acks++,
         onEnd: (dialog: Dialog, reason) => ended.push([dialog.callId, reason]),
       },
-      registrar: { defaultExpires: 3600, minExpires: 60, maxExpires: 7200 },
-      digest: { nonceLifetimeMs: 60_000, algorithms: ['MD5'] },
-      protection: { requestsPerSecond: 1000, burst: 1000, maxAuthFailures: 10, maxUnknownUsers: 10, windowMs: 60_000, coolingMs: 60_000, maxSources: 100, dropScanners: true },
-      onSecurityEvent: () => undefined,
-      log: { info: () => undefined, warn: () => undefined },
-    });
+      { clock: timers, now: () => timers.now },
+    );
     peer = await Peer.open();
   });
   after(async () => {
