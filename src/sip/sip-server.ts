@@ -109,7 +109,10 @@ export class SipServer {
     return this.#transport.port;
   }
 
+  /** Stops listening and forgets every dialog (their 2xx retransmissions stop with them). */
   close(): Promise<void> {
+    for (const { timers } of this.#dialogs.values()) timers.stopAll();
+    this.#dialogs.clear();
     return this.#transport.close();
   }
 

@@ -56,6 +56,7 @@ class TcpConnection implements Connection {
 export class TransportLayer {
   readonly #connections = new Map<string, TcpConnection>();
   #nextId = 1;
+  #closed = false;
 
   private constructor(
     private readonly udp: Socket,
@@ -100,6 +101,8 @@ export class TransportLayer {
    * §18.2.2), over TCP when a request is too large for UDP (§18.1.1), else as a datagram.
    */
   send(message: Message, peer: Peer): void {
+    // A transaction's last timer may fire after the server stopped: there is nowhere to send.
+    if (this.#closed) return;
     const bytes = message.serialize();
     if (peer.transport === 'TCP' || (message.kind === 'request' && bytes.length > udpLimit)) {
       this.sendStream(bytes, peer);
@@ -109,6 +112,7 @@ export class TransportLayer {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     for (const connection of this.#connections.values()) connection.socket.destroy();
     this.#connections.clear();
     await Promise.all([
