@@ -6,7 +6,8 @@
  * Prints one JSON line.
  */
 import { type DtmfNotice, GoertzelDetector, SAMPLES_PER_FRAME, g711Decode, g711Encode } from '../src/media/index.js';
-import { concat, seededRandom, tones } from '../test/helpers/audio.js';
+import { concat, tones } from '../test/helpers/audio.js';
+import { seededRandom } from '../test/helpers/random.js';
 import { DTMF_HZ, planDigits } from '../test/helpers/dtmf-audio.js';
 
 const plan = planDigits(1000, 42);

@@ -93,17 +93,6 @@ export function concat(parts: readonly Int16Array[]): Int16Array {
   return out;
 }
 
-/** A small seeded generator (mulberry32), so that "random" test data is the same every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` frames of `samples` 16-bit samples of a sine at `hz`, continuous across frames. */
 export function toneFrames(hz: number, count: number, samples = 160, rate = 8000, amplitude = 8000): Int16Array[] {

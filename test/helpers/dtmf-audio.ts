@@ -4,7 +4,8 @@
  * reported against what was played.
  */
 import { type DtmfDigit, type DtmfNotice, DTMF_DIGITS, GoertzelDetector, type GoertzelDetectorOptions, SAMPLES_PER_FRAME } from '../../src/media/index.js';
-import { seededRandom, sox, soxRms, soxStderr } from './audio.js';
+import { sox, soxRms, soxStderr } from './audio.js';
+import { seededRandom } from './random.js';
 
 /** ITU-T Q.23: the low and high frequency of each key. */
 export const DTMF_HZ: Readonly<Record<DtmfDigit, readonly [number, number]>> = {

@@ -1,16 +1,6 @@
 /** Seeded mutations of valid SIP messages, for the parser's and the server's robustness tests. */
 
-/** mulberry32: small, fast and good enough to spread mutations. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom as random } from './random.js';
 
 const INTERESTING = Buffer.from(' \t\r\n:;,<>"\\%[]@=?/0123456789-+*.\x00\xff\xc3\x7f');
 

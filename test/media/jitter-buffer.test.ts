@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JitterBuffer, type Frame } from '../../src/media/jitter/jitter-buffer.js';
+import { seededRandom } from '../helpers/random.js';
 
 const options = { clockRate: 8000, frameSamples: 160, minDelayMs: 40, maxDelayMs: 200, capacity: 50 };
 const packet = (n: number, base = 1000, ssrc = 1) => ({
@@ -12,11 +13,6 @@ const packet = (n: number, base = 1000, ssrc = 1) => ({
 const contents = (frames: (Frame | undefined)[]) =>
   frames.filter((f) => f !== undefined).map((f) => ('missing' in f ? 'x' : (f.payload[0] as number)));
 
-/** A seeded pseudo-random generator, so that "random" jitter is the same on every run. */
-function seeded(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 0x1_0000_0000);
-}
 
 describe('jitter buffer', () => {
   it('plays an orderly stream in order after the minimum delay, nothing missing', () => {
@@ -52,7 +48,7 @@ describe('jitter buffer', () => {
   });
 
   it('adapts its delay to jittery arrivals and conceals almost nothing', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     const buffer = new JitterBuffer(options);
     const arrivals = Array.from({ length: 1500 }, (_, n) => ({ n, at: n * 20 + random() * 60 })).sort((a, b) => a.at - b.at);
     let next = 0;
