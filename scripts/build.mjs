@@ -1,6 +1,6 @@
 // Builds dist/ from src/: each TypeScript file transpiled to one ES module by esbuild, so that a
 // fresh `npm start` is serving within seconds. Type checking is `npm run lint`'s job (tsc).
-import { rmSync, readdirSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -14,10 +14,12 @@ function sources(dir) {
   });
 }
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+// Built beside dist/ and swapped in, so that a node starting meanwhile never finds half a build.
+const next = join(root, `dist.next-${process.pid}`);
+const old = join(root, `dist.old-${process.pid}`);
 await build({
   entryPoints: sources(join(root, 'src')),
-  outdir: join(root, 'dist'),
+  outdir: next,
   outbase: join(root, 'src'),
   platform: 'node',
   format: 'esm',
@@ -25,3 +27,10 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+try {
+  renameSync(join(root, 'dist'), old);
+} catch {
+  // No previous build.
+}
+renameSync(next, join(root, 'dist'));
+rmSync(old, { recursive: true, force: true });

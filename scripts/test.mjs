@@ -14,9 +14,13 @@ function find(dir) {
 }
 
 ensureTestTools();
+// Build dist/ once for the end-to-end tests, which start real server processes from it.
+const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : find('test').sort();
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
   stdio: 'inherit',
+  env: { ...process.env, KEFU_DIST_BUILT: '1' },
 });
 process.exit(result.status ?? 1);

@@ -10,8 +10,13 @@ import { fileURLToPath } from 'node:url';
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const mainScript = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
-/** Builds dist/ with `npm run build` (whatever the project's build is); throws with its output on failure. */
+/**
+ * Builds dist/ with `npm run build` (whatever the project's build is); throws with its output on
+ * failure. Under `npm test` the build was made once before the files run (KEFU_DIST_BUILT), so
+ * test files running side by side do not rebuild it under each other's servers.
+ */
 export function buildDist(): void {
+  if (process.env.KEFU_DIST_BUILT === '1') return;
   const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: projectRoot, encoding: 'utf8', timeout: 180_000 });
   if (result.status !== 0) throw new Error(`npm run build failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
 }
