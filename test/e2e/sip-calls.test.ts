@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Dialog, InviteHandler, SipServer } from '../../src/sip/index.js';
@@ -32,14 +30,9 @@ function answeringCore() {
   return { counts, handler };
 }
 
-/** sipp in a folder of its own (it writes logs where it runs), removed afterwards. */
-async function inFolder(args: string[], timeoutMs: number): Promise<number | null> {
-  const folder = mkdtempSync(join(tmpdir(), 'kefu-sipp-'));
-  try {
-    return await runSipp(args, folder, timeoutMs);
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
+/** The exit code of sipp run with `args`. */
+async function sippExit(args: string[], timeoutMs: number): Promise<number | null> {
+  return (await runSipp(args, {}, timeoutMs)).code;
 }
 
 describe('SIP calls with a real peer (SIPp) against an answering core', () => {
@@ -53,7 +46,7 @@ describe('SIP calls with a real peer (SIPp) against an answering core', () => {
 
   it('INVITE → 200 → ACK → BYE completes for every call with 10 % of packets lost both ways', async () => {
     const calls = 20;
-    const code = await inFolder(
+    const code = await sippExit(
       [`127.0.0.1:${server.port}`, '-sf', join(import.meta.dirname, 'scenarios', 'call.xml'), '-s', '12345', '-m', String(calls), '-l', '5', '-r', '10', '-p', String(await freePort()), '-lost', '10', '-d', '100', '-timeout', '100', '-nostdin'],
       120_000,
     );
@@ -66,14 +59,14 @@ describe('SIP calls with a real peer (SIPp) against an answering core', () => {
 
   it('a CANCEL while ringing: 200 to the CANCEL, 487 to the INVITE, and the core is told (§9.2)', async () => {
     const scenario = join(import.meta.dirname, 'scenarios', 'invite-cancel.xml');
-    const code = await inFolder([`127.0.0.1:${server.port}`, '-sf', scenario, '-m', '1', '-p', String(await freePort()), '-timeout', '10', '-nostdin'], 20_000);
+    const code = await sippExit([`127.0.0.1:${server.port}`, '-sf', scenario, '-m', '1', '-p', String(await freePort()), '-timeout', '10', '-nostdin'], 20_000);
     assert.equal(code, 0);
     assert.equal(core.counts.cancels, 1);
   });
 
   it('a CANCEL that matches no INVITE gets 481', async () => {
     const scenario = join(import.meta.dirname, 'scenarios', 'cancel-unknown.xml');
-    const code = await inFolder([`127.0.0.1:${server.port}`, '-sf', scenario, '-m', '1', '-p', String(await freePort()), '-timeout', '10', '-nostdin'], 20_000);
+    const code = await sippExit([`127.0.0.1:${server.port}`, '-sf', scenario, '-m', '1', '-p', String(await freePort()), '-timeout', '10', '-nostdin'], 20_000);
     assert.equal(code, 0);
   });
 });

@@ -26,34 +26,37 @@ export interface SippOptions {
 }
 
 export async function sipp(target: string, options: SippOptions): Promise<SippRun> {
+  const template = readFileSync(fileURLToPath(new URL(`scenarios/${options.scenario}.xml`, import.meta.url)), 'utf8');
+  const files: Record<string, string> = { 'scenario.xml': template.replaceAll('__EXPECT__', String(options.expect ?? 200)) };
+  const args = [target, '-sf', 'scenario.xml', '-p', String(options.port), '-t', options.transport ?? 'u1', '-m', '1', '-timeout', '20', '-trace_err', '-nostdin'];
+  if (options.fields !== undefined) {
+    files['fields.csv'] = `SEQUENTIAL\n${options.fields.join('\n')}\n`;
+    args.push('-inf', 'fields.csv');
+  }
+  args.push(...(options.extra ?? []));
+  return runSipp(args, files, options.timeoutMs ?? 30_000);
+}
+
+/**
+ * Runs sipp with `args` in a folder of its own holding `files` (it writes its logs where it
+ * runs); kills it after `timeoutMs`; removes the folder.
+ */
+export async function runSipp(args: string[], files: Record<string, string>, timeoutMs: number): Promise<SippRun> {
   const folder = mkdtempSync(join(tmpdir(), 'kefu-sipp-'));
   try {
-    const template = readFileSync(fileURLToPath(new URL(`scenarios/${options.scenario}.xml`, import.meta.url)), 'utf8');
-    writeFileSync(join(folder, 'scenario.xml'), template.replaceAll('__EXPECT__', String(options.expect ?? 200)));
-    const args = [target, '-sf', 'scenario.xml', '-p', String(options.port), '-t', options.transport ?? 'u1', '-m', '1', '-timeout', '20', '-trace_err', '-nostdin'];
-    if (options.fields !== undefined) {
-      writeFileSync(join(folder, 'fields.csv'), `SEQUENTIAL\n${options.fields.join('\n')}\n`);
-      args.push('-inf', 'fields.csv');
-    }
-    args.push(...(options.extra ?? []));
-    const code = await runSipp(args, folder, options.timeoutMs ?? 30_000);
-    const errors = readdirErrors(folder);
-    return { code, errors };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn('sipp', args, { cwd: folder, stdio: 'ignore' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        resolve(status);
+      });
+    });
+    return { code, errors: readdirErrors(folder) };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
-}
-
-/** Runs sipp with `args` in `folder` (where it writes its logs); kills it after `timeoutMs`. */
-export function runSipp(args: string[], folder: string, timeoutMs: number): Promise<number | null> {
-  return new Promise((resolve) => {
-    const child = spawn('sipp', args, { cwd: folder, stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve(status);
-    });
-  });
 }
 
 function readdirErrors(folder: string): string {

@@ -1,5 +1,5 @@
 /**
- * Prompt files as callers will hear them: any common WAV (8 to 48 kHz, 8 to 32 bits, integer or
+ * Prompt files as callers will hear them: every common WAV (8 to 48 kHz, 8 to 32 bits, integer or
  * float, µ-law or A-law, mono or more channels) decoded once into 8 kHz mono linear PCM.
  * wavefile reads the format variants and resamples (with its anti-aliasing filter).
  */

@@ -44,7 +44,7 @@ const reject = (status: number, reason: string, headers: [string, string][] = []
 export function validateRequest(request: SipRequest, policy: Partial<RequestPolicy> = {}): Rejection | undefined {
   const rules = { ...DEFAULT_REQUEST_POLICY, ...policy };
   // RFC 3261 §8.2.1: an unknown method gets 501 with the Allow header.
-  if (!rules.methods.includes(request.method)) return reject(501, `method ${request.method} is not implemented`, [['Allow', rules.methods.join(', ')]]);
+  if (!rules.methods.includes(request.method)) return reject(501, `method ${request.method} is not one this server handles`, [['Allow', rules.methods.join(', ')]]);
   // RFC 3261 §8.1.1: To, From, CSeq, Call-ID and Via are mandatory (Max-Forwards is not required
   // from RFC 2543 elements, RFC 4475 §3.4.1).
   for (const name of ['To', 'From', 'Call-ID', 'CSeq', 'Via']) {
