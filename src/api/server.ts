@@ -18,6 +18,7 @@ import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { customerRoutes } from './routes/customers.js';
 import { departmentRoutes } from './routes/departments.js';
+import { flowRoutes } from './routes/flows.js';
 import { numberRoutes } from './routes/numbers.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userRoutes } from './routes/users.js';
@@ -90,6 +91,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(customerRoutes, { store });
       await api.register(apiKeyRoutes, { store });
       await api.register(auditRoutes, { store });
+      await api.register(flowRoutes, { store });
     },
     { prefix: '/api/v1' },
   );

@@ -164,6 +164,46 @@ export interface SipBindingTable {
   updatedAt: UpdatedAt;
 }
 
+/** A tenant's flow: the draft its editor saves and which published version is live. */
+export interface FlowTable {
+  id: Generated<string>;
+  tenantId: string;
+  name: string;
+  description: Generated<string>;
+  /** The flow document as last saved; checked by flows/ when published, not when saved. */
+  draft: Json<unknown>;
+  liveVersion: number | null;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+/** A published flow, frozen: calls run on the version they started with. */
+export interface FlowVersionTable {
+  flowId: string;
+  tenantId: string;
+  number: number;
+  document: Json<unknown>;
+  publishedBy: string;
+  publishedAt: CreatedAt;
+}
+
+/** An audio file a tenant's flows play; the file lives under the media directory. */
+export interface PromptTable {
+  id: Generated<string>;
+  tenantId: string;
+  name: string;
+  description: Generated<string>;
+  /** Path relative to the media directory. */
+  file: string;
+  durationMs: number;
+  sizeBytes: number;
+  sha256: string;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
 export interface Database {
   tenants: TenantTable;
   numbers: NumberTable;
@@ -176,6 +216,9 @@ export interface Database {
   sessions: SessionTable;
   auditLog: AuditTable;
   sipBindings: SipBindingTable;
+  flows: FlowTable;
+  flowVersions: FlowVersionTable;
+  prompts: PromptTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;
@@ -185,3 +228,6 @@ export type DepartmentRow = Selectable<DepartmentTable>;
 export type CustomerRow = Selectable<CustomerTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type SessionRow = Selectable<SessionTable>;
+export type FlowRow = Selectable<FlowTable>;
+export type FlowVersionRow = Selectable<FlowVersionTable>;
+export type PromptRow = Selectable<PromptTable>;

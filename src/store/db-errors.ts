@@ -16,6 +16,8 @@ const uniqueConstraints: Record<string, { path: string; message: string }> = {
   agents_tenant_id_extension_key: { path: 'extension', message: 'an agent with this extension exists' },
   agents_user_id_key: { path: 'userId', message: 'this user is already an agent' },
   departments_tenant_id_name_key: { path: 'name', message: 'a department with this name exists' },
+  flows_tenant_id_name_key: { path: 'name', message: 'a flow with this name exists' },
+  prompts_tenant_id_name_key: { path: 'name', message: 'a prompt with this name exists' },
 };
 
 /**
@@ -52,7 +54,7 @@ export async function versioned<T>(
 }
 
 /** The tables of tenant data whose rows carry a version for optimistic concurrency. */
-export type VersionedTable = 'numbers' | 'users' | 'agents' | 'departments' | 'customers';
+export type VersionedTable = 'numbers' | 'users' | 'agents' | 'departments' | 'customers' | 'flows' | 'prompts';
 
 /** The current version of a tenant's row, or undefined when the tenant has no such row. */
 export async function versionOf(

@@ -1,7 +1,7 @@
 export { Store, type StoreOptions } from './store.js';
 export { Repositories } from './repositories/index.js';
 export type { Page, PageRequest } from './page.js';
-export { numberKinds, tenantStatuses, type NumberKind, type TenantRow, type TenantStatus, type DepartmentRow, type CustomerRow } from './database.js';
+export { numberKinds, tenantStatuses, type NumberKind, type TenantRow, type TenantStatus, type DepartmentRow, type CustomerRow, type FlowRow, type FlowVersionRow, type PromptRow } from './database.js';
 export type { Agent, AgentInput, AgentSipCredentials } from './repositories/agents.js';
 export type { ApiKey } from './repositories/api-keys.js';
 export type { AuditAction, AuditEntry, AuditFilter, AuditRecord } from './repositories/audit.js';
@@ -11,3 +11,5 @@ export type { BindingInput, NumberBinding, NumberInput, PhoneNumber } from './re
 export type { TenantInput } from './repositories/tenants.js';
 export type { User, UserFilter, UserInput } from './repositories/users.js';
 export type { SipBinding } from './repositories/sip-bindings.js';
+export type { FlowInput, FlowVersionSummary, LiveFlow, NewFlowInput } from './repositories/flows.js';
+export type { PromptInput } from './repositories/prompts.js';

@@ -5,7 +5,9 @@ import { ApiKeyRepository } from './api-keys.js';
 import { AuditRepository } from './audit.js';
 import { CustomerRepository } from './customers.js';
 import { DepartmentRepository } from './departments.js';
+import { FlowRepository } from './flows.js';
 import { NumberRepository } from './numbers.js';
+import { PromptRepository } from './prompts.js';
 import { SessionRepository } from './sessions.js';
 import { SipBindingRepository } from './sip-bindings.js';
 import { TenantRepository } from './tenants.js';
@@ -23,6 +25,8 @@ export class Repositories {
   readonly sessions: SessionRepository;
   readonly audit: AuditRepository;
   readonly sipBindings: SipBindingRepository;
+  readonly flows: FlowRepository;
+  readonly prompts: PromptRepository;
 
   constructor(db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -35,5 +39,7 @@ export class Repositories {
     this.sessions = new SessionRepository(db);
     this.audit = new AuditRepository(db);
     this.sipBindings = new SipBindingRepository(db);
+    this.flows = new FlowRepository(db);
+    this.prompts = new PromptRepository(db);
   }
 }

@@ -1,0 +1,20 @@
+/**
+ * Flows: each tenant's voice services as versioned JSON documents (FEATURES B1–B11). So far the
+ * document's schema and its checks; the interpreter that runs a flow on a call comes with the
+ * call layer.
+ */
+export {
+  exitTargets,
+  flowDocument,
+  flowNode,
+  FLOW_SCHEMA_VERSION,
+  languages,
+  type Announcement,
+  type FlowDocument,
+  type FlowDocumentInput,
+  type FlowNode,
+  type Language,
+  type NodeOf,
+  type NodeType,
+} from './document.js';
+export { builtInVariables, templateVariables, validateFlow, type FlowContext, type FlowProblem, type FlowValidation } from './validate.js';
