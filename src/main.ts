@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { buildServer } from './api/index.js';
 import { DirectoryAccounts, unansweredInvites } from './calls/index.js';
 import { configHelp, loadConfig, type Config } from './config.js';
@@ -11,7 +12,7 @@ import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, t
 import { KefuError } from './errors.js';
 import { Metrics } from './ops/index.js';
 import { defaultTimerValues, realTimerClock, SipServer } from './sip/index.js';
-import { Store } from './store/index.js';
+import { MediaFiles, Store } from './store/index.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -33,7 +34,8 @@ async function main(argv: string[]): Promise<void> {
       : undefined;
 
   const metrics = new Metrics();
-  const app = await buildServer({ store, metrics, logLevel: config.logLevel, version });
+  const media = new MediaFiles(join(config.dataDir, 'media'));
+  const app = await buildServer({ store, media, metrics, logLevel: config.logLevel, version });
   const accounts = new DirectoryAccounts(store.repos, config.sipDefaultTenant);
   const sip = await SipServer.start({
     transport: { host: config.host, port: config.sipPort, idleTimeoutMs: 10 * 60_000, maxConnections: 10_000 },

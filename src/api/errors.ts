@@ -10,6 +10,7 @@ import { KefuError, RateLimitedError, type ErrorDetail } from '../errors.js';
 const statusByCode: Record<string, number> = {
   ERR_VALIDATION: 400,
   ERR_SIP_PARSE: 400,
+  ERR_AUDIO_FILE: 400,
   ERR_UNAUTHENTICATED: 401,
   ERR_FORBIDDEN: 403,
   ERR_NOT_FOUND: 404,

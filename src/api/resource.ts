@@ -28,9 +28,12 @@ export interface Resource<Row extends { id: string }, Filter extends Shape, Body
   patch: z.ZodObject<Patch>;
   list(repos: Repositories, tenant: TenantRow, filter: z.output<z.ZodObject<Filter>>, page: PageRequest): Promise<Page<Row>>;
   get(repos: Repositories, tenant: TenantRow, id: string): Promise<Row | undefined>;
-  create(repos: Repositories, tenant: TenantRow, body: z.output<z.ZodObject<Body>>): Promise<Row>;
+  /** Absent when the resource is created otherwise (an upload): no POST route is made. */
+  create?(repos: Repositories, tenant: TenantRow, body: z.output<z.ZodObject<Body>>): Promise<Row>;
   update(repos: Repositories, tenant: TenantRow, id: string, version: number, patch: z.output<z.ZodObject<Patch>>): Promise<Row>;
   remove(repos: Repositories, tenant: TenantRow, id: string): Promise<Row | undefined>;
+  /** Runs after a delete has committed: removes what lives outside the database (files). */
+  removed?(row: Row): Promise<void>;
 }
 
 export function registerResource<Row extends { id: string }, Filter extends Shape, Body extends Shape, Patch extends Shape>(
@@ -62,19 +65,22 @@ export function registerResource<Row extends { id: string }, Filter extends Shap
     return row;
   });
 
-  app.post(
-    path,
-    { config: { roles: roles.write }, schema: { tags, summary: `Create a ${entity}`, body: resource.body } },
-    async (request, reply) => {
-      const { tenant } = actor(request);
-      const created = await store.transaction(async (repos) => {
-        const row = await resource.create(repos, tenant, request.body as z.output<z.ZodObject<Body>>);
-        await audit(repos, request, { action: 'create', entity, id: row.id, after: row });
-        return row;
-      });
-      return reply.code(201).send(created);
-    },
-  );
+  const create = resource.create?.bind(resource);
+  if (create !== undefined) {
+    app.post(
+      path,
+      { config: { roles: roles.write }, schema: { tags, summary: `Create a ${entity}`, body: resource.body } },
+      async (request, reply) => {
+        const { tenant } = actor(request);
+        const created = await store.transaction(async (repos) => {
+          const row = await create(repos, tenant, request.body as z.output<z.ZodObject<Body>>);
+          await audit(repos, request, { action: 'create', entity, id: row.id, after: row });
+          return row;
+        });
+        return reply.code(201).send(created);
+      },
+    );
+  }
 
   app.patch(
     itemPath,
@@ -105,11 +111,13 @@ export function registerResource<Row extends { id: string }, Filter extends Shap
     { config: { roles: roles.remove ?? roles.write }, schema: { tags, summary: `Delete a ${entity}`, params: idParams } },
     async (request, reply) => {
       const { tenant } = actor(request);
-      await store.transaction(async (repos) => {
+      const removed = await store.transaction(async (repos) => {
         const before = await resource.remove(repos, tenant, request.params.id);
         if (before === undefined) throw missing();
         await audit(repos, request, { action: 'delete', entity, id: before.id, before });
+        return before;
       });
+      await resource.removed?.(removed);
       return reply.code(204).send();
     },
   );

@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { loggerOptions, registerHealth, registerMetrics, requestId, type Metrics } from '../ops/index.js';
-import type { Store } from '../store/index.js';
+import type { MediaFiles, Store } from '../store/index.js';
 import { registerAuth, sessionCookie } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -20,11 +20,14 @@ import { customerRoutes } from './routes/customers.js';
 import { departmentRoutes } from './routes/departments.js';
 import { flowRoutes } from './routes/flows.js';
 import { numberRoutes } from './routes/numbers.js';
+import { promptRoutes } from './routes/prompts.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userRoutes } from './routes/users.js';
 
 export interface ServerOptions {
   store: Store;
+  /** Where audio files (prompts, recordings, voicemail) are kept. */
+  media: MediaFiles;
   metrics: Metrics;
   logLevel: string;
   version: string;
@@ -92,6 +95,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(apiKeyRoutes, { store });
       await api.register(auditRoutes, { store });
       await api.register(flowRoutes, { store });
+      await api.register(promptRoutes, { store, media: options.media });
     },
     { prefix: '/api/v1' },
   );

@@ -14,6 +14,7 @@ export {
 } from './jitter/jitter-buffer.js';
 export { WavRecorder, type Recording, type RecorderOptions, type RecorderState, type StopReason } from './recorder/wav-recorder.js';
 export { AudioFileError, decodeWav, telephonyRate } from './player/audio-file.js';
+export { wavHeader } from './recorder/wav-header.js';
 export { Player, type PlayerEnd, type PlayOptions } from './player/player.js';
 export { amountText, dateText, digitsText, numberText, type Language } from './player/readback.js';
 export { SpeechError, SpeechSynthesizer } from './player/speech.js';

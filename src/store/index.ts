@@ -13,3 +13,4 @@ export type { User, UserFilter, UserInput } from './repositories/users.js';
 export type { SipBinding } from './repositories/sip-bindings.js';
 export type { FlowInput, FlowVersionSummary, LiveFlow, NewFlowInput } from './repositories/flows.js';
 export type { PromptInput } from './repositories/prompts.js';
+export { MediaFiles, type StoredFile } from './media-files.js';

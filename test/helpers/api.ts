@@ -2,11 +2,12 @@
  * A Kefu API over a fresh database holding the demo centre, driven with `inject()`: real routes,
  * real validation, real SQL; no network.
  */
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildServer } from '../../src/api/index.js';
 import { preparePlatform, seedDemoCentre } from '../../src/directory/index.js';
 import { Metrics } from '../../src/ops/index.js';
-import { Store } from '../../src/store/index.js';
+import { MediaFiles, Store } from '../../src/store/index.js';
 import { testDatabase, type TestDatabase } from './database.js';
 
 export const platformPassword = 'platform-secret-1';
@@ -25,6 +26,8 @@ export interface Client {
 export interface TestApi {
   app: FastifyInstance;
   store: Store;
+  /** Where the API keeps audio files. */
+  mediaDir: string;
   /** A client without credentials. */
   anonymous: Client;
   /** Logs in (asserting success) and returns a client carrying the session cookie. */
@@ -39,8 +42,10 @@ export async function startTestApi(options: { now?: () => Date } = {}): Promise<
   const store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
   const platform = await preparePlatform(store, platformPassword);
   await seedDemoCentre(store, platform.tenant, demoPassword);
+  const mediaDir = join(database.dataDir, 'media');
   const app = await buildServer({
     store,
+    media: new MediaFiles(mediaDir),
     metrics: new Metrics(),
     logLevel: 'silent',
     version: 'test',
@@ -67,6 +72,7 @@ export async function startTestApi(options: { now?: () => Date } = {}): Promise<
   return {
     app,
     store,
+    mediaDir,
     anonymous: client({}),
     async login(tenant, username, password) {
       const secret = password ?? (tenant === 'platform' ? platformPassword : demoPassword);
