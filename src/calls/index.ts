@@ -2,3 +2,17 @@ export { DirectoryAccounts } from './directory-accounts.js';
 export { StoreLocation } from './store-location.js';
 export { unansweredInvites } from './unanswered-invites.js';
 export { calledParty, numberOf, type CalledParty } from './called-party.js';
+export type {
+  Collected,
+  CollectOptions,
+  DialOptions,
+  DialOutcome,
+  PlayOutcome,
+  Recorded,
+  RecordOptions,
+  Sound,
+  SpeechLanguage,
+  ToneName,
+  VoiceChannel,
+} from './voice-channel.js';
+export { amountText, dateText, digitsText, numberText } from '../media/index.js';

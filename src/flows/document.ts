@@ -177,6 +177,8 @@ const queue = z
 const language = z.object({ type: z.literal('language'), language: z.enum(languages), ...exits(next) }).strict();
 const subflow = z.object({ type: z.literal('subflow'), flow: z.string().min(1).max(100), ...exits(next) }).strict();
 const hangup = z.object({ type: z.literal('hangup') }).strict();
+/** The end of a subflow: the calling flow goes on at the subflow node's `next` (in a main flow: hang up). */
+const returnNode = z.object({ type: z.literal('return') }).strict();
 
 export const flowNode = z.discriminatedUnion('type', [
   play,
@@ -197,6 +199,7 @@ export const flowNode = z.discriminatedUnion('type', [
   language,
   subflow,
   hangup,
+  returnNode,
 ]);
 export type FlowNode = z.output<typeof flowNode>;
 export type NodeType = FlowNode['type'];

@@ -204,6 +204,95 @@ export interface PromptTable {
   updatedAt: UpdatedAt;
 }
 
+/** One leg of a call (FEATURES H1): who called whom, on which flow, and what happened. */
+export interface CdrTable {
+  id: Generated<string>;
+  tenantId: string;
+  sipCallId: string;
+  direction: 'inbound' | 'outbound';
+  caller: string | null;
+  called: string | null;
+  originalCalled: string | null;
+  flow: string | null;
+  flowVersion: number | null;
+  startedAt: Date;
+  answeredAt: Date | null;
+  endedAt: Date | null;
+  cause: string | null;
+  sipStatus: number | null;
+  /** What the caller heard and keyed, node by node. */
+  trace: ColumnType<unknown[], string | undefined, string>;
+}
+
+export interface CaseCounterTable {
+  tenantId: string;
+  day: string;
+  last: number;
+}
+
+/** A case: so far what a voice complaint opens (B4) and a caller can look up (B5). */
+export interface CaseTable {
+  id: Generated<string>;
+  tenantId: string;
+  number: string;
+  type: string;
+  status: Generated<string>;
+  customerId: string | null;
+  caller: string | null;
+  sipCallId: string | null;
+  recordingFile: string | null;
+  recordingMs: number | null;
+  recordingSha256: string | null;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export const mailboxOwnerKinds = ['tenant', 'department', 'user'] as const;
+export type MailboxOwnerKind = (typeof mailboxOwnerKinds)[number];
+
+/** A voice mailbox of the tenant, a department or a person (B6). */
+export interface MailboxTable {
+  id: Generated<string>;
+  tenantId: string;
+  name: string;
+  ownerKind: MailboxOwnerKind;
+  ownerId: string | null;
+  /** scrypt hash of the retrieval PIN, as passwords are kept. */
+  pinHash: string;
+  /** Prompt name of the greeting; a spoken default when null. */
+  greeting: string | null;
+  maxMessages: Generated<number>;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface VoicemailMessageTable {
+  id: Generated<string>;
+  tenantId: string;
+  mailboxId: string;
+  caller: string | null;
+  sipCallId: string | null;
+  file: string;
+  durationMs: number;
+  sizeBytes: number;
+  sha256: string;
+  heardAt: Date | null;
+  createdAt: CreatedAt;
+}
+
+export interface SurveyAnswerTable {
+  id: Generated<string>;
+  tenantId: string;
+  survey: string;
+  question: string;
+  answer: string;
+  sipCallId: string | null;
+  caller: string | null;
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   tenants: TenantTable;
   numbers: NumberTable;
@@ -219,6 +308,12 @@ export interface Database {
   flows: FlowTable;
   flowVersions: FlowVersionTable;
   prompts: PromptTable;
+  cdrs: CdrTable;
+  caseCounters: CaseCounterTable;
+  cases: CaseTable;
+  mailboxes: MailboxTable;
+  voicemailMessages: VoicemailMessageTable;
+  surveyAnswers: SurveyAnswerTable;
 }
 
 export type TenantRow = Selectable<TenantTable>;
@@ -231,3 +326,7 @@ export type SessionRow = Selectable<SessionTable>;
 export type FlowRow = Selectable<FlowTable>;
 export type FlowVersionRow = Selectable<FlowVersionTable>;
 export type PromptRow = Selectable<PromptTable>;
+export type CdrRow = Selectable<CdrTable>;
+export type CaseRow = Selectable<CaseTable>;
+export type MailboxRow = Selectable<MailboxTable>;
+export type VoicemailMessageRow = Selectable<VoicemailMessageTable>;

@@ -1,7 +1,7 @@
 export { Store, type StoreOptions } from './store.js';
 export { Repositories } from './repositories/index.js';
 export type { Page, PageRequest } from './page.js';
-export { numberKinds, tenantStatuses, type NumberKind, type TenantRow, type TenantStatus, type DepartmentRow, type CustomerRow, type FlowRow, type FlowVersionRow, type PromptRow } from './database.js';
+export { numberKinds, tenantStatuses, type NumberKind, type TenantRow, type TenantStatus, type DepartmentRow, type CustomerRow, type FlowRow, type FlowVersionRow, type PromptRow, type CdrRow, type CaseRow, type MailboxRow, type VoicemailMessageRow, mailboxOwnerKinds, type MailboxOwnerKind } from './database.js';
 export type { Agent, AgentInput, AgentSipCredentials } from './repositories/agents.js';
 export type { ApiKey } from './repositories/api-keys.js';
 export type { AuditAction, AuditEntry, AuditFilter, AuditRecord } from './repositories/audit.js';
@@ -14,3 +14,7 @@ export type { SipBinding } from './repositories/sip-bindings.js';
 export type { FlowInput, FlowVersionSummary, LiveFlow, NewFlowInput } from './repositories/flows.js';
 export type { PromptInput } from './repositories/prompts.js';
 export { MediaFiles, type StoredFile } from './media-files.js';
+export type { CdrChange, CdrFilter, CdrStart } from './repositories/cdrs.js';
+export type { CaseDraft } from './repositories/cases.js';
+export type { MailboxInput, NewMailboxInput, NewMessage } from './repositories/mailboxes.js';
+export type { SurveyAnswer } from './repositories/surveys.js';

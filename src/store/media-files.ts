@@ -4,9 +4,9 @@
  * leaves either the whole file or none; the database row that names it is written after.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream, mkdirSync, type ReadStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, join, normalize, sep } from 'node:path';
+import { dirname, join, normalize, relative, sep } from 'node:path';
 import { ValidationError } from '../errors.js';
 
 export interface StoredFile {
@@ -34,6 +34,24 @@ export class MediaFiles {
     }
     await rename(partial, path);
     return { file, sizeBytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+  }
+
+  /**
+   * A name for a file a writer will fill in place (a recording growing on disk): the folder
+   * exists, the file does not yet.
+   */
+  allocateSync(tenantId: string, kind: string, extension: string): { file: string; path: string } {
+    const file = join(tenantId, kind, `${randomUUID()}.${extension}`);
+    const path = this.path(file);
+    mkdirSync(dirname(path), { recursive: true });
+    return { file, path };
+  }
+
+  /** The stored name of an absolute path under the media directory. */
+  fileOf(path: string): string {
+    const file = relative(this.root, path);
+    this.path(file);
+    return file;
   }
 
   read(file: string): ReadStream {

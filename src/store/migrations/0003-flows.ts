@@ -31,7 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`
     alter table flows add constraint flows_live_version_fk
-      foreign key (id, live_version) references flow_versions (flow_id, number) deferrable initially deferred`.execute(db);
+      foreign key (id, live_version) references flow_versions (flow_id, number)`.execute(db);
   await sql`
     create table prompts (
       id uuid primary key default gen_random_uuid(),

@@ -69,7 +69,7 @@ export class FlowRepository {
   /**
    * Freezes `document` as the flow's next version and makes it live, if the flow is still at
    * `expected` (the draft that was checked is the draft that is published). Run it in a
-   * transaction: the version and the pointer change together.
+   * transaction: on a stale version the new version row must not stay.
    */
   async publish(tenantId: string, id: string, expected: number, document: unknown, publishedBy: string): Promise<FlowRow> {
     const last = await this.db
@@ -79,12 +79,13 @@ export class FlowRepository {
       .where('tenantId', '=', tenantId)
       .executeTakeFirst();
     const number = (last?.number ?? 0) + 1;
-    const flow = await updateVersioned(this.db, 'flows', 'flow', tenantId, id, expected, { liveVersion: number });
+    if ((await versionOf(this.db, 'flows', tenantId, id)) === undefined) throw new NotFoundError('flow not found');
+    // The version row first: live_version must always name an existing version.
     await this.db
       .insertInto('flowVersions')
       .values({ flowId: id, tenantId, number, document: JSON.stringify(document), publishedBy })
       .execute();
-    return flow;
+    return updateVersioned(this.db, 'flows', 'flow', tenantId, id, expected, { liveVersion: number });
   }
 
   /** Makes an earlier published version live again (FEATURES B11 rollback). */

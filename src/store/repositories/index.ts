@@ -5,6 +5,10 @@ import { ApiKeyRepository } from './api-keys.js';
 import { AuditRepository } from './audit.js';
 import { CustomerRepository } from './customers.js';
 import { DepartmentRepository } from './departments.js';
+import { CdrRepository } from './cdrs.js';
+import { CaseRepository } from './cases.js';
+import { MailboxRepository } from './mailboxes.js';
+import { SurveyRepository } from './surveys.js';
 import { FlowRepository } from './flows.js';
 import { NumberRepository } from './numbers.js';
 import { PromptRepository } from './prompts.js';
@@ -27,6 +31,10 @@ export class Repositories {
   readonly sipBindings: SipBindingRepository;
   readonly flows: FlowRepository;
   readonly prompts: PromptRepository;
+  readonly cdrs: CdrRepository;
+  readonly cases: CaseRepository;
+  readonly mailboxes: MailboxRepository;
+  readonly surveys: SurveyRepository;
 
   constructor(db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -41,5 +49,9 @@ export class Repositories {
     this.sipBindings = new SipBindingRepository(db);
     this.flows = new FlowRepository(db);
     this.prompts = new PromptRepository(db);
+    this.cdrs = new CdrRepository(db);
+    this.cases = new CaseRepository(db);
+    this.mailboxes = new MailboxRepository(db);
+    this.surveys = new SurveyRepository(db);
   }
 }

@@ -1,0 +1,82 @@
+/**
+ * What an application can do with one answered call leg: the verbs of an IVR. A `Leg` offers it
+ * over a SIP dialog and a media session; flows are written against it and nothing lower.
+ * Every verb resolves (never rejects) when the caller hangs up, with `hungUp` set, so that
+ * a flow ends cleanly wherever the caller leaves it.
+ */
+
+export type SpeechLanguage = 'zh-CN' | 'en';
+
+export type ToneName = 'ringback' | 'busy' | 'beep' | 'hold';
+
+/** One thing to play: a prompt file, text spoken by text-to-speech, a tone or silence. */
+export type Sound =
+  | { kind: 'file'; path: string }
+  | { kind: 'speech'; text: string; language: SpeechLanguage }
+  | { kind: 'tone'; tone: ToneName; ms?: number }
+  | { kind: 'silence'; ms: number };
+
+export interface PlayOutcome {
+  /** The key that stopped the playing (barge-in); it is also left in the digit buffer. */
+  key?: string;
+  hungUp: boolean;
+}
+
+export interface CollectOptions {
+  maxDigits: number;
+  /** How long to wait for the first key. */
+  timeoutMs: number;
+  /** How long to wait for each further key. */
+  interDigitTimeoutMs: number;
+  /** A key that ends the input (not included in the digits). */
+  terminator?: string;
+}
+
+export interface Collected {
+  digits: string;
+  ended: 'terminator' | 'max' | 'timeout' | 'hangup';
+}
+
+export interface RecordOptions {
+  maxSeconds: number;
+  /** End after this much silence. */
+  silenceSeconds: number;
+  /** A key that ends the recording. */
+  finishKey?: string;
+  /** Where the WAV goes (absolute path). */
+  path: string;
+}
+
+export interface Recorded {
+  path: string;
+  durationMs: number;
+  sizeBytes: number;
+  sha256: string;
+  ended: 'silence' | 'max' | 'key' | 'hangup';
+}
+
+export interface DialOptions {
+  /** Numbers or extensions, tried in order. */
+  targets: string[];
+  timeoutMs: number;
+  callerId: 'caller' | 'tenant';
+}
+
+export type DialOutcome = { answered: true; target: string } | { answered: false; reason: 'no-answer' | 'busy' | 'failed' | 'hangup' };
+
+export interface VoiceChannel {
+  readonly hungUp: boolean;
+  /**
+   * Plays the sounds in order. With `bargeIn`, a key stops them, and a key already typed ahead
+   * skips them (the caller who knows the menu need not wait).
+   */
+  play(sounds: readonly Sound[], options: { bargeIn: boolean }): Promise<PlayOutcome>;
+  /** Takes keys (starting with any typed ahead during a barge-in prompt). */
+  collect(options: CollectOptions): Promise<Collected>;
+  /** Forgets keys typed ahead. */
+  clearDigits(): void;
+  record(options: RecordOptions): Promise<Recorded | undefined>;
+  /** Connects the caller to the first target that answers; resolves when that call ends. */
+  dial(options: DialOptions): Promise<DialOutcome>;
+  hangup(): Promise<void>;
+}

@@ -1,0 +1,121 @@
+/**
+ * FlowServices over the store and the media directory, for one call of one tenant. The calendar
+ * and the business gateway are passed in, so that tests and main.ts choose their clocks and
+ * networks.
+ */
+import { verifyPassword } from '../directory/index.js';
+import type { MediaFiles, Repositories, Store, TenantRow } from '../store/index.js';
+import { flowDocument, type NodeOf } from './document.js';
+import type { FlowServices, GatewayResult, MailboxAccess, ScheduleState } from './services.js';
+
+export interface CallFacts {
+  sipCallId: string;
+  caller: string | undefined;
+  customerId: string | undefined;
+}
+
+export interface StoreServicesOptions {
+  store: Store;
+  media: MediaFiles;
+  tenant: TenantRow;
+  call: CallFacts;
+  schedule(node: NodeOf<'schedule'>, now: Date, tenant: TenantRow, repos: Repositories): Promise<ScheduleState>;
+  gateway(node: NodeOf<'http'>, variables: ReadonlyMap<string, string>): Promise<GatewayResult>;
+  now(): Date;
+}
+
+/** YYMMDD of `at` in the tenant's time zone: the day part of its case numbers. */
+export function caseDay(at: Date, timeZone: string): string {
+  const [year, month, day] = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(at)
+    .split('-');
+  return `${year!.slice(2)}${month}${day}`;
+}
+
+export async function storeServices(options: StoreServicesOptions): Promise<FlowServices> {
+  const { store, media, tenant, call } = options;
+  const repos = store.repos;
+  const promptFile = async (name: string) => {
+    const prompt = await repos.prompts.byName(tenant.id, name);
+    return prompt === undefined ? undefined : media.path(prompt.file);
+  };
+
+  return {
+    promptFile,
+    schedule: (node, now) => options.schedule(node, now, tenant, repos),
+    http: (node, variables) => options.gateway(node, variables),
+    recordingPath: (kind) => media.allocateSync(tenant.id, kind, 'wav').path,
+    async openCase(type, recorded) {
+      const opened = await store.transaction((trx) =>
+        trx.cases.open(tenant.id, caseDay(options.now(), tenant.timeZone), {
+          type,
+          caller: call.caller ?? null,
+          customerId: call.customerId ?? null,
+          sipCallId: call.sipCallId,
+          recordingFile: media.fileOf(recorded.path),
+          recordingMs: recorded.durationMs,
+          recordingSha256: recorded.sha256,
+        }),
+      );
+      return { number: opened.number };
+    },
+    async caseStatus(number) {
+      const found = await repos.cases.byNumber(tenant.id, number);
+      return found === undefined ? undefined : { status: found.status };
+    },
+    async mailbox(name) {
+      const row = await repos.mailboxes.byName(tenant.id, name);
+      if (row === undefined) return undefined;
+      const access: MailboxAccess = {
+        greetingFile: row.greeting === null ? undefined : await promptFile(row.greeting),
+        full: (await repos.mailboxes.countMessages(tenant.id, row.id)) >= row.maxMessages,
+        checkPin: (pin) => verifyPassword(pin, row.pinHash),
+        async leave(recorded) {
+          await repos.mailboxes.addMessage(tenant.id, {
+            mailboxId: row.id,
+            caller: call.caller ?? null,
+            sipCallId: call.sipCallId,
+            file: media.fileOf(recorded.path),
+            durationMs: recorded.durationMs,
+            sizeBytes: recorded.sizeBytes,
+            sha256: recorded.sha256,
+          });
+        },
+        async messages() {
+          const rows = await repos.mailboxes.messages(tenant.id, row.id);
+          return rows.map((m) => ({ id: m.id, file: media.path(m.file), heard: m.heardAt !== null }));
+        },
+        async markHeard(id) {
+          await repos.mailboxes.markHeard(tenant.id, id, options.now());
+        },
+        async remove(id) {
+          const removed = await repos.mailboxes.removeMessage(tenant.id, id);
+          if (removed !== undefined) await media.remove(removed.file);
+        },
+      };
+      return access;
+    },
+    async saveSurvey(survey, answers) {
+      await repos.surveys.record(
+        tenant.id,
+        answers.map((a) => ({ survey, ...a, sipCallId: call.sipCallId, caller: call.caller ?? null })),
+      );
+    },
+    async subflow(name) {
+      const live = await repos.flows.live(tenant.id, name);
+      if (live === undefined) return undefined;
+      const parsed = flowDocument.safeParse(live.document);
+      return parsed.success ? parsed.data : undefined;
+    },
+    async queueTargets(name) {
+      // Until routing owns queues, a queue is the enabled agents who have its name as a skill,
+      // the most skilled first.
+      const agents = await repos.agents.list(tenant.id, { skill: name }, { limit: 50, offset: 0 });
+      return agents.items
+        .filter((a) => !a.disabled)
+        .sort((a, b) => (b.skills[name] ?? 0) - (a.skills[name] ?? 0))
+        .map((a) => a.extension);
+    },
+    now: options.now,
+  };
+}

@@ -1,0 +1,72 @@
+import type { Kysely } from 'kysely';
+import type { CdrRow, Database } from '../database.js';
+import type { Page, PageRequest } from '../page.js';
+
+export interface CdrStart {
+  sipCallId: string;
+  direction: 'inbound' | 'outbound';
+  caller: string | null;
+  called: string | null;
+  originalCalled: string | null;
+  flow: string | null;
+  flowVersion: number | null;
+  startedAt: Date;
+}
+
+export interface CdrChange {
+  answeredAt?: Date;
+  endedAt?: Date;
+  cause?: string;
+  sipStatus?: number;
+  flow?: string | null;
+  flowVersion?: number | null;
+  trace?: unknown[];
+}
+
+export interface CdrFilter {
+  sipCallId?: string;
+  caller?: string;
+  called?: string;
+  since?: Date;
+  until?: Date;
+}
+
+/** Call detail records: one row a leg, written when it starts and completed as it goes. */
+export class CdrRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async start(tenantId: string, start: CdrStart): Promise<CdrRow> {
+    return this.db.insertInto('cdrs').values({ tenantId, ...start }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async change(tenantId: string, id: string, change: CdrChange): Promise<void> {
+    const { trace, ...rest } = change;
+    await this.db
+      .updateTable('cdrs')
+      .set(trace === undefined ? rest : { ...rest, trace: JSON.stringify(trace) })
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async get(tenantId: string, id: string): Promise<CdrRow | undefined> {
+    return this.db.selectFrom('cdrs').selectAll().where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  }
+
+  async list(tenantId: string, filter: CdrFilter, page: PageRequest): Promise<Page<CdrRow>> {
+    let query = this.db.selectFrom('cdrs').where('tenantId', '=', tenantId);
+    if (filter.sipCallId !== undefined) query = query.where('sipCallId', '=', filter.sipCallId);
+    if (filter.caller !== undefined) query = query.where('caller', '=', filter.caller);
+    if (filter.called !== undefined) {
+      const called = filter.called;
+      query = query.where((eb) => eb.or([eb('called', '=', called), eb('originalCalled', '=', called)]));
+    }
+    if (filter.since !== undefined) query = query.where('startedAt', '>=', filter.since);
+    if (filter.until !== undefined) query = query.where('startedAt', '<', filter.until);
+    const [items, count] = await Promise.all([
+      query.selectAll().orderBy('startedAt', 'desc').limit(page.limit).offset(page.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(count.total), ...page };
+  }
+}
