@@ -21,6 +21,8 @@ import { departmentRoutes } from './routes/departments.js';
 import { flowRoutes } from './routes/flows.js';
 import { numberRoutes } from './routes/numbers.js';
 import { promptRoutes } from './routes/prompts.js';
+import { mailboxRoutes } from './routes/mailboxes.js';
+import { callRecordRoutes } from './routes/call-records.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userRoutes } from './routes/users.js';
 
@@ -96,6 +98,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(auditRoutes, { store });
       await api.register(flowRoutes, { store });
       await api.register(promptRoutes, { store, media: options.media });
+      await api.register(mailboxRoutes, { store, media: options.media });
+      await api.register(callRecordRoutes, { store, media: options.media });
     },
     { prefix: '/api/v1' },
   );
