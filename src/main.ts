@@ -10,9 +10,10 @@ import { DirectoryAccounts, unansweredInvites } from './calls/index.js';
 import { configHelp, loadConfig, type Config } from './config.js';
 import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, type DemoCredential } from './directory/index.js';
 import { KefuError } from './errors.js';
+import { seedDemoFlows, type DemoMailboxPin } from './flows/index.js';
 import { Metrics } from './ops/index.js';
 import { defaultTimerValues, realTimerClock, SipServer } from './sip/index.js';
-import { MediaFiles, Store } from './store/index.js';
+import { MediaFiles, Store, type TenantRow } from './store/index.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -28,10 +29,7 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const platform = await preparePlatform(store, config.adminPassword);
-  const demo =
-    config.demo && (await store.repos.tenants.count()) === 1
-      ? await seedDemoCentre(store, platform.tenant, config.demoPassword)
-      : undefined;
+  const demo = config.demo && (await store.repos.tenants.count()) === 1 ? await seedDemo(store, platform.tenant, config) : undefined;
 
   const metrics = new Metrics();
   const media = new MediaFiles(join(config.dataDir, 'media'));
@@ -88,6 +86,18 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(banner(config, `http://${urlHost(config.host)}:${port}`, sip.port, store.kind, platform.generatedAdminPassword, demo));
 }
 
+interface DemoSeeded {
+  credentials: DemoCredential[];
+  pins: DemoMailboxPin[];
+}
+
+async function seedDemo(store: Store, platform: TenantRow, config: Config): Promise<DemoSeeded> {
+  const credentials = await seedDemoCentre(store, platform, config.demoPassword);
+  const [demo, acme] = await Promise.all([store.repos.tenants.bySlug('demo'), store.repos.tenants.bySlug('acme')]);
+  const pins = await seedDemoFlows(store, { demo: demo!, acme: acme! });
+  return { credentials, pins };
+}
+
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
@@ -99,7 +109,7 @@ function banner(
   sipPort: number,
   database: string,
   adminPassword: string | undefined,
-  demo: DemoCredential[] | undefined,
+  demo: DemoSeeded | undefined,
 ): string {
   const lines = [
     '',
@@ -115,11 +125,12 @@ function banner(
   if (demo !== undefined) {
     const shown = config.demoPassword !== undefined ? 'from KEFU_DEMO_PASSWORD' : undefined;
     lines.push('  Demo centre created (log in with tenant, username, password):');
-    for (const c of demo) {
+    for (const c of demo.credentials) {
       const sip = c.sip === undefined ? '' : `   SIP ${c.sip.extension}@${c.sip.realm} password ${shown ?? c.sip.password}`;
       lines.push(`    ${c.tenant.padEnd(6)} ${c.username.padEnd(6)} ${(shown ?? c.password).padEnd(22)} ${c.roles.join(',').padEnd(13)}${sip}`);
     }
-    if (shown === undefined) lines.push('    These passwords are shown once, now.');
+    for (const p of demo.pins) lines.push(`    ${p.tenant.padEnd(6)} mailbox ${p.mailbox.padEnd(9)} PIN ${p.pin}`);
+    lines.push(`    ${shown === undefined ? 'These passwords and' : 'The mailbox'} PINs are shown once, now.`);
   }
   return `${lines.join('\n')}\n\n`;
 }

@@ -74,15 +74,15 @@ export async function seedDemoCentre(store: Store, platform: TenantRow, password
     credentials.push({ tenant: acme.slug, username: 'admin', roles: ['tenant_admin'], password: acmeLogin });
 
     await repos.numbers.create(demo.id, { number: '12345', kind: 'direct', label: '科技服务热线 Science hotline' }, [
-      { tenantId: demo.id, extensionCode: null, service: 'hotline', flow: null },
+      { tenantId: demo.id, extensionCode: null, service: 'hotline', flow: 'hotline' },
     ]);
     await repos.numbers.create(acme.id, { number: '+8675588880000', kind: 'forwarded', label: 'Acme customer line' }, [
-      { tenantId: acme.id, extensionCode: null, service: 'hotline', flow: null },
+      { tenantId: acme.id, extensionCode: null, service: 'hotline', flow: 'hotline' },
     ]);
     await repos.numbers.create(platform.id, { number: demoAccessNumber, kind: 'shared', label: '转接接入号 Forwarding access number' }, [
       { tenantId: platform.id, extensionCode: null, service: 'access', flow: null },
-      { tenantId: acme.id, extensionCode: '8001', service: 'hotline', flow: null },
-      { tenantId: demo.id, extensionCode: '8002', service: 'hotline', flow: null },
+      { tenantId: acme.id, extensionCode: '8001', service: 'hotline', flow: 'hotline' },
+      { tenantId: demo.id, extensionCode: '8002', service: 'hotline', flow: 'hotline' },
     ]);
 
     const departments = [

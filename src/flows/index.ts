@@ -21,3 +21,4 @@ export { FlowRun, type FlowOutcome, type FlowStart } from './interpreter.js';
 export type { FlowServices, GatewayResult, MailboxAccess, ScheduleState } from './services.js';
 export type { TraceEntry } from './trace.js';
 export { caseDay, storeServices, type CallFacts, type StoreServicesOptions } from './store-services.js';
+export { seedDemoFlows, type DemoMailboxPin } from './demo.js';

@@ -148,7 +148,7 @@ describe('kefu server process', () => {
     const demoAdmin = /^\s+demo\s+admin\s+(\S+)\s+tenant_admin/m.exec(first.stdout)?.[1];
     const platformAdmin = /password (\S+)\s+<- shown once/.exec(first.stdout)?.[1];
     assert.ok(demoAdmin !== undefined && platformAdmin !== undefined, `the banner shows generated passwords:\n${first.stdout}`);
-    assert.match(first.stdout, /These passwords are shown once, now\./);
+    assert.match(first.stdout, /These passwords and PINs are shown once, now\./);
 
     const name = `Graceful ${randomBytes(4).toString('hex')}`;
     assert.equal((await createCustomer(first, await login(first, 'demo', 'admin', demoAdmin), name)).status, 201);
