@@ -16,3 +16,4 @@ export type {
   VoiceChannel,
 } from './voice-channel.js';
 export { amountText, dateText, digitsText, numberText } from '../media/index.js';
+export type { AnsweredLeg, CallDecision, CallRouter, IncomingCall, LegEnd, LegEndCause } from './inbound.js';

@@ -13,7 +13,7 @@ export {
   type NewUser,
   type UserChanges,
 } from './people.js';
-export { normalizePhone } from './phone.js';
+export { normalizePhone, phoneVariants } from './phone.js';
 export { hasAnyRole, roles, type Role } from './roles.js';
 export { sipHa1 } from './sip-digest.js';
 export { createTenant, type NewTenant } from './tenants.js';

@@ -22,3 +22,4 @@ export type { FlowServices, GatewayResult, MailboxAccess, ScheduleState } from '
 export type { TraceEntry } from './trace.js';
 export { caseDay, storeServices, type CallFacts, type StoreServicesOptions } from './store-services.js';
 export { seedDemoFlows, type DemoMailboxPin } from './demo.js';
+export { VoiceService, type VoiceLog, type VoiceServiceOptions } from './inbound.js';

@@ -19,6 +19,7 @@ export interface Phrases {
   messageDeleted: string;
   noMoreMessages: string;
   invalidKey: string;
+  enterCode: string;
   goodbye: string;
 }
 
@@ -43,6 +44,7 @@ export const phrases: Record<Language, Phrases> = {
     messageDeleted: '留言已删除',
     noMoreMessages: '没有更多留言了',
     invalidKey: '输入有误',
+    enterCode: '请输入企业代码，以井号键结束',
     goodbye: '再见',
   },
   en: {
@@ -59,6 +61,7 @@ export const phrases: Record<Language, Phrases> = {
     messageDeleted: 'Message deleted',
     noMoreMessages: 'There are no more messages',
     invalidKey: 'That key is not valid',
+    enterCode: 'Please enter the company code, then press hash',
     goodbye: 'Goodbye',
   },
 };

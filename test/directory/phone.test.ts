@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normalizePhone } from '../../src/directory/phone.js';
+import { normalizePhone, phoneVariants } from '../../src/directory/phone.js';
 
 describe('phone numbers', () => {
   it('drops the spaces, dashes, dots and brackets people write', () => {
@@ -43,5 +43,15 @@ describe('phone numbers', () => {
     assert.equal(normalizePhone(`+${'8'.repeat(16)}`), undefined, 'ITU-T E.164 §6: at most 15 digits');
     assert.equal(normalizePhone('1'.repeat(32)), '1'.repeat(32));
     assert.equal(normalizePhone('1'.repeat(33)), undefined);
+  });
+});
+
+describe('[I1] phone variants for finding a caller', () => {
+  it('relates national, trunk-prefixed and international forms of a Chinese number', () => {
+    assert.deepEqual(phoneVariants('13800138000').sort(), ['+8613800138000', '13800138000'].sort());
+    assert.deepEqual(phoneVariants('+8613800138000').sort(), ['+8613800138000', '13800138000'].sort());
+    assert.deepEqual(phoneVariants('008613800138000').sort(), ['+8613800138000', '008613800138000', '13800138000'].sort());
+    assert.deepEqual(phoneVariants('01062345678').sort(), ['+861062345678', '01062345678', '1062345678'].sort());
+    assert.deepEqual(phoneVariants('12345'), ['12345']);
   });
 });

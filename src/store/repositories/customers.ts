@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { CustomerRow, Database } from '../database.js';
 import { removeRow, updateVersioned } from '../db-errors.js';
 import { likePattern, textArray, type Page, type PageRequest } from '../page.js';
@@ -50,6 +50,20 @@ export class CustomerRepository {
       query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
     ]);
     return { items, total: Number(count.total), ...page };
+  }
+
+  /** The customer who has any of `phones` (the forms one calling number may be kept in), VIPs first. */
+  async byAnyPhone(tenantId: string, phones: readonly string[]): Promise<CustomerRow | undefined> {
+    if (phones.length === 0) return undefined;
+    return this.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('tenantId', '=', tenantId)
+      .where(sql<boolean>`phones && ${sql.val([...phones])}::text[]`)
+      .orderBy('vip', 'desc')
+      .orderBy('updatedAt', 'desc')
+      .limit(1)
+      .executeTakeFirst();
   }
 
   async get(tenantId: string, id: string): Promise<CustomerRow | undefined> {

@@ -1,0 +1,39 @@
+/**
+ * How the call layer hands a new inbound call to the applications: it tells them who called
+ * which number, they decide (refuse with a SIP status, or answer and serve), and it keeps the
+ * SIP and media side. calls/ knows no tenants or flows; the decision carries a function instead.
+ */
+import type { CalledParty } from './called-party.js';
+import type { VoiceChannel } from './voice-channel.js';
+
+export interface IncomingCall {
+  sipCallId: string;
+  party: CalledParty;
+  /** The caller's display name from From, if any. */
+  callerName: string | undefined;
+  receivedAt: Date;
+}
+
+export type LegEndCause = 'caller-hung-up' | 'kefu-hung-up' | 'media-timeout' | 'failed';
+
+export interface LegEnd {
+  at: Date;
+  cause: LegEndCause;
+}
+
+/** An answered call as an application serves it. */
+export interface AnsweredLeg extends VoiceChannel {
+  readonly sipCallId: string;
+  readonly answeredAt: Date;
+  /** Settles once when the leg is over, for whatever reason. */
+  readonly ended: Promise<LegEnd>;
+}
+
+export type CallDecision =
+  | { action: 'reject'; status: number; reason?: string }
+  /** Answer, then `serve`; when it returns and the caller is still there, Kefu hangs up. */
+  | { action: 'answer'; serve(leg: AnsweredLeg): Promise<void> };
+
+export interface CallRouter {
+  route(call: IncomingCall): Promise<CallDecision>;
+}

@@ -1,0 +1,134 @@
+/**
+ * Inbound calls to flows (FEATURES A2, A3, B11, I1): the number the caller meant (the original
+ * number of a forwarded call first), whose it is and which flow it is bound to; on a shared
+ * access number, the business the caller chooses by code. The live version is read once, so a
+ * call finishes on the version it started with. Every answered call leaves a CDR with its trace.
+ */
+import type { AnsweredLeg, CallDecision, CallRouter, IncomingCall } from '../calls/index.js';
+import { phoneVariants } from '../directory/index.js';
+import type { MediaFiles, NumberBinding, PhoneNumber, Store, TenantRow } from '../store/index.js';
+import { flowDocument, type FlowDocument } from './document.js';
+import { FlowRun } from './interpreter.js';
+import { phrases } from './phrases.js';
+import { storeServices, type StoreServicesOptions } from './store-services.js';
+
+export interface VoiceLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface VoiceServiceOptions {
+  store: Store;
+  media: MediaFiles;
+  log: VoiceLog;
+  now(): Date;
+  schedule: StoreServicesOptions['schedule'];
+  gateway: StoreServicesOptions['gateway'];
+}
+
+/** A service a call can be given: the tenant, its flow's live version, and the number used. */
+interface Service {
+  tenant: TenantRow;
+  flow: string;
+  version: number;
+  document: FlowDocument;
+}
+
+const CODE_ATTEMPTS = 3;
+
+export class VoiceService implements CallRouter {
+  constructor(private readonly options: VoiceServiceOptions) {}
+
+  async route(call: IncomingCall): Promise<CallDecision> {
+    const { repos } = this.options.store;
+    const { party } = call;
+    const original = party.original === undefined ? undefined : await repos.numbers.byNumber(party.original);
+    const number = original ?? (party.dialled === undefined ? undefined : await repos.numbers.byNumber(party.dialled));
+    if (number === undefined) {
+      this.options.log.info({ callId: call.sipCallId, dialled: party.dialled ?? null, original: party.original ?? null }, 'call to an unknown number');
+      return { action: 'reject', status: 404, reason: 'Not Found' };
+    }
+    const direct = number.bindings.find((b) => b.extensionCode === null && b.flow !== null);
+    if (direct === undefined && number.kind === 'shared') {
+      // The access number itself: the caller keys in the code of the business (FEATURES A3).
+      return { action: 'answer', serve: (leg) => this.chooseByCode(call, number, leg) };
+    }
+    if (direct === undefined) {
+      this.options.log.warn({ callId: call.sipCallId, number: number.number }, 'number has no flow bound');
+      return { action: 'reject', status: 480, reason: 'No Service' };
+    }
+    const service = await this.service(direct);
+    if (typeof service === 'string') return { action: 'reject', status: 480, reason: service };
+    return { action: 'answer', serve: (leg) => this.serve(call, number, service, leg) };
+  }
+
+  private async service(binding: NumberBinding): Promise<Service | string> {
+    const { repos } = this.options.store;
+    const tenant = await repos.tenants.get(binding.tenantId);
+    if (tenant === undefined || tenant.status !== 'active') return 'Service Suspended';
+    const live = binding.flow === null ? undefined : await repos.flows.live(tenant.id, binding.flow);
+    if (live === undefined) return 'No Flow Published';
+    const parsed = flowDocument.safeParse(live.document);
+    if (!parsed.success) return 'Flow Unreadable';
+    return { tenant, flow: live.name, version: live.number, document: parsed.data };
+  }
+
+  private async chooseByCode(call: IncomingCall, number: PhoneNumber, leg: AnsweredLeg): Promise<void> {
+    const words = phrases['zh-CN'];
+    for (let attempt = 0; attempt < CODE_ATTEMPTS && !leg.hungUp; attempt++) {
+      await leg.play([{ kind: 'speech', text: words.enterCode, language: 'zh-CN' }], { bargeIn: true });
+      const got = await leg.collect({ maxDigits: 8, timeoutMs: 8000, interDigitTimeoutMs: 4000, terminator: '#' });
+      const binding = number.bindings.find((b) => b.extensionCode !== null && b.extensionCode === got.digits && b.flow !== null);
+      if (binding !== undefined) {
+        const service = await this.service(binding);
+        if (typeof service !== 'string') return this.serve(call, number, service, leg);
+      }
+      if (!leg.hungUp) await leg.play([{ kind: 'speech', text: words.invalidKey, language: 'zh-CN' }], { bargeIn: false });
+    }
+  }
+
+  private async serve(call: IncomingCall, number: PhoneNumber, service: Service, leg: AnsweredLeg): Promise<void> {
+    const { store, media, now } = this.options;
+    const { tenant } = service;
+    const caller = call.party.caller;
+    const customer = caller === undefined ? undefined : await store.repos.customers.byAnyPhone(tenant.id, phoneVariants(caller));
+    const cdr = await store.repos.cdrs.start(tenant.id, {
+      sipCallId: call.sipCallId,
+      direction: 'inbound',
+      caller: caller ?? null,
+      called: call.party.dialled ?? null,
+      originalCalled: call.party.original ?? (call.party.dialled === number.number ? null : number.number),
+      flow: service.flow,
+      flowVersion: service.version,
+      startedAt: call.receivedAt,
+    });
+    await store.repos.cdrs.change(tenant.id, cdr.id, { answeredAt: leg.answeredAt });
+    const services = await storeServices({
+      store,
+      media,
+      tenant,
+      call: { sipCallId: call.sipCallId, caller, customerId: customer?.id },
+      schedule: this.options.schedule,
+      gateway: this.options.gateway,
+      now,
+    });
+    const variables: Record<string, string> = {
+      caller: caller ?? '',
+      called: call.party.dialled ?? '',
+      originalCalled: call.party.original ?? number.number,
+      language: tenant.locale === 'en' ? 'en' : 'zh-CN',
+      'call.id': call.sipCallId,
+      'tenant.name': tenant.name,
+      'tenant.slug': tenant.slug,
+      'customer.id': customer?.id ?? '',
+      'customer.name': customer?.name ?? '',
+      'customer.vip': customer?.vip === true ? 'true' : '',
+    };
+    const run = new FlowRun({ document: service.document, channel: leg, services, variables });
+    const outcome = await run.run();
+    if (!leg.hungUp) await leg.hangup();
+    const end = await leg.ended;
+    await store.repos.cdrs.change(tenant.id, cdr.id, { endedAt: end.at, cause: end.cause, trace: outcome.trace.entries });
+    this.options.log.info({ callId: call.sipCallId, tenant: tenant.slug, flow: service.flow, version: service.version, end: outcome.end }, 'call served');
+  }
+}
