@@ -18,3 +18,4 @@ export {
   type NodeType,
 } from './document.js';
 export { builtInVariables, templateVariables, validateFlow, type FlowContext, type FlowProblem, type FlowValidation } from './validate.js';
+export { compilePattern, conditionHolds, matchesWhole, maxPatternLength, renderTemplate, variable, type Escape, type Variables } from './template.js';
