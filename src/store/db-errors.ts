@@ -18,6 +18,8 @@ const uniqueConstraints: Record<string, { path: string; message: string }> = {
   departments_tenant_id_name_key: { path: 'name', message: 'a department with this name exists' },
   flows_tenant_id_name_key: { path: 'name', message: 'a flow with this name exists' },
   prompts_tenant_id_name_key: { path: 'name', message: 'a prompt with this name exists' },
+  tenant_calendar_days_date: { path: 'date', message: 'this date is already in the calendar' },
+  caller_lists_entry: { path: 'number', message: 'this number is already on the list' },
 };
 
 /**
@@ -54,7 +56,7 @@ export async function versioned<T>(
 }
 
 /** The tables of tenant data whose rows carry a version for optimistic concurrency. */
-export type VersionedTable = 'numbers' | 'users' | 'agents' | 'departments' | 'customers' | 'flows' | 'prompts';
+export type VersionedTable = 'numbers' | 'users' | 'agents' | 'departments' | 'customers' | 'flows' | 'prompts' | 'tenantCalendarDays' | 'callerLists';
 
 /** The current version of a tenant's row, or undefined when the tenant has no such row. */
 export async function versionOf(

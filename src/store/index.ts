@@ -2,6 +2,20 @@ export { Store, type StoreOptions } from './store.js';
 export { Repositories } from './repositories/index.js';
 export type { Page, PageRequest } from './page.js';
 export { numberKinds, tenantStatuses, type NumberKind, type TenantRow, type TenantStatus, type DepartmentRow, type CustomerRow, type FlowRow, type FlowVersionRow, type PromptRow } from './database.js';
+export {
+  blacklistActions,
+  calendarDayKinds,
+  callerLists,
+  numberMatches,
+  scheduleModes,
+  type BlacklistAction,
+  type CalendarDayKind,
+  type CalendarDayRow,
+  type CallerList,
+  type CallerListRow,
+  type NumberMatch,
+  type ScheduleMode,
+} from './database.js';
 export type { Agent, AgentInput, AgentSipCredentials } from './repositories/agents.js';
 export type { ApiKey } from './repositories/api-keys.js';
 export type { AuditAction, AuditEntry, AuditFilter, AuditRecord } from './repositories/audit.js';
@@ -14,3 +28,6 @@ export type { SipBinding } from './repositories/sip-bindings.js';
 export type { FlowInput, FlowVersionSummary, LiveFlow, NewFlowInput } from './repositories/flows.js';
 export type { PromptInput } from './repositories/prompts.js';
 export { MediaFiles, type StoredFile } from './media-files.js';
+export type { CalendarDayInput, CalendarFilter, NewCalendarDayInput } from './repositories/calendar.js';
+export type { CallerListFilter, CallerListInput, NewCallerListInput } from './repositories/caller-lists.js';
+export { defaultCallSettings, type CallSettings, type CallSettingsInput } from './repositories/call-settings.js';

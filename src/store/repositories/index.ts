@@ -3,6 +3,9 @@ import type { Database } from '../database.js';
 import { AgentRepository } from './agents.js';
 import { ApiKeyRepository } from './api-keys.js';
 import { AuditRepository } from './audit.js';
+import { CalendarRepository } from './calendar.js';
+import { CallSettingsRepository } from './call-settings.js';
+import { CallerListRepository } from './caller-lists.js';
 import { CustomerRepository } from './customers.js';
 import { DepartmentRepository } from './departments.js';
 import { FlowRepository } from './flows.js';
@@ -27,6 +30,9 @@ export class Repositories {
   readonly sipBindings: SipBindingRepository;
   readonly flows: FlowRepository;
   readonly prompts: PromptRepository;
+  readonly calendar: CalendarRepository;
+  readonly callerLists: CallerListRepository;
+  readonly callSettings: CallSettingsRepository;
 
   constructor(db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -41,5 +47,8 @@ export class Repositories {
     this.sipBindings = new SipBindingRepository(db);
     this.flows = new FlowRepository(db);
     this.prompts = new PromptRepository(db);
+    this.calendar = new CalendarRepository(db);
+    this.callerLists = new CallerListRepository(db);
+    this.callSettings = new CallSettingsRepository(db);
   }
 }
