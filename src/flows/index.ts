@@ -19,3 +19,4 @@ export {
 } from './document.js';
 export { builtInVariables, templateVariables, validateFlow, type FlowContext, type FlowProblem, type FlowValidation } from './validate.js';
 export { compilePattern, conditionHolds, matchesWhole, maxPatternLength, renderTemplate, variable, type Escape, type Variables } from './template.js';
+export { localTime, scheduleExit, scheduleState, type LocalTime, type ScheduleContext, type ScheduleState } from './schedule.js';
