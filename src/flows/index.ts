@@ -20,3 +20,5 @@ export {
 export { builtInVariables, templateVariables, validateFlow, type FlowContext, type FlowProblem, type FlowValidation } from './validate.js';
 export { compilePattern, conditionHolds, matchesWhole, maxPatternLength, renderTemplate, variable, type Escape, type Variables } from './template.js';
 export { localTime, scheduleExit, scheduleState, type LocalTime, type ScheduleContext, type ScheduleState } from './schedule.js';
+export { parseAnswerPath, readAnswer } from './answer-path.js';
+export { callGateway, defaultMaxAnswerBytes, type GatewayFailure, type GatewayOptions, type GatewayResult } from './http-gateway.js';
