@@ -80,7 +80,8 @@ export async function callGateway(node: NodeOf<'http'>, variables: Variables, op
     const bytes = await readBody(response, options.maxBytes ?? defaultMaxAnswerBytes, signal);
     const values: Record<string, string> = {};
     const entries = Object.entries(node.results);
-    if (entries.length > 0 || bytes.length > 0) {
+    // An answer is parsed only when the node reads from it: a notification answered "OK" succeeds.
+    if (entries.length > 0) {
       const answer = parse(node.format, decode(bytes, response.headers.get('content-type'), node.format), response.status);
       for (const [name, path] of entries) {
         const value = readAnswer(answer, path, node.format === 'xml');

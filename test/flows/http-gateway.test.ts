@@ -206,6 +206,7 @@ describe('[B3][I2] the business gateway (http node)', () => {
     assert.equal(failed(await callGateway(node({ url: '/empty', results: { x: 'data' } }), {}))?.reason, 'unparsable');
     assert.equal(failed(await callGateway(node({ url: '/xxe', format: 'xml', results: { x: 'r' } }), {}))?.reason, 'unparsable', 'external entities are refused, not read');
     assert.deepEqual(await callGateway(node({ url: '/empty' }), {}), { ok: true, status: 204, values: {} }, 'nothing to read, nothing to parse');
+    assert.deepEqual(await callGateway(node({ url: '/garbage' }), {}), { ok: true, status: 200, values: {} }, 'a node reading nothing does not judge the answer');
   });
 
   it('fails with `too-large` for an answer over the limit, declared or streamed', async () => {
