@@ -1,7 +1,8 @@
 /**
  * Flows: each tenant's voice services as versioned JSON documents (FEATURES B1–B11). So far the
- * document's schema and its checks; the interpreter that runs a flow on a call comes with the
- * call layer.
+ * document's schema and its checks, and the parts nodes run with: templates and conditions,
+ * schedules (B9) and the business gateway (B3, I2); the interpreter that runs a flow on a call
+ * comes with the call layer.
  */
 export {
   exitTargets,
