@@ -16,6 +16,9 @@ import { agentRoutes } from './routes/agents.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { calendarRoutes } from './routes/calendar.js';
+import { callSettingsRoutes } from './routes/call-settings.js';
+import { callerListRoutes } from './routes/caller-lists.js';
 import { customerRoutes } from './routes/customers.js';
 import { departmentRoutes } from './routes/departments.js';
 import { flowRoutes } from './routes/flows.js';
@@ -100,6 +103,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(promptRoutes, { store, media: options.media });
       await api.register(mailboxRoutes, { store, media: options.media });
       await api.register(callRecordRoutes, { store, media: options.media });
+      await api.register(calendarRoutes, { store });
+      await api.register(callerListRoutes, { store });
+      await api.register(callSettingsRoutes, { store });
     },
     { prefix: '/api/v1' },
   );

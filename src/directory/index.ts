@@ -17,3 +17,4 @@ export { normalizePhone, phoneVariants } from './phone.js';
 export { hasAnyRole, roles, type Role } from './roles.js';
 export { sipHa1 } from './sip-digest.js';
 export { createTenant, type NewTenant } from './tenants.js';
+export { screenCaller, type Screening, type ScreeningEntry, type ScreeningSettings } from './caller-screening.js';

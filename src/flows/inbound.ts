@@ -5,12 +5,12 @@
  * call finishes on the version it started with. Every answered call leaves a CDR with its trace.
  */
 import type { AnsweredLeg, CallDecision, CallRouter, IncomingCall } from '../calls/index.js';
-import { phoneVariants } from '../directory/index.js';
+import { phoneVariants, screenCaller } from '../directory/index.js';
 import type { MediaFiles, NumberBinding, PhoneNumber, Store, TenantRow } from '../store/index.js';
 import { flowDocument, type FlowDocument } from './document.js';
 import { FlowRun } from './interpreter.js';
 import { phrases } from './phrases.js';
-import { storeServices, type StoreServicesOptions } from './store-services.js';
+import { storeServices } from './store-services.js';
 
 export interface VoiceLog {
   info(fields: object, message: string): void;
@@ -22,8 +22,6 @@ export interface VoiceServiceOptions {
   media: MediaFiles;
   log: VoiceLog;
   now(): Date;
-  schedule: StoreServicesOptions['schedule'];
-  gateway: StoreServicesOptions['gateway'];
 }
 
 /** A service a call can be given: the tenant, its flow's live version, and the number used. */
@@ -59,7 +57,38 @@ export class VoiceService implements CallRouter {
     }
     const service = await this.service(direct);
     if (typeof service === 'string') return { action: 'reject', status: 480, reason: service };
+    const refusal = await this.screen(call, service.tenant);
+    if (refusal !== undefined) return refusal;
     return { action: 'answer', serve: (leg) => this.serve(call, number, service, leg) };
+  }
+
+  /**
+   * The tenant's blacklist and whitelist (B10), tried with every form of the calling number. A
+   * refused caller gets 486 or 403, or hears the refusal prompt; the refusal is logged.
+   */
+  private async screen(call: IncomingCall, tenant: TenantRow): Promise<CallDecision | undefined> {
+    const { repos } = this.options.store;
+    const settings = await repos.callSettings.get(tenant.id);
+    const forms = call.party.caller === undefined ? [undefined] : phoneVariants(call.party.caller);
+    const verdicts = await Promise.all(
+      forms.map(async (form) => screenCaller(settings, form === undefined ? [] : await repos.callerLists.matching(tenant.id, form), form)),
+    );
+    const blacklisted = verdicts.find((v) => v !== 'allow' && v.because === 'blacklisted');
+    const verdict = blacklisted ?? (verdicts.every((v) => v !== 'allow') ? verdicts[0] : undefined);
+    if (verdict === undefined || verdict === 'allow') return undefined;
+    this.options.log.info({ callId: call.sipCallId, tenant: tenant.slug, caller: call.party.caller ?? null, because: verdict.because }, 'caller refused');
+    switch (verdict.refuse) {
+      case 'reject-busy':
+        return { action: 'reject', status: 486, reason: 'Busy Here' };
+      case 'reject-403':
+        return { action: 'reject', status: 403, reason: 'Forbidden' };
+      case 'play-and-hang-up': {
+        const prompt = verdict.prompt === null ? undefined : await repos.prompts.byName(tenant.id, verdict.prompt);
+        if (prompt === undefined) return { action: 'reject', status: 403, reason: 'Forbidden' };
+        const path = this.options.media.path(prompt.file);
+        return { action: 'answer', serve: async (leg) => void (await leg.play([{ kind: 'file', path }], { bargeIn: false })) };
+      }
+    }
   }
 
   private async service(binding: NumberBinding): Promise<Service | string> {
@@ -108,8 +137,6 @@ export class VoiceService implements CallRouter {
       media,
       tenant,
       call: { sipCallId: call.sipCallId, caller, customerId: customer?.id },
-      schedule: this.options.schedule,
-      gateway: this.options.gateway,
       now,
     });
     const variables: Record<string, string> = {

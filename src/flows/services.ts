@@ -5,10 +5,8 @@
  */
 import type { Recorded } from '../calls/index.js';
 import type { FlowDocument, NodeOf } from './document.js';
-
-export type ScheduleState = 'open' | 'closed' | 'holiday';
-
-export type GatewayResult = { ok: true; status: number; values: Record<string, string> } | { ok: false; status?: number; reason: string };
+import type { GatewayResult } from './http-gateway.js';
+import type { ScheduleState } from './schedule.js';
 
 export interface MailboxAccess {
   /** Prompt file of the owner's greeting, if one was recorded. */

@@ -1,12 +1,13 @@
 /**
- * FlowServices over the store and the media directory, for one call of one tenant. The calendar
- * and the business gateway are passed in, so that tests and main.ts choose their clocks and
- * networks.
+ * FlowServices over the store and the media directory, for one call of one tenant: prompts,
+ * the tenant's calendar and night switch, the business gateway, cases, mailboxes and surveys.
  */
 import { verifyPassword } from '../directory/index.js';
-import type { MediaFiles, Repositories, Store, TenantRow } from '../store/index.js';
-import { flowDocument, type NodeOf } from './document.js';
-import type { FlowServices, GatewayResult, MailboxAccess, ScheduleState } from './services.js';
+import type { MediaFiles, Store, TenantRow } from '../store/index.js';
+import { flowDocument } from './document.js';
+import { callGateway } from './http-gateway.js';
+import { localTime, scheduleState } from './schedule.js';
+import type { FlowServices, MailboxAccess } from './services.js';
 
 export interface CallFacts {
   sipCallId: string;
@@ -19,8 +20,6 @@ export interface StoreServicesOptions {
   media: MediaFiles;
   tenant: TenantRow;
   call: CallFacts;
-  schedule(node: NodeOf<'schedule'>, now: Date, tenant: TenantRow, repos: Repositories): Promise<ScheduleState>;
-  gateway(node: NodeOf<'http'>, variables: ReadonlyMap<string, string>): Promise<GatewayResult>;
   now(): Date;
 }
 
@@ -42,8 +41,12 @@ export async function storeServices(options: StoreServicesOptions): Promise<Flow
 
   return {
     promptFile,
-    schedule: (node, now) => options.schedule(node, now, tenant, repos),
-    http: (node, variables) => options.gateway(node, variables),
+    async schedule(node, now) {
+      const { date } = localTime(now, node.timeZone ?? tenant.timeZone);
+      const [calendar, settings] = await Promise.all([repos.calendar.kinds(tenant.id, date, date), repos.callSettings.get(tenant.id)]);
+      return scheduleState(node, { now, tenantTimeZone: tenant.timeZone, calendar, mode: settings.scheduleMode });
+    },
+    http: (node, variables) => callGateway(node, variables),
     recordingPath: (kind) => media.allocateSync(tenant.id, kind, 'wav').path,
     async openCase(type, recorded) {
       const opened = await store.transaction((trx) =>

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { exitTargets, flowDocument, type FlowDocument, type FlowNode } from './document.js';
+import { compilePattern } from './template.js';
 
 export interface FlowProblem {
   /** The node the problem belongs to; absent for the document as a whole. */
@@ -114,12 +115,12 @@ function referenceProblems(document: FlowDocument, context: FlowContext): FlowPr
           problems.push({ node: id, path: `${at}.minDigits`, message: 'minDigits is more than maxDigits' });
         }
         if (node.pattern !== undefined && !isRegExp(node.pattern)) {
-          problems.push({ node: id, path: `${at}.pattern`, message: `pattern "${node.pattern}" is not a regular expression` });
+          problems.push({ node: id, path: `${at}.pattern`, message: `pattern "${node.pattern}" is not a regular expression RE2 accepts (no look-around or back-references)` });
         }
         break;
       case 'condition':
         if (node.test === 'matches' && node.against !== undefined && !node.against.includes('{{') && !isRegExp(node.against)) {
-          problems.push({ node: id, path: `${at}.against`, message: `"${node.against}" is not a regular expression` });
+          problems.push({ node: id, path: `${at}.against`, message: `"${node.against}" is not a regular expression RE2 accepts (no look-around or back-references)` });
         }
         break;
       case 'schedule':
@@ -224,13 +225,9 @@ function variableProblems(document: FlowDocument): FlowProblem[] {
   return problems;
 }
 
+/** Patterns run on RE2 (see template.ts), so they are checked by it: no look-around, no back-references. */
 function isRegExp(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
+  return compilePattern(source) !== undefined;
 }
 
 function isTimeZone(zone: string): boolean {

@@ -6,7 +6,7 @@ import { amountText, dateText, numberText } from '../calls/index.js';
 import type { FlowNode, NodeOf } from './document.js';
 import type { RunScope } from './run-scope.js';
 import { caseStatus, dial, queue, record, survey, voicemail } from './service-verbs.js';
-import { testCondition } from './template.js';
+import { conditionHolds, matchesWhole } from './template.js';
 
 export async function runNode(run: RunScope, id: string, node: Exclude<FlowNode, { type: 'hangup' | 'return' | 'subflow' }>): Promise<string | undefined> {
   switch (node.type) {
@@ -32,7 +32,7 @@ export async function runNode(run: RunScope, id: string, node: Exclude<FlowNode,
     case 'menu':
       return menu(run, id, node);
     case 'condition':
-      return testCondition(node, run.variables) ? 'true' : 'false';
+      return conditionHolds(node, run.variables) ? 'true' : 'false';
     case 'set':
       for (const [name, value] of Object.entries(node.values)) run.variables.set(name, run.render(value));
       return 'next';
@@ -93,7 +93,6 @@ function readbackText(run: RunScope, node: NodeOf<'readback'>): string | undefin
 
 /** Asks for digits until they fit, `retries` more times after the first. */
 async function gather(run: RunScope, id: string, node: NodeOf<'gather'>): Promise<string> {
-  const pattern = node.pattern === undefined ? undefined : new RegExp(`^(?:${node.pattern})$`);
   for (let attempt = 0; attempt <= node.retries && !run.channel.hungUp; attempt++) {
     await run.announce(id, node.prompt);
     const got = await run.channel.collect({
@@ -104,7 +103,7 @@ async function gather(run: RunScope, id: string, node: NodeOf<'gather'>): Promis
     });
     if (got.digits !== '') run.trace.add(id, { event: 'keys', digits: got.digits });
     if (got.ended === 'hangup') break;
-    const fits = got.digits.length >= node.minDigits && got.digits.length <= node.maxDigits && (pattern === undefined || pattern.test(got.digits));
+    const fits = got.digits.length >= node.minDigits && got.digits.length <= node.maxDigits && (node.pattern === undefined || matchesWhole(got.digits, node.pattern));
     if (fits) {
       run.variables.set(node.variable, got.digits);
       return 'done';

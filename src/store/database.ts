@@ -15,6 +15,25 @@ export type NumberKind = (typeof numberKinds)[number];
 export const tenantStatuses = ['active', 'suspended'] as const;
 export type TenantStatus = (typeof tenantStatuses)[number];
 
+export const calendarDayKinds = ['holiday', 'workday'] as const;
+/** A public holiday (closed even on a weekday) or a make-up working day (调休: open even on a weekend). */
+export type CalendarDayKind = (typeof calendarDayKinds)[number];
+
+export const callerLists = ['blacklist', 'whitelist'] as const;
+export type CallerList = (typeof callerLists)[number];
+
+/** How an entry's number matches a calling number: the whole number, or its beginning. */
+export const numberMatches = ['exact', 'prefix'] as const;
+export type NumberMatch = (typeof numberMatches)[number];
+
+/** What a blacklisted caller gets: 486 Busy Here, 403 Forbidden, or a prompt and then the hang-up. */
+export const blacklistActions = ['reject-busy', 'reject-403', 'play-and-hang-up'] as const;
+export type BlacklistAction = (typeof blacklistActions)[number];
+
+/** The night switch: `day` and `night` force the tenant's schedules, `auto` follows the clock. */
+export const scheduleModes = ['day', 'night', 'auto'] as const;
+export type ScheduleMode = (typeof scheduleModes)[number];
+
 export interface TenantTable {
   id: Generated<string>;
   slug: string;
@@ -204,6 +223,47 @@ export interface PromptTable {
   updatedAt: UpdatedAt;
 }
 
+/**
+ * One date of a tenant's calendar. `date` is SQL `date`, read as `YYYY-MM-DD` text (the
+ * repository selects it with to_char: drivers would make a Date at some zone's midnight).
+ */
+export interface CalendarDayTable {
+  id: Generated<string>;
+  tenantId: string;
+  date: string;
+  kind: CalendarDayKind;
+  name: Generated<string>;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+/** A calling number, or the beginning of numbers, on a tenant's blacklist or whitelist. */
+export interface CallerListTable {
+  id: Generated<string>;
+  tenantId: string;
+  list: CallerList;
+  /** As normalizePhone stores it. */
+  number: string;
+  match: Generated<NumberMatch>;
+  note: Generated<string>;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+/** How a tenant's calls are screened and scheduled; a tenant without a row has the defaults. */
+export interface CallSettingsTable {
+  tenantId: string;
+  blacklistAction: Generated<BlacklistAction>;
+  /** The tenant's prompt (by name) that `play-and-hang-up` plays. */
+  refusalPrompt: string | null;
+  whitelistOnly: Generated<boolean>;
+  scheduleMode: Generated<ScheduleMode>;
+  version: Generated<number>;
+  updatedAt: UpdatedAt;
+}
+
 /** One leg of a call (FEATURES H1): who called whom, on which flow, and what happened. */
 export interface CdrTable {
   id: Generated<string>;
@@ -308,6 +368,9 @@ export interface Database {
   flows: FlowTable;
   flowVersions: FlowVersionTable;
   prompts: PromptTable;
+  tenantCalendarDays: CalendarDayTable;
+  callerLists: CallerListTable;
+  tenantCallSettings: CallSettingsTable;
   cdrs: CdrTable;
   caseCounters: CaseCounterTable;
   cases: CaseTable;
@@ -326,6 +389,9 @@ export type SessionRow = Selectable<SessionTable>;
 export type FlowRow = Selectable<FlowTable>;
 export type FlowVersionRow = Selectable<FlowVersionTable>;
 export type PromptRow = Selectable<PromptTable>;
+export type CalendarDayRow = Selectable<CalendarDayTable>;
+export type CallerListRow = Selectable<CallerListTable>;
+export type CallSettingsRow = Selectable<CallSettingsTable>;
 export type CdrRow = Selectable<CdrTable>;
 export type CaseRow = Selectable<CaseTable>;
 export type MailboxRow = Selectable<MailboxTable>;

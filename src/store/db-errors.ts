@@ -19,6 +19,8 @@ const uniqueConstraints: Record<string, { path: string; message: string }> = {
   flows_tenant_id_name_key: { path: 'name', message: 'a flow with this name exists' },
   prompts_tenant_id_name_key: { path: 'name', message: 'a prompt with this name exists' },
   mailboxes_tenant_id_name_key: { path: 'name', message: 'a mailbox with this name exists' },
+  tenant_calendar_days_date: { path: 'date', message: 'this date is already in the calendar' },
+  caller_lists_entry: { path: 'number', message: 'this number is already on the list' },
 };
 
 /**
@@ -55,7 +57,18 @@ export async function versioned<T>(
 }
 
 /** The tables of tenant data whose rows carry a version for optimistic concurrency. */
-export type VersionedTable = 'numbers' | 'users' | 'agents' | 'departments' | 'customers' | 'flows' | 'prompts' | 'cases' | 'mailboxes';
+export type VersionedTable =
+  | 'numbers'
+  | 'users'
+  | 'agents'
+  | 'departments'
+  | 'customers'
+  | 'flows'
+  | 'prompts'
+  | 'cases'
+  | 'mailboxes'
+  | 'tenantCalendarDays'
+  | 'callerLists';
 
 /** The current version of a tenant's row, or undefined when the tenant has no such row. */
 export async function versionOf(

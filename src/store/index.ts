@@ -2,6 +2,20 @@ export { Store, type StoreOptions } from './store.js';
 export { Repositories } from './repositories/index.js';
 export type { Page, PageRequest } from './page.js';
 export { numberKinds, tenantStatuses, type NumberKind, type TenantRow, type TenantStatus, type DepartmentRow, type CustomerRow, type FlowRow, type FlowVersionRow, type PromptRow, type CdrRow, type CaseRow, type MailboxRow, type VoicemailMessageRow, mailboxOwnerKinds, type MailboxOwnerKind } from './database.js';
+export {
+  blacklistActions,
+  calendarDayKinds,
+  callerLists,
+  numberMatches,
+  scheduleModes,
+  type BlacklistAction,
+  type CalendarDayKind,
+  type CalendarDayRow,
+  type CallerList,
+  type CallerListRow,
+  type NumberMatch,
+  type ScheduleMode,
+} from './database.js';
 export type { Agent, AgentInput, AgentSipCredentials } from './repositories/agents.js';
 export type { ApiKey } from './repositories/api-keys.js';
 export type { AuditAction, AuditEntry, AuditFilter, AuditRecord } from './repositories/audit.js';
@@ -18,3 +32,6 @@ export type { CdrChange, CdrFilter, CdrStart } from './repositories/cdrs.js';
 export type { CaseDraft } from './repositories/cases.js';
 export type { MailboxInput, NewMailboxInput, NewMessage } from './repositories/mailboxes.js';
 export type { SurveyAnswer } from './repositories/surveys.js';
+export type { CalendarDayInput, CalendarFilter, NewCalendarDayInput } from './repositories/calendar.js';
+export type { CallerListFilter, CallerListInput, NewCallerListInput } from './repositories/caller-lists.js';
+export { defaultCallSettings, type CallSettings, type CallSettingsInput } from './repositories/call-settings.js';

@@ -61,7 +61,7 @@ describe('numbers API', () => {
     assert.equal(hotline?.number, '12345');
     assert.equal(hotline?.kind, 'direct');
     const demoId = (await admin.get('/api/v1/auth/me')).json().tenant.id;
-    assert.deepEqual(hotline?.bindings, [{ tenantId: demoId, tenantSlug: 'demo', extensionCode: null, service: 'hotline', flow: null }]);
+    assert.deepEqual(hotline?.bindings, [{ tenantId: demoId, tenantSlug: 'demo', extensionCode: null, service: 'hotline', flow: 'hotline' }]);
   });
 
   it('[A2] registers a forwarded number and changes what answers it at once', async () => {
@@ -187,7 +187,7 @@ describe('numbers API', () => {
   it('[A3] the platform admin sees the shared access number selecting acme by 8001 and demo by 8002', async () => {
     const [access] = await list(platform, '?kind=shared');
     assert.equal(access?.number, '+8675500000000');
-    assert.deepEqual(routing(access as PhoneNumber), ['acme:8001:hotline', 'demo:8002:hotline', 'platform:-:access']);
+    assert.deepEqual(routing(access as PhoneNumber), ['acme:8001:hotline/hotline', 'demo:8002:hotline/hotline', 'platform:-:access']);
 
     const second = await create(platform, {
       number: '+8675500000001',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FlowRun, flowDocument, seedDemoFlows, storeServices, type ScheduleState } from '../../src/flows/index.js';
-import { MediaFiles, type TenantRow } from '../../src/store/index.js';
+import { FlowRun, flowDocument, seedDemoFlows, storeServices } from '../../src/flows/index.js';
+import { MediaFiles, type ScheduleMode, type TenantRow } from '../../src/store/index.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { ScriptedChannel, type Step } from '../helpers/scripted-channel.js';
 
@@ -19,7 +19,10 @@ describe('demo flows', () => {
   });
   after(() => api.close());
 
-  async function call(tenant: TenantRow, script: Step[], schedule: ScheduleState = 'open') {
+  /** A call on Monday 23 November 2026 at 10:00 in Shanghai; `night` throws the tenant's night switch. */
+  async function call(tenant: TenantRow, script: Step[], mode: ScheduleMode = 'auto') {
+    const settings = await api.store.repos.callSettings.get(tenant.id);
+    await api.store.repos.callSettings.update(tenant.id, settings.version, { scheduleMode: mode });
     const live = await api.store.repos.flows.live(tenant.id, 'hotline');
     assert.equal(live?.number, 1);
     const channel = new ScriptedChannel(script);
@@ -28,8 +31,6 @@ describe('demo flows', () => {
       media: new MediaFiles(api.mediaDir),
       tenant,
       call: { sipCallId: 'demo-call', caller: '13800138000', customerId: undefined },
-      schedule: async () => schedule,
-      gateway: async () => ({ ok: false, reason: 'none' }),
       now: () => new Date('2026-11-23T02:00:00Z'),
     });
     const outcome = await new FlowRun({ document: flowDocument.parse(live!.document), channel, services, variables: { 'tenant.name': tenant.name } }).run();
@@ -50,7 +51,7 @@ describe('demo flows', () => {
   });
 
   it('[B9] after hours the caller goes straight to the director\'s mailbox', async () => {
-    const { channel } = await call(demo, [{ speak: 2 }], 'closed');
+    const { channel } = await call(demo, [{ speak: 2 }], 'night');
     assert.match(channel.spoken[0]!, /非工作时间/);
     const box = (await api.store.repos.mailboxes.byName(demo.id, 'director'))!;
     assert.equal((await api.store.repos.mailboxes.messages(demo.id, box.id)).length, 1);

@@ -28,8 +28,6 @@ describe('flow interpreter', () => {
       media,
       tenant: demo,
       call: { sipCallId: `call-${Math.random()}`, caller: '13800138000', customerId: undefined },
-      schedule: async () => 'open',
-      gateway: async () => ({ ok: false, reason: 'no gateway in this test' }),
       now: () => now,
     });
     return { ...base, ...overrides };

@@ -13,7 +13,7 @@ import { testDatabase, type TestDatabase } from './database.js';
 export const platformPassword = 'platform-secret-1';
 export const demoPassword = 'demo-secret-1';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Client {
   request(method: Method, url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;

@@ -5,19 +5,26 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import type { Collected, CollectOptions, DialOptions, DialOutcome, PlayOutcome, Recorded, RecordOptions, Sound, VoiceChannel } from '../../src/calls/index.js';
+import type { AnsweredLeg, Collected, CollectOptions, DialOptions, DialOutcome, LegEnd, PlayOutcome, Recorded, RecordOptions, Sound } from '../../src/calls/index.js';
 import { wavHeader } from '../../src/media/index.js';
 
 export type Step = { keys: string } | { silence: true } | { speak: number } | { answer: string } | { busy: true } | { hangup: true };
 
-export class ScriptedChannel implements VoiceChannel {
+export class ScriptedChannel implements AnsweredLeg {
   hungUp = false;
   readonly played: Sound[] = [];
   readonly dialled: string[][] = [];
+  readonly answeredAt = new Date();
+  readonly ended: Promise<LegEnd>;
   readonly #script: Step[];
+  #end!: (end: LegEnd) => void;
 
-  constructor(script: Step[]) {
+  constructor(
+    script: Step[],
+    readonly sipCallId = `scripted-${Math.random().toString(36).slice(2)}`,
+  ) {
     this.#script = [...script];
+    this.ended = new Promise((resolve) => (this.#end = resolve));
   }
 
   /** Everything spoken by text-to-speech, in order. */
@@ -31,7 +38,10 @@ export class ScriptedChannel implements VoiceChannel {
 
   private next(): Step | undefined {
     const step = this.#script.shift();
-    if (step === undefined || 'hangup' in step) this.hungUp = true;
+    if (!this.hungUp && (step === undefined || 'hangup' in step)) {
+      this.hungUp = true;
+      this.#end({ at: new Date(), cause: 'caller-hung-up' });
+    }
     return step;
   }
 
@@ -76,6 +86,8 @@ export class ScriptedChannel implements VoiceChannel {
   }
 
   async hangup(): Promise<void> {
+    if (this.hungUp) return;
     this.hungUp = true;
+    this.#end({ at: new Date(), cause: 'kefu-hung-up' });
   }
 }

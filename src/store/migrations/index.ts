@@ -6,12 +6,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as directory from './0001-directory.js';
 import * as sipBindings from './0002-sip-bindings.js';
 import * as flows from './0003-flows.js';
+import * as calendarsAndLists from './0004-calendars-and-lists.js';
 import * as calls from './0005-calls.js';
 
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
   '0002-sip-bindings': sipBindings,
   '0003-flows': flows,
+  '0004-calendars-and-lists': calendarsAndLists,
   '0005-calls': calls,
 };
 

@@ -3,6 +3,9 @@ import type { Database } from '../database.js';
 import { AgentRepository } from './agents.js';
 import { ApiKeyRepository } from './api-keys.js';
 import { AuditRepository } from './audit.js';
+import { CalendarRepository } from './calendar.js';
+import { CallSettingsRepository } from './call-settings.js';
+import { CallerListRepository } from './caller-lists.js';
 import { CustomerRepository } from './customers.js';
 import { DepartmentRepository } from './departments.js';
 import { CdrRepository } from './cdrs.js';
@@ -35,6 +38,9 @@ export class Repositories {
   readonly cases: CaseRepository;
   readonly mailboxes: MailboxRepository;
   readonly surveys: SurveyRepository;
+  readonly calendar: CalendarRepository;
+  readonly callerLists: CallerListRepository;
+  readonly callSettings: CallSettingsRepository;
 
   constructor(db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -53,5 +59,8 @@ export class Repositories {
     this.cases = new CaseRepository(db);
     this.mailboxes = new MailboxRepository(db);
     this.surveys = new SurveyRepository(db);
+    this.calendar = new CalendarRepository(db);
+    this.callerLists = new CallerListRepository(db);
+    this.callSettings = new CallSettingsRepository(db);
   }
 }
