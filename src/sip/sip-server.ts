@@ -98,7 +98,8 @@ export class SipServer {
 
   static async start(options: SipServerOptions): Promise<SipServer> {
     const server = new SipServer(options);
-    server.#transport = await TransportLayer.listen(options.transport, {
+    // The WebSocket pings run on the server's clock unless the transport has its own.
+    server.#transport = await TransportLayer.listen({ clock: options.clock, ...options.transport }, {
       onMessage: (message, peer) => {
         if (message.kind === 'request') server.request(message, peer);
       },
