@@ -4,9 +4,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { describePeer, parseMessage, parsePeer, TransportLayer, type Binding, type Message, type Peer, type SipAccounts, type SipServer } from '../../src/sip/index.js';
+import { WebSocket } from 'ws';
 import { FakeTimers } from '../helpers/fake-timers.js';
+import { mutate, random } from '../helpers/sip-mutator.js';
 import { digestAuthorization, sipRequest, SipClient } from '../helpers/sip-client.js';
 import { startSipServer } from '../helpers/sip-server.js';
+import { INVITE, REGISTER } from './fixtures.js';
 import { selfSignedCertificate, type TestCertificate } from '../helpers/tls-certificate.js';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
@@ -115,6 +118,30 @@ describe('SIP over WebSocket (RFC 7118)', () => {
     client.end();
   });
 
+  it('3,000 mutated messages in binary frames: 400s where possible, the connection kept, OPTIONS still answered', async () => {
+    const socket = new WebSocket(url, ['sip']);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const statuses = new Map<number, number>();
+    let okProbe = false;
+    socket.on('message', (data: Buffer) => {
+      const text = data.toString('latin1');
+      const status = Number(/^SIP\/2\.0 (\d{3}) /.exec(text)?.[1] ?? 0);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (status === 200 && text.includes('Call-ID: after-fuzz')) okProbe = true;
+    });
+    const next = random(0x57535350);
+    const samples = [INVITE, REGISTER, Buffer.from(options())];
+    for (let i = 0; i < 3000; i++) {
+      socket.send(mutate(samples[i % 3] as Buffer, next), { binary: true });
+      if (i % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    socket.send(sipRequest({ method: 'OPTIONS', uri: 'sip:127.0.0.1', transport: 'WS', callId: 'after-fuzz' }));
+    await waitFor(() => okProbe, 10_000);
+    assert.equal(socket.readyState, WebSocket.OPEN);
+    assert.ok((statuses.get(400) ?? 0) > 100, `400s answered: ${JSON.stringify([...statuses])}`);
+    socket.close();
+  });
+
   it('registers 1001 with digest: 401, then 200, and the binding records transport ws', async () => {
     const client = await SipClient.webSocket(url);
     const register = (cseq: number, authorization?: string) =>
@@ -207,6 +234,27 @@ describe('a WebSocket peer is reachable only over its live connection (RFC 7118 
       await waitFor(() => !layer.send(request, peer));
       // No live connection means no way to the browser: nothing is opened towards it.
       assert.equal(layer.send(request, { transport: 'WS', address: '127.0.0.1', port: 9 }), false);
+    } finally {
+      await layer.close();
+    }
+  });
+
+  it('refuses a handshake beyond the connection limit with 503', async () => {
+    const layer = await TransportLayer.listen(
+      { host: '127.0.0.1', port: 0, idleTimeoutMs: 60_000, maxConnections: 1, websocket: { path: '/sip', pingIntervalMs: 30_000, port: 0 }, clock: new FakeTimers() },
+      { onMessage: () => undefined, onUnparsable: () => undefined },
+    );
+    try {
+      const first = await SipClient.webSocket(`ws://127.0.0.1:${layer.localPort('WS')}/`);
+      await assert.rejects(SipClient.webSocket(`ws://127.0.0.1:${layer.localPort('WS')}/`), /Unexpected server response: 503/);
+      first.end();
+      // Once the server has seen the close, the place is free again.
+      let again: SipClient | undefined;
+      for (const deadline = Date.now() + 5000; again === undefined && Date.now() < deadline; ) {
+        again = await SipClient.webSocket(`ws://127.0.0.1:${layer.localPort('WS')}/`).catch(() => undefined);
+      }
+      assert.ok(again !== undefined, 'a connection is accepted after the first closed');
+      again.end();
     } finally {
       await layer.close();
     }

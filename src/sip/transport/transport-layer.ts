@@ -31,6 +31,7 @@ export interface TransportOptions {
   limits?: Partial<ParseLimits>;
   /** A TCP or TLS connection with nothing on it for this long is closed. */
   idleTimeoutMs: number;
+  /** The most connections of each kind (TCP, TLS, WebSocket) open at once. */
   maxConnections: number;
   /** TLS on its own port (0 picks a free one) with this certificate; none when unset. */
   tls?: TlsCredentials & { port: number };
@@ -78,6 +79,7 @@ export class TransportLayer {
         : await WebSocketTransport.listen(options.websocket, {
             host: options.host,
             maxMessageBytes: resolveLimits(options.limits).maxMessageBytes,
+            maxConnections: options.maxConnections,
             clock: options.clock ?? realTimerClock,
             nextId: () => nextId++,
             // RFC 7118 §5.1: the WebSocket message frames the SIP message; Content-Length may be left out.

@@ -28,6 +28,8 @@ export interface WebSocketOptions {
 export interface WebSocketContext {
   host: string;
   maxMessageBytes: number;
+  /** Beyond this many open connections a handshake is refused with 503. */
+  maxConnections: number;
   clock: TimerClock;
   nextId: () => number;
   tls?: TlsCredentials;
@@ -145,8 +147,11 @@ export class WebSocketTransport {
     // refuses the handshake with an HTTP error (RFC 6455 §4.2.2) rather than speak something else.
     const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((name) => name.trim());
     if (!offered.includes(subprotocol)) {
-      const text = 'the WebSocket subprotocol "sip" is required (RFC 7118)\n';
-      socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+      refuse(socket, '400 Bad Request', 'the WebSocket subprotocol "sip" is required (RFC 7118)');
+      return;
+    }
+    if (this.#connections.size >= this.context.maxConnections) {
+      refuse(socket, '503 Service Unavailable', 'too many SIP WebSocket connections');
       return;
     }
     this.#server.handleUpgrade(request, socket, head, (ws) => this.open(ws, request));
@@ -186,6 +191,10 @@ export class WebSocketTransport {
       this.keepAlive(connection);
     });
   }
+}
+
+function refuse(socket: Duplex, status: string, text: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
 }
 
 function key(peer: Peer): string {
