@@ -142,6 +142,17 @@ describe('SIP over WebSocket (RFC 7118)', () => {
     socket.close();
   });
 
+  it('closes a connection whose message is over the size limit with 1009 (RFC 6455 §7.4.1), and serves the next', async () => {
+    const client = await SipClient.webSocket(url);
+    const closed = new Promise<number>((resolve) => client.socket.once('close', (code) => resolve(code)));
+    client.send(sipRequest({ method: 'OPTIONS', uri: 'sip:127.0.0.1', transport: 'WS', body: 'x'.repeat(70_000), headers: ['Content-Type: text/plain'] }));
+    assert.equal(await closed, 1009);
+    const next = await SipClient.webSocket(url);
+    next.send(options());
+    assert.equal((await next.response()).status, 200);
+    next.end();
+  });
+
   it('registers 1001 with digest: 401, then 200, and the binding records transport ws', async () => {
     const client = await SipClient.webSocket(url);
     const register = (cseq: number, authorization?: string) =>
