@@ -4,6 +4,8 @@
  * CANCEL (§9.2) and requests outside any dialog. INVITEs go to the layer above through a delegate.
  * It knows accounts and targets only through the interfaces below: nothing of tenants or calls.
  */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { parseDigestCredentials } from './auth/digest-credentials.js';
 import { DigestAuthenticator, type DigestAlgorithm, type StoredHa1 } from './auth/digest-authenticator.js';
 import type { SipRequest, SipResponse } from './message/message.js';
@@ -19,8 +21,6 @@ import { Registrar, type ContactSpec, type LocationService, type RegistrarOption
 import { ServerTransactionLayer, type ServerTransaction } from './transaction/server-transaction-layer.js';
 import type { InviteServerTransaction } from './transaction/server-transactions.js';
 import { TimerSet, type TimerClock, type TimerValues } from './transaction/timers.js';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { describePeer, isSecure, type Peer, type TransportName } from './transport/peer.js';
 import { responseDestination } from './transport/received.js';
 import { TransportLayer, type TransportOptions } from './transport/transport-layer.js';
