@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { createSecureContext } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { buildServer } from './api/index.js';
 import { DirectoryAccounts, unansweredInvites } from './calls/index.js';
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig();
+  const tls = tlsCredentials(config);
   const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const platform = await preparePlatform(store, config.adminPassword);
   const demo =
@@ -37,7 +39,6 @@ async function main(argv: string[]): Promise<void> {
   const metrics = new Metrics();
   const app = await buildServer({ store, metrics, logLevel: config.logLevel, version });
   const accounts = new DirectoryAccounts(store.repos, config.sipDefaultTenant);
-  const tls = tlsCredentials(config);
   const sip = await SipServer.start({
     transport: {
       host: config.host,
@@ -111,7 +112,15 @@ function tlsCredentials(config: Config): { cert: Buffer; key: Buffer } | undefin
       throw new ConfigError(`${env}=${path} cannot be read: ${(error as Error).message}`, [{ path: env, message: 'cannot be read' }]);
     }
   };
-  return { cert: read(config.sipTlsCert, 'KEFU_SIP_TLS_CERT'), key: read(config.sipTlsKey, 'KEFU_SIP_TLS_KEY') };
+  const credentials = { cert: read(config.sipTlsCert, 'KEFU_SIP_TLS_CERT'), key: read(config.sipTlsKey, 'KEFU_SIP_TLS_KEY') };
+  try {
+    createSecureContext(credentials);
+  } catch (error) {
+    throw new ConfigError(`KEFU_SIP_TLS_CERT and KEFU_SIP_TLS_KEY are not a PEM certificate and its key: ${(error as Error).message}`, [
+      { path: 'KEFU_SIP_TLS_CERT', message: 'not a usable certificate and key' },
+    ]);
+  }
+  return credentials;
 }
 
 /** The banner's lines for TLS and WebSocket. */

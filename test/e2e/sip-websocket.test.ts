@@ -106,3 +106,25 @@ describe('a Kefu node speaks SIP over WebSocket on its HTTP port, and over TLS a
     }
   });
 });
+
+describe('a Kefu node with a TLS certificate it cannot use', () => {
+  it('does not start, and says which setting is wrong', async () => {
+    buildDist();
+    const certificate = selfSignedCertificate();
+    try {
+      for (const [settings, message] of [
+        [{ KEFU_SIP_TLS_CERT: `${certificate.certPath}.missing`, KEFU_SIP_TLS_KEY: certificate.keyPath }, /KEFU_SIP_TLS_CERT=.*\.missing cannot be read/],
+        [{ KEFU_SIP_TLS_CERT: certificate.keyPath, KEFU_SIP_TLS_KEY: certificate.certPath }, /KEFU_SIP_TLS_CERT and KEFU_SIP_TLS_KEY are not a PEM certificate and its key/],
+        [{ KEFU_SIP_TLS_CERT: certificate.certPath }, /KEFU_SIP_TLS_KEY is missing/],
+      ] as const) {
+        const node = await KefuNode.start({ ...settings, KEFU_DATA_DIR: certificate.certPath.replace(/cert\.pem$/, 'data') }, projectRoot);
+        const exit = await within(60_000, 'kefu to refuse to start', node.exited);
+        assert.equal(exit.code, 1);
+        assert.match(node.stderr, message);
+        assert.doesNotMatch(node.stderr, /\n\s+at /, 'no stack trace');
+      }
+    } finally {
+      certificate.remove();
+    }
+  });
+});
