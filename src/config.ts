@@ -46,6 +46,36 @@ const settings = {
     allowed: 'an integer from 0 to 65535 (0 picks a free port)',
     help: 'port of the SIP server (UDP and TCP)',
   },
+  sipTlsPort: {
+    env: 'KEFU_SIP_TLS_PORT',
+    schema: port(5061),
+    allowed: 'an integer from 0 to 65535 (0 picks a free port)',
+    help: 'port of SIP over TLS; it listens only when KEFU_SIP_TLS_CERT and KEFU_SIP_TLS_KEY are set',
+  },
+  sipTlsCert: {
+    env: 'KEFU_SIP_TLS_CERT',
+    schema: z.string().min(1).optional(),
+    allowed: 'the path of a PEM certificate (chain) file, or unset',
+    help: 'certificate of SIP over TLS and of secure WebSocket (WSS) on KEFU_SIP_WS_PORT; set with KEFU_SIP_TLS_KEY',
+  },
+  sipTlsKey: {
+    env: 'KEFU_SIP_TLS_KEY',
+    schema: z.string().min(1).optional(),
+    allowed: 'the path of a PEM private key file, or unset',
+    help: 'private key of KEFU_SIP_TLS_CERT',
+  },
+  sipWsPath: {
+    env: 'KEFU_SIP_WS_PATH',
+    schema: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, 'a URL path starting with /').default('/sip'),
+    allowed: 'a URL path starting with / (letters, digits, . _ ~ / -)',
+    help: 'path of SIP over WebSocket (RFC 7118, subprotocol sip) on the HTTP port',
+  },
+  sipWsPort: {
+    env: 'KEFU_SIP_WS_PORT',
+    schema: port(0),
+    allowed: 'an integer from 1 to 65535, or 0 for none',
+    help: 'a port of its own for SIP over WebSocket, any path (WSS when the TLS certificate is set); 0 = only on the HTTP port',
+  },
   sipDefaultTenant: {
     env: 'KEFU_SIP_DEFAULT_TENANT',
     schema: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'a tenant slug').default('demo'),
@@ -131,7 +161,15 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   }
 
   const result = configSchema.safeParse(raw);
-  if (result.success) return { ...result.data, dataDir: resolve(result.data.dataDir) } as Config;
+  if (result.success) {
+    if ((result.data.sipTlsCert === undefined) !== (result.data.sipTlsKey === undefined)) {
+      const path = result.data.sipTlsCert === undefined ? settings.sipTlsCert.env : settings.sipTlsKey.env;
+      throw new ConfigError(`Invalid configuration:\n  KEFU_SIP_TLS_CERT and KEFU_SIP_TLS_KEY are set together or not at all; ${path} is missing`, [
+        { path, message: 'KEFU_SIP_TLS_CERT and KEFU_SIP_TLS_KEY are set together or not at all' },
+      ]);
+    }
+    return { ...result.data, dataDir: resolve(result.data.dataDir) } as Config;
+  }
 
   const problems = result.error.issues.map((issue) => {
     const key = String(issue.path[0]) as SettingKey;

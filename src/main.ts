@@ -3,13 +3,16 @@
  * SIGTERM/SIGINT. The one place that creates the node's long-lived objects.
  */
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createSecureContext } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { buildServer } from './api/index.js';
 import { DirectoryAccounts, unansweredInvites } from './calls/index.js';
 import { configHelp, loadConfig, type Config } from './config.js';
 import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, type DemoCredential } from './directory/index.js';
-import { KefuError } from './errors.js';
+import { ConfigError, KefuError } from './errors.js';
 import { seedDemoFlows, type DemoMailboxPin } from './flows/index.js';
 import { Metrics } from './ops/index.js';
 import { defaultTimerValues, realTimerClock, SipServer } from './sip/index.js';
@@ -27,6 +30,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig();
+  const tls = tlsCredentials(config);
   const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const platform = await preparePlatform(store, config.adminPassword);
   const demo = config.demo && (await store.repos.tenants.count()) === 1 ? await seedDemo(store, platform.tenant, config) : undefined;
@@ -36,7 +40,14 @@ async function main(argv: string[]): Promise<void> {
   const app = await buildServer({ store, media, metrics, logLevel: config.logLevel, version });
   const accounts = new DirectoryAccounts(store.repos, config.sipDefaultTenant);
   const sip = await SipServer.start({
-    transport: { host: config.host, port: config.sipPort, idleTimeoutMs: 10 * 60_000, maxConnections: 10_000 },
+    transport: {
+      host: config.host,
+      port: config.sipPort,
+      idleTimeoutMs: 10 * 60_000,
+      maxConnections: 10_000,
+      ...(tls !== undefined ? { tls: { ...tls, port: config.sipTlsPort } } : {}),
+      websocket: { path: config.sipWsPath, pingIntervalMs: 30_000, ...(config.sipWsPort > 0 ? { port: config.sipWsPort } : {}) },
+    },
     timers: defaultTimerValues,
     clock: realTimerClock,
     now: () => Date.now(),
@@ -68,8 +79,9 @@ async function main(argv: string[]): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'stopping');
     try {
-      await app.close();
+      // SIP first: its WebSocket connections hold sockets of the HTTP server, which waits for them.
       await sip.close();
+      await app.close();
       await store.close();
       process.exit(0);
     } catch (error) {
@@ -77,13 +89,49 @@ async function main(argv: string[]): Promise<void> {
       process.exit(1);
     }
   };
+  // SIP over WebSocket shares the HTTP port: upgrades at KEFU_SIP_WS_PATH go to the SIP stack.
+  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!sip.acceptUpgrade(request, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ host: config.host, port: config.httpPort });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.httpPort;
-  process.stdout.write(banner(config, `http://${urlHost(config.host)}:${port}`, sip.port, store.kind, platform.generatedAdminPassword, demo));
+  process.stdout.write(banner(config, `http://${urlHost(config.host)}:${port}`, sip, store.kind, platform.generatedAdminPassword, demo));
+}
+
+/** The TLS certificate and key files, read once at start; none when they are not configured. */
+function tlsCredentials(config: Config): { cert: Buffer; key: Buffer } | undefined {
+  if (config.sipTlsCert === undefined || config.sipTlsKey === undefined) return undefined;
+  const read = (path: string, env: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new ConfigError(`${env}=${path} cannot be read: ${(error as Error).message}`, [{ path: env, message: 'cannot be read' }]);
+    }
+  };
+  const credentials = { cert: read(config.sipTlsCert, 'KEFU_SIP_TLS_CERT'), key: read(config.sipTlsKey, 'KEFU_SIP_TLS_KEY') };
+  try {
+    createSecureContext(credentials);
+  } catch (error) {
+    throw new ConfigError(`KEFU_SIP_TLS_CERT and KEFU_SIP_TLS_KEY are not a PEM certificate and its key: ${(error as Error).message}`, [
+      { path: 'KEFU_SIP_TLS_CERT', message: 'not a usable certificate and key' },
+    ]);
+  }
+  return credentials;
+}
+
+/** The banner's lines for TLS and WebSocket. */
+function sipExtras(config: Config, url: string, sip: SipServer): string[] {
+  const host = urlHost(config.host);
+  const lines = [`                WebSocket ${url.replace(/^http/, 'ws')}${config.sipWsPath} (subprotocol sip)`];
+  const tls = sip.localPort('TLS');
+  if (tls !== undefined) lines.push(`                tls ${host}:${tls}`);
+  const own = sip.localPort('WSS') ?? sip.localPort('WS');
+  if (own !== undefined) lines.push(`                ${sip.localPort('WSS') !== undefined ? 'wss' : 'ws'}://${host}:${own}/`);
+  return lines;
 }
 
 interface DemoSeeded {
@@ -106,7 +154,7 @@ function urlHost(host: string): string {
 function banner(
   config: Config,
   url: string,
-  sipPort: number,
+  sip: SipServer,
   database: string,
   adminPassword: string | undefined,
   demo: DemoSeeded | undefined,
@@ -116,7 +164,8 @@ function banner(
     `Kefu ${version} is running.`,
     `  Web and API   ${url}/        (API docs: ${url}/api/docs)`,
     `  Health        ${url}/healthz  ${url}/readyz  ${url}/metrics`,
-    `  SIP           udp and tcp ${urlHost(config.host)}:${sipPort} (phones register as <extension>@<tenant realm>)`,
+    `  SIP           udp and tcp ${urlHost(config.host)}:${sip.port} (phones register as <extension>@<tenant realm>)`,
+    ...sipExtras(config, url, sip),
     `  Database      ${database === 'embedded' ? `embedded, in ${config.dataDir}/db` : 'PostgreSQL (DATABASE_URL)'}`,
     `  Platform      tenant "${platformSlug}", user "${platformAdminUsername}", password ${
       adminPassword !== undefined ? `${adminPassword}   <- shown once, keep it` : config.adminPassword !== undefined ? 'from KEFU_ADMIN_PASSWORD' : 'as set at first start'

@@ -56,6 +56,22 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ env: { KEFU_SIP_PORT: '70000' }, file: noFile }), /KEFU_SIP_PORT="70000"/);
   });
 
+  it('SIP over TLS needs both certificate and key; WebSocket is on the HTTP port at /sip unless told otherwise', () => {
+    const config = loadConfig({ env: {}, file: noFile });
+    assert.equal(config.sipTlsPort, 5061);
+    assert.equal(config.sipTlsCert, undefined);
+    assert.equal(config.sipWsPath, '/sip');
+    assert.equal(config.sipWsPort, 0);
+    const tls = loadConfig({ env: { KEFU_SIP_TLS_CERT: 'cert.pem', KEFU_SIP_TLS_KEY: 'key.pem', KEFU_SIP_WS_PORT: '8443' }, file: noFile });
+    assert.equal(tls.sipTlsKey, 'key.pem');
+    assert.equal(tls.sipWsPort, 8443);
+    assert.throws(
+      () => loadConfig({ env: { KEFU_SIP_TLS_CERT: 'cert.pem' }, file: noFile }),
+      (error: unknown) => error instanceof ConfigError && error.details[0]?.path === 'KEFU_SIP_TLS_KEY' && /set together/.test(error.message),
+    );
+    assert.throws(() => loadConfig({ env: { KEFU_SIP_WS_PATH: 'sip' }, file: noFile }), /KEFU_SIP_WS_PATH="sip".*starting with \//);
+  });
+
   it('a bad kefu.yaml names the file and the key', () => {
     assert.throws(() => loadConfig({ env: {}, file: yamlFile('httpPort: [1, 2]\n') }), /httpPort in .*\.yaml=\[1,2\] is not allowed/);
     assert.throws(() => loadConfig({ env: {}, file: yamlFile('htpPort: 80\n') }), /unknown setting "htpPort"/);

@@ -1,7 +1,8 @@
 /**
  * The SIP stack (RFC 3261 and friends). It knows messages and URIs, not tenants or calls.
- * So far: the message layer (URIs, parse, serialize, framing, responses, request checks), digest
- * authentication, per-source protection and the registrar's rules.
+ * So far: the message layer (URIs, parse, serialize, framing, responses, request checks), the
+ * transports (UDP, TCP, TLS, WebSocket), server transactions, digest authentication, per-source
+ * protection, the registrar's rules and the SIP server.
  */
 export { escape, unescape } from './chars.js';
 export { Fault, type ParseError, type ParseOutcome } from './fault.js';
@@ -41,8 +42,10 @@ export {
 export { ServerTransactionLayer, transactionKey, type Arrival, type ServerTransaction } from './transaction/server-transaction-layer.js';
 export { InviteServerTransaction, NonInviteServerTransaction } from './transaction/server-transactions.js';
 export { defaultTimerValues, realTimerClock, type TimerClock, type TimerValues } from './transaction/timers.js';
-export { describePeer, type Connection, type Peer, type TransportName } from './transport/peer.js';
+export { describePeer, isSecure, parsePeer, type Connection, type Peer, type TransportName } from './transport/peer.js';
 export { responseDestination, stampReceived } from './transport/received.js';
 export { TransportLayer, type TransportDelegate, type TransportOptions } from './transport/transport-layer.js';
+export type { TlsCredentials } from './transport/stream-transport.js';
+export type { WebSocketOptions } from './transport/websocket-transport.js';
 export { SipServer, type InviteHandler, type SipAccount, type SipAccounts, type SipLog, type SipServerOptions } from './sip-server.js';
 export { Dialog, dialogKey, type DialogState } from './dialog/dialog.js';

@@ -4,6 +4,8 @@
  * CANCEL (§9.2) and requests outside any dialog. INVITEs go to the layer above through a delegate.
  * It knows accounts and targets only through the interfaces below: nothing of tenants or calls.
  */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { parseDigestCredentials } from './auth/digest-credentials.js';
 import { DigestAuthenticator, type DigestAlgorithm, type StoredHa1 } from './auth/digest-authenticator.js';
 import type { SipRequest, SipResponse } from './message/message.js';
@@ -19,7 +21,7 @@ import { Registrar, type ContactSpec, type LocationService, type RegistrarOption
 import { ServerTransactionLayer, type ServerTransaction } from './transaction/server-transaction-layer.js';
 import type { InviteServerTransaction } from './transaction/server-transactions.js';
 import { TimerSet, type TimerClock, type TimerValues } from './transaction/timers.js';
-import { describePeer, type Peer } from './transport/peer.js';
+import { describePeer, isSecure, type Peer, type TransportName } from './transport/peer.js';
 import { responseDestination } from './transport/received.js';
 import { TransportLayer, type TransportOptions } from './transport/transport-layer.js';
 import { isSipUri, serializeUri } from './uri.js';
@@ -96,7 +98,8 @@ export class SipServer {
 
   static async start(options: SipServerOptions): Promise<SipServer> {
     const server = new SipServer(options);
-    server.#transport = await TransportLayer.listen(options.transport, {
+    // The WebSocket pings run on the server's clock unless the transport has its own.
+    server.#transport = await TransportLayer.listen({ clock: options.clock, ...options.transport }, {
       onMessage: (message, peer) => {
         if (message.kind === 'request') server.request(message, peer);
       },
@@ -107,6 +110,16 @@ export class SipServer {
 
   get port(): number {
     return this.#transport.port;
+  }
+
+  /** The port `transport` listens on here, if it has one of its own. */
+  localPort(transport: TransportName): number | undefined {
+    return this.#transport.localPort(transport);
+  }
+
+  /** A WebSocket upgrade from the HTTP server: false when it is not for the SIP path (RFC 7118). */
+  acceptUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    return this.#transport.acceptUpgrade(request, socket, head);
   }
 
   /** Stops listening and forgets every dialog (their 2xx retransmissions stop with them). */
@@ -128,7 +141,12 @@ export class SipServer {
   private request(request: SipRequest, peer: Peer): void {
     if (!this.#guard.admit(peer.address)) return;
     if (this.options.protection.dropScanners && isScanner(request.headers.get('user-agent'))) return;
-    const rejection = validateRequest(request);
+    // RFC 3261 §26.2.2: a sips: Request-URI asks for TLS on every hop; one that came over an
+    // insecure one is refused like a scheme the server does not support (§8.2.2.1).
+    const rejection =
+      request.uri.scheme === 'sips' && !isSecure(peer.transport)
+        ? { status: 416, headers: [], reason: `a sips: Request-URI needs TLS, not ${peer.transport}` }
+        : validateRequest(request);
     if (rejection !== undefined) {
       if (request.method === 'ACK') return;
       const response = createResponse(request, rejection.status, { headers: rejection.headers, warning: { agent: 'kefu', text: rejection.reason } });
@@ -303,10 +321,11 @@ export class SipServer {
     }
   }
 
-  /** This server as a Contact for dialogs it makes with `peer`. */
+  /** This server as a Contact for dialogs it makes with `peer`, on the transport the peer used (RFC 7118 §5.2.2). */
   private contact(peer: Peer): string {
     const host = this.options.transport.host.includes(':') ? `[${this.options.transport.host}]` : this.options.transport.host;
-    return `<sip:kefu@${host}:${this.port}${peer.transport === 'TCP' ? ';transport=tcp' : ''}>`;
+    const port = this.localPort(peer.transport);
+    return `<sip:kefu@${host}${port === undefined ? '' : `:${port}`}${peer.transport === 'UDP' ? '' : `;transport=${peer.transport.toLowerCase()}`}>`;
   }
 
   /**

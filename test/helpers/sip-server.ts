@@ -9,18 +9,30 @@ import {
   SipServer,
   type InviteHandler,
   type ResponseOptions,
+  type SipAccounts,
   type SipRequest,
   type TimerClock,
+  type TransportOptions,
 } from '../../src/sip/index.js';
 
-export function startSipServer(invites: InviteHandler, options: { port?: number; clock?: TimerClock; now?: () => number } = {}): Promise<SipServer> {
+export interface TestServerOptions {
+  port?: number;
+  clock?: TimerClock;
+  now?: () => number;
+  /** TLS, WebSocket and other transport settings. */
+  transport?: Partial<TransportOptions>;
+  /** No accounts unless given. */
+  accounts?: SipAccounts;
+}
+
+export function startSipServer(invites: InviteHandler, options: TestServerOptions = {}): Promise<SipServer> {
   return SipServer.start({
-    transport: { host: '127.0.0.1', port: options.port ?? 0, idleTimeoutMs: 60_000, maxConnections: 1000 },
+    transport: { host: '127.0.0.1', port: options.port ?? 0, idleTimeoutMs: 60_000, maxConnections: 1000, ...options.transport },
     timers: defaultTimerValues,
     clock: options.clock ?? realTimerClock,
     now: options.now ?? (() => Date.now()),
     userAgent: 'Kefu/test',
-    accounts: { find: async () => undefined, realm: async () => 'test' },
+    accounts: options.accounts ?? { find: async () => undefined, realm: async () => 'test' },
     invites,
     registrar: { defaultExpires: 3600, minExpires: 60, maxExpires: 7200 },
     digest: { nonceLifetimeMs: 60_000, algorithms: ['MD5'] },

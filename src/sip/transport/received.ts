@@ -28,11 +28,12 @@ export function stampReceived(request: SipRequest, peer: Peer): void {
 
 /**
  * Where a response to a request goes (RFC 3261 §18.2.2 with RFC 3581 §4): back on the request's
- * connection when it came on one; over UDP to `received` (the source address) and to `rport`
- * when present, else to the sent-by port (5060 by default).
+ * connection when it came on one (TCP, TLS, and always for WebSocket, RFC 7118 §5); over UDP to
+ * `received` (the source address) and to `rport` when present, else to the sent-by port (5060 by
+ * default).
  */
 export function responseDestination(request: SipRequest, peer: Peer): Peer {
-  if (peer.transport === 'TCP') return peer;
+  if (peer.transport !== 'UDP') return peer;
   const top = request.via[0];
   if (top === undefined) return peer;
   const rport = top.params.find((p) => p.name.toLowerCase() === 'rport')?.value;
