@@ -1,7 +1,7 @@
 /**
  * The SIP stack (RFC 3261 and friends). It knows messages and URIs, not tenants or calls.
- * So far: the message layer (URIs, parse, serialize, framing, responses, request checks), digest
- * authentication, per-source protection and the registrar's rules.
+ * Messages, transports, server and client transactions, dialogs (both sides, with re-INVITE,
+ * UPDATE, session timers, REFER, INFO), digest authentication, per-source protection, registrar.
  */
 export { escape, unescape } from './chars.js';
 export { Fault, type ParseError, type ParseOutcome } from './fault.js';
@@ -45,4 +45,11 @@ export { describePeer, type Connection, type Peer, type TransportName } from './
 export { responseDestination, stampReceived } from './transport/received.js';
 export { TransportLayer, type TransportDelegate, type TransportOptions } from './transport/transport-layer.js';
 export { SipServer, type InviteHandler, type SipAccount, type SipAccounts, type SipLog, type SipServerOptions } from './sip-server.js';
-export { Dialog, dialogKey, type DialogState } from './dialog/dialog.js';
+export { Dialog, dialogKey, type DialogRole, type DialogState } from './dialog/dialog.js';
+export type { DialogEndReason, DialogHandler, ReferRequest, Respond } from './dialog/dialog-handler.js';
+export type { OutgoingRequestOptions, ReferOptions } from './dialog/dialog-requests.js';
+export { OutgoingInvite, type InviteOptions, type InviteOutcome } from './dialog/outgoing-invite.js';
+export { parseReferTo, parseReplaces, referToValue, sipfrag, sipfragStatus, type Replaces, type ReferTo } from './dialog/refer.js';
+export { defaultSessionTimerSettings, type SessionTimerSettings } from './dialog/session-timer.js';
+export { ClientTransactionLayer, newBranch, type ClientTransaction } from './transaction/client-transaction-layer.js';
+export { InviteClientTransaction, NonInviteClientTransaction, TIMER_D_MS } from './transaction/client-transactions.js';
