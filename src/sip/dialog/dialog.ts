@@ -59,7 +59,7 @@ export class Dialog {
   readonly remoteParty: string;
   /** §12.2.1.2, §12.2.2: replaced by the Contact of each target refresh. */
   remoteTarget: Uri;
-  readonly routeSet: string[];
+  routeSet: string[];
   localSeq: number;
   /** §12.2.2: the highest CSeq seen from the peer; empty until its first request in a UAC dialog. */
   remoteSeq: number | undefined;
@@ -178,6 +178,16 @@ export class Dialog {
     const ack = this.createRequest('ACK', body === undefined ? {} : { headers: [['Content-Type', body.contentType]], body: body.body });
     ack.headers.set('CSeq', `${invite.cseq?.seq ?? 0} ACK`);
     return ack;
+  }
+
+  /**
+   * §13.2.2.4: a 2xx confirms the UAC's early dialog; the route set is recomputed from the 2xx
+   * (Record-Route reversed) and the remote target taken from its Contact.
+   */
+  confirm(response: SipResponse): void {
+    this.state = 'confirmed';
+    this.routeSet = response.headers.list('record-route').reverse();
+    this.refreshTarget(response);
   }
 
   /** §12.2.1.2, §12.2.2: a target refresh request or its 2xx replaces the remote target. */

@@ -132,9 +132,7 @@ export class OutgoingInvite {
   }
 
   private uacDialog(response: SipResponse): Dialog | undefined {
-    const dialog = Dialog.asUac(this.request, response, this.options.peer, this.request.headers.get('contact') ?? '');
-    if (dialog !== undefined) dialog.peer = nextHop(dialog, this.options.peer);
-    return dialog;
+    return Dialog.asUac(this.request, response, this.options.peer, this.request.headers.get('contact') ?? '');
   }
 
   private success(response: SipResponse): void {
@@ -158,7 +156,6 @@ export class OutgoingInvite {
       this.#resolve({ kind: 'failed', response });
       return;
     }
-    dialog.refreshTarget(response);
     const entry = this.acknowledge(dialog, response);
     this.#confirmed = entry;
     // RFC 4028 §7.2: the 2xx settles the session timer; `uac` (us) or `uas` refreshes.
@@ -175,7 +172,8 @@ export class OutgoingInvite {
 
   /** Confirms a dialog with the layer and sends the ACK of its 2xx. */
   private acknowledge(dialog: Dialog, response: SipResponse): DialogEntry {
-    dialog.state = 'confirmed';
+    dialog.confirm(response);
+    dialog.peer = nextHop(dialog, this.options.peer);
     const entry = this.context.dialogs.adopt(dialog, response);
     if (this.request.body.length > 0) entry.localBody = { headers: [['Content-Type', this.request.headers.get('content-type') ?? 'application/sdp']], body: this.request.body };
     this.context.send(this.context.dialogs.buildAck(entry, this.request), dialog.peer);
