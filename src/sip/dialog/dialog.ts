@@ -202,32 +202,32 @@ export class Dialog {
   }
 
   /** A re-INVITE (§14.1): a new offer (hold, resume, a codec change) or a refresh; resolves on the final response. */
-  reinvite(options: OutgoingRequestOptions = {}): Promise<SipResponse> {
+  async reinvite(options: OutgoingRequestOptions = {}): Promise<SipResponse> {
     return this.requests().reinvite(this, options);
   }
 
   /** An UPDATE (RFC 3311): an offer, or a session refresh without a body. */
-  update(options: OutgoingRequestOptions = {}): Promise<SipResponse> {
+  async update(options: OutgoingRequestOptions = {}): Promise<SipResponse> {
     return this.requests().request(this, 'UPDATE', options);
   }
 
   /** An INFO (RFC 6086), e.g. `application/dtmf-relay`. */
-  info(contentType: string, body: Buffer, headers: [string, string][] = []): Promise<SipResponse> {
+  async info(contentType: string, body: Buffer, headers: [string, string][] = []): Promise<SipResponse> {
     return this.requests().request(this, 'INFO', { headers: [['Content-Type', contentType], ...headers], body });
   }
 
   /** A REFER (RFC 3515): asks the peer to call `target`; NOTIFYs come to the handler's `onNotify`. */
-  refer(target: string, options: ReferOptions = {}): Promise<SipResponse> {
+  async refer(target: string, options: ReferOptions = {}): Promise<SipResponse> {
     return this.requests().refer(this, target, options);
   }
 
   /** Ends the dialog with a BYE (§15.1.1); resolves on its response. */
-  bye(): Promise<SipResponse> {
+  async bye(): Promise<SipResponse> {
     return this.requests().bye(this);
   }
 
   /** Any other request inside the dialog. */
-  request(method: string, options: OutgoingRequestOptions = {}): Promise<SipResponse> {
+  async request(method: string, options: OutgoingRequestOptions = {}): Promise<SipResponse> {
     return this.requests().request(this, method, options);
   }
 }
