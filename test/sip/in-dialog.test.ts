@@ -184,6 +184,17 @@ describe('requests inside a dialog, both directions (RFC 3261 §12–15, RFC 331
     await hangUp(callId, toTag, 3);
   });
 
+  it('sends an INFO with the body it is given (RFC 6086)', async () => {
+    const { callId, toTag, dialog } = await establish();
+    const sent = dialog.info('application/dtmf-relay', Buffer.from('Signal=#\r\nDuration=160\r\n'));
+    const info = await peer.request('INFO');
+    assert.equal(info.headers.get('content-type'), 'application/dtmf-relay');
+    assert.equal(info.body.toString(), 'Signal=#\r\nDuration=160\r\n');
+    peer.reply(info, 200, server.port);
+    assert.equal((await sent).status, 200);
+    await hangUp(callId, toTag, 2);
+  });
+
   it('sends a REFER and passes the NOTIFYs\' sipfrag statuses up', async () => {
     const { callId, toTag, dialog } = await establish();
     const statuses: (number | undefined)[] = [];

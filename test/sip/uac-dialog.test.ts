@@ -130,6 +130,27 @@ describe('UAC dialogs (RFC 3261 §12.1.2, §13.2.2.4, §9.1) against a hand-writ
     assert.equal(ack.headers.get('via'), invite.headers.get('via'), 'the 487 is acknowledged inside the transaction');
   });
 
+  it('sends the INVITE again with the Min-SE of a 422 (RFC 4028 §7.4)', async () => {
+    const outgoing = call();
+    const first = await peer.request('INVITE');
+    peer.reply(first, 422, server.port, { toTag: 'short', headers: [['Min-SE', '3600']] });
+    await peer.request('ACK');
+    const second = await peer.request('INVITE');
+    assert.equal(second.headers.get('session-expires'), '3600;refresher=uac');
+    assert.equal(second.headers.get('cseq'), '2 INVITE');
+    assert.equal(second.callId, first.callId);
+    assert.equal(second.fromTag, first.fromTag);
+    assert.notEqual(second.headers.get('via'), first.headers.get('via'));
+    peer.reply(second, 200, server.port, { toTag: 'long', headers: [['Contact', `<sip:bob@127.0.0.1:${peer.port}>`], ['Session-Expires', '3600;refresher=uas']] });
+    const outcome = await outgoing.result;
+    assert.ok(outcome.kind === 'answered');
+    assert.equal((await peer.request('ACK')).headers.get('cseq'), '2 ACK');
+    void outcome.dialog.bye();
+    const bye = await peer.request('BYE');
+    assert.equal(bye.headers.get('cseq'), '3 BYE');
+    peer.reply(bye, 200, server.port);
+  });
+
   it('retransmits the INVITE over UDP and gives up with 408 after 64·T1 of silence', async () => {
     const outgoing = call();
     await peer.request('INVITE');

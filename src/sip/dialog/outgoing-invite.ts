@@ -17,7 +17,7 @@ import { Fault } from '../fault.js';
 import type { DialogEntry } from './dialog-handler.js';
 import type { DialogLayer } from './dialog-layer.js';
 import { Dialog } from './dialog.js';
-import { negotiatedByResponse, uacHeaders, type SessionTimerSettings } from './session-timer.js';
+import { negotiatedByResponse, parseMinSe, parseSessionExpires, uacHeaders, type SessionTimerSettings } from './session-timer.js';
 
 export interface InviteOptions {
   /** The Request-URI. */
@@ -54,11 +54,12 @@ export interface OutgoingInviteContext {
 }
 
 export class OutgoingInvite {
-  readonly request: SipRequest;
+  /** The INVITE as last sent (a 422 makes a second one, RFC 4028 §7.4). */
+  request: SipRequest;
   readonly result: Promise<InviteOutcome>;
   readonly #early = new Map<string, Dialog>();
   readonly #timers: TimerSet;
-  readonly #transaction: ClientTransaction;
+  #transaction: ClientTransaction;
   #resolve!: (outcome: InviteOutcome) => void;
   #provisional = false;
   #final = false;
@@ -182,8 +183,28 @@ export class OutgoingInvite {
 
   private failure(response: SipResponse): void {
     if (this.#final) return;
+    if (response.status === 422 && this.retryWithMinSe(response)) return;
     this.finish();
     this.#resolve({ kind: 'failed', response });
+  }
+
+  /**
+   * RFC 4028 §7.4: a 422 names the smallest interval the UAS takes (Min-SE); the INVITE goes
+   * again, once, with that interval, the same Call-ID and tag, the next CSeq and a new branch.
+   */
+  private retryWithMinSe(response: SipResponse): boolean {
+    const minSe = parseMinSe(response);
+    const asked = parseSessionExpires(this.request);
+    if (minSe === undefined || asked === undefined || minSe <= asked.interval || this.#cancelWanted) return false;
+    const retry = new SipRequest('INVITE', this.request.uri, this.request.headers.clone(), this.request.body);
+    retry.headers.remove('Via');
+    retry.headers.set('CSeq', `${(this.request.cseq?.seq ?? 1) + 1} INVITE`);
+    retry.headers.set('Session-Expires', `${minSe};refresher=uac`);
+    retry.headers.set('Min-SE', String(minSe));
+    this.request = retry;
+    this.#provisional = false;
+    this.#transaction = this.context.transactions.send(retry, this.options.peer, (next) => this.response(next));
+    return true;
   }
 
   /** The final response is in: early dialogs end (§12.1.2: a non-2xx ends them), timers stop. */

@@ -129,8 +129,10 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
         this.state = 'completed';
         this.timers.stop('B');
         this.#ack = ackFor(this.request, response);
+        // The ACK goes first; the response goes up even if the transport failed to send it.
+        const acknowledged = this.transmit(this.#ack);
         this.listener(response);
-        if (!this.transmit(this.#ack)) return;
+        if (!acknowledged) return;
         // Timer D absorbs the final response's retransmissions: ≥ 32 s on UDP, zero on TCP.
         if (this.reliable) this.terminate();
         else this.timers.start('D', TIMER_D_MS, () => this.terminate());
