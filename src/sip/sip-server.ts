@@ -125,8 +125,7 @@ export class SipServer {
     server.#transport = await TransportLayer.listen(options.transport, {
       onMessage: (message, peer) => {
         if (message.kind === 'request') server.request(message, peer);
-        // §17.1.3: a response goes to its client transaction; a late 2xx to its dialog (RFC 6026).
-        else if (!server.#clients.receive(message)) server.#dialogs.strayResponse(message);
+        else server.response(message);
       },
       onUnparsable: (error, peer) => server.unparsable(error, peer),
     });
@@ -210,6 +209,16 @@ export class SipServer {
         const never: never = arrival;
         throw new Error(`unexpected arrival ${String(never)}`);
       }
+    }
+  }
+
+  /** §17.1.3: a response goes to its client transaction; a late 2xx to its dialog (RFC 6026). */
+  private response(response: SipResponse): void {
+    try {
+      if (!this.#clients.receive(response)) this.#dialogs.strayResponse(response);
+    } catch (error) {
+      // Whatever a response makes the layers above do, the server keeps serving.
+      this.options.log.warn({ err: error, callId: response.callId }, 'SIP response failed');
     }
   }
 

@@ -228,7 +228,7 @@ export class DialogLayer implements DialogRequests {
     if (response.status >= 300 || (request.method !== 'INVITE' && request.method !== 'UPDATE')) return;
     entry.dialog.refreshTarget(response);
     // RFC 4028 §7.2: the 2xx settles the interval; `uac` is us, who sent the refresh.
-    const settled = negotiatedByResponse(response);
+    const settled = negotiatedByResponse(response, this.context.sessionTimer.minSe);
     if (settled === undefined) this.stopSession(entry);
     else entry.session.start(settled.interval, settled.refresher === 'uac');
   }
@@ -321,7 +321,7 @@ export class DialogLayer implements DialogRequests {
 }
 
 /** The body of a message we sent, as options to send it again. */
-export function bodyOf(message: SipRequest | SipResponse): OutgoingRequestOptions | undefined {
+function bodyOf(message: SipRequest | SipResponse): OutgoingRequestOptions | undefined {
   if (message.body.length === 0) return undefined;
   return { headers: [['Content-Type', message.headers.get('content-type') ?? 'application/sdp']], body: message.body };
 }

@@ -160,7 +160,7 @@ export class OutgoingInvite {
     const entry = this.acknowledge(dialog, response);
     this.#confirmed = entry;
     // RFC 4028 §7.2: the 2xx settles the session timer; `uac` (us) or `uas` refreshes.
-    const settled = negotiatedByResponse(response);
+    const settled = negotiatedByResponse(response, this.context.sessionTimer.minSe);
     if (settled !== undefined) entry.session.start(settled.interval, settled.refresher === 'uac');
     if (this.#cancelWanted) {
       // §9.1: the call was answered before the CANCEL took effect: it is ended at once.

@@ -71,11 +71,15 @@ export function uacHeaders(interval: number, minSe: number): [string, string][] 
   ];
 }
 
-/** RFC 4028 §7.2: the interval and refresher a 2xx settles; a 2xx without Session-Expires runs none. */
-export function negotiatedByResponse(response: SipMessage): { interval: number; refresher: Refresher } | undefined {
+/**
+ * RFC 4028 §7.2: the interval and refresher a 2xx settles; a 2xx without Session-Expires runs
+ * none. An interval below our Min-SE (which a UAS must not send) is raised to it, so that a peer
+ * cannot make the refresh timer spin.
+ */
+export function negotiatedByResponse(response: SipMessage, minSe: number): { interval: number; refresher: Refresher } | undefined {
   const settled = parseSessionExpires(response);
   if (settled === undefined) return undefined;
-  return { interval: settled.interval, refresher: settled.refresher ?? 'uac' };
+  return { interval: Math.max(settled.interval, minSe), refresher: settled.refresher ?? 'uac' };
 }
 
 /** One dialog's session timer on the dialog's TimerSet. */
