@@ -72,6 +72,19 @@ describe('Kefu as caller and in-dialog requests with a real peer (SIPp)', () => 
     assert.ok((lost.ACK ?? 0) + (lost.BYE ?? 0) > 0, `some ACKs or BYEs were lost and sent again:\n${run.screen}`);
   });
 
+  it('calls a SIPp UAS over TCP: the INVITE sent once (no Timer A on a reliable transport), then BYE', async () => {
+    const sippPort = await freePort();
+    const sipp = runSipp(['-sf', scenario('uas-answer'), '-t', 't1', '-p', String(sippPort), '-m', '1', '-timeout', '20', '-trace_err', '-trace_screen', '-nostdin'], {}, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const outgoing = server.invite({ uri: `sip:service@127.0.0.1:${sippPort};transport=tcp`, from: '<sip:4000@127.0.0.1>', peer: { transport: 'TCP', address: '127.0.0.1', port: sippPort } });
+    const outcome = await outgoing.result;
+    assert.ok(outcome.kind === 'answered', `INVITE ended ${outcome.response.status}`);
+    assert.equal((await outcome.dialog.bye()).status, 200);
+    const run = await sipp;
+    assert.equal(run.code, 0, run.errors);
+    assert.match(run.screen, /-+> INVITE\s+1\s+0/, 'one INVITE, no retransmission over TCP');
+  });
+
   it('accepts a REFER from SIPp with 202 and NOTIFYs "SIP/2.0 100 Trying" then "SIP/2.0 200 OK" (RFC 3515)', async () => {
     const run = await runSipp([`127.0.0.1:${server.port}`, '-sf', scenario('refer-in-dialog'), '-m', '1', '-p', String(await freePort()), '-timeout', '20', '-trace_err', '-nostdin'], {}, 30_000);
     assert.equal(run.code, 0, run.errors);
