@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Dialog, DialogEndReason, DialogHandler, InviteHandler, SipServer } from '../../src/sip/index.js';
+import type { Dialog, DialogEndReason, DialogHandler, InviteHandler, Respond, SipServer } from '../../src/sip/index.js';
 import { FakeTimers } from '../helpers/fake-timers.js';
 import { startSipServer } from '../helpers/sip-server.js';
 import { UdpPeer } from '../helpers/udp-peer.js';
@@ -15,10 +15,12 @@ describe('requests inside a dialog, both directions (RFC 3261 §12–15, RFC 331
   let server: SipServer;
   let peer: UdpPeer;
   let call = 0;
+  let holdInvite = false;
+  let heldRespond: Respond | undefined;
 
   before(async () => {
     const handler: InviteHandler = {
-      onInvite: (_request, _transaction, respond) => respond(200, { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(sdp('sendrecv').replaceAll('\n', '\r\n')) }),
+      onInvite: (_request, _transaction, respond) => (holdInvite ? (heldRespond = respond) : respond(200, { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(sdp('sendrecv').replaceAll('\n', '\r\n')) })),
       onAck: (dialog) => acked.push(dialog),
       onEnd: (dialog, reason) => ended.push([dialog.callId, reason]),
       onOffer: (...args) => hooks.onOffer?.(...args),
@@ -212,6 +214,26 @@ describe('requests inside a dialog, both directions (RFC 3261 §12–15, RFC 331
     }
     assert.deepEqual(statuses, [180, 200]);
     await hangUp(callId, toTag, 4);
+  });
+
+  it('sends no 2xx and makes no dialog when the answer comes after a CANCEL (§9.2)', async () => {
+    holdInvite = true;
+    try {
+      const invite = request('INVITE', 'cancelled', 1, undefined, [], sdp('sendrecv'));
+      peer.sendText(invite, server.port);
+      await peer.response(100, 'INVITE');
+      peer.sendText(invite.replace('INVITE sip:', 'CANCEL sip:').replace('CSeq: 1 INVITE', 'CSeq: 1 CANCEL').replace(/\nContent-Type[^]*$/, '\n\n'), server.port);
+      await peer.response(200, 'CANCEL');
+      await peer.response(487, 'INVITE');
+      heldRespond?.(200, { headers: [['Content-Type', 'application/sdp']], body: Buffer.from(sdp('sendrecv')) });
+      timers.advance(1000);
+      await peer.settle();
+      const oks = peer.received.filter((m) => m.kind === 'response' && m.callId === 'cancelled' && m.status === 200 && m.cseq?.method === 'INVITE');
+      assert.equal(oks.length, 0, 'no 200 after the 487');
+      assert.equal(acked.some((d) => d.callId === 'cancelled'), false);
+    } finally {
+      holdInvite = false;
+    }
   });
 
   it('answers 422 with its Min-SE to a session interval below it (RFC 4028 §8.1)', async () => {

@@ -100,6 +100,8 @@ export class DialogLayer implements DialogRequests {
     const tag = newTag();
     const contact = this.context.contact(peer);
     onInvite((status, options = {}) => {
+      // After a final response (the handler's, or 487 to a CANCEL) there is nothing left to answer.
+      if (invite.state !== 'proceeding') return;
       const headers = [...(options.headers ?? [])];
       if (status > 100 && status < 300 && !headers.some(([name]) => name.toLowerCase() === 'contact')) headers.push(['Contact', contact]);
       if (status >= 200 && status < 300) {
