@@ -123,6 +123,17 @@ describe('requests inside a dialog, both directions (RFC 3261 §12–15, RFC 331
     await hangUp(callId, toTag, 3);
   });
 
+  it('settles a re-INVITE waiting to retry after 491 with that 491 when the dialog ends first', async () => {
+    const { callId, toTag, dialog } = await establish();
+    const result = dialog.reinvite({ headers: [['Content-Type', 'application/sdp']], body: Buffer.from(sdp('sendonly')) });
+    peer.reply(await peer.request('INVITE'), 491, server.port);
+    await peer.request('ACK');
+    await hangUp(callId, toTag, 2);
+    assert.equal((await result).status, 491);
+    timers.advance(5000);
+    assert.equal(peer.received.filter((m) => m.kind === 'request' && m.method === 'INVITE' && m.callId === callId).length, 1, 'no retry after the end');
+  });
+
   it('answers a re-INVITE that arrives while another is unanswered with 500 and Retry-After (§14.2)', async () => {
     const { callId, toTag } = await establish();
     let answer: ((status: number) => void) | undefined;

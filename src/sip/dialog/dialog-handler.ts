@@ -70,4 +70,6 @@ export interface DialogEntry {
   /** The last session description we sent, for a refresh by re-INVITE (RFC 4028 §7.4). */
   localBody: OutgoingRequestOptions | undefined;
   peerAllowsUpdate: boolean;
+  /** Settles what waits on a timer of the dialog (a §14.1 retry) when the dialog ends first. */
+  abandoned: (() => void) | undefined;
 }

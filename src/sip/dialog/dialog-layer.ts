@@ -79,6 +79,7 @@ export class DialogLayer implements DialogRequests {
       ),
       localBody: undefined,
       peerAllowsUpdate: allowsUpdate(allowsUpdateFrom),
+      abandoned: undefined,
     };
     dialog.attach(this);
     this.#dialogs.set(dialog.key, entry);
@@ -188,6 +189,8 @@ export class DialogLayer implements DialogRequests {
   end(entry: DialogEntry, reason: DialogEndReason): void {
     if (this.#dialogs.get(entry.dialog.key) !== entry) return;
     entry.timers.stopAll();
+    entry.abandoned?.();
+    entry.abandoned = undefined;
     this.#dialogs.delete(entry.dialog.key);
     entry.dialog.state = 'terminated';
     this.context.handler.onEnd?.(entry.dialog, reason);
@@ -284,7 +287,12 @@ export class DialogLayer implements DialogRequests {
             if (!first) return;
           } else if (response.status === 491 && retries > 0 && dialog.state !== 'terminated') {
             const wait = dialog.role === 'uac' ? 2100 + this.context.random() * 1900 : this.context.random() * 2000;
-            entry.timers.start('glare', wait, () => attempt(retries - 1));
+            entry.timers.start('glare', wait, () => {
+              entry.abandoned = undefined;
+              attempt(retries - 1);
+            });
+            // If the dialog ends during the wait, the re-INVITE settles with its 491.
+            entry.abandoned = () => resolve(response);
             return;
           }
           entry.clientOffer = false;
