@@ -47,7 +47,7 @@ export { TransportLayer, type TransportDelegate, type TransportOptions } from '.
 export { SipServer, type InviteHandler, type SipAccount, type SipAccounts, type SipLog, type SipServerOptions } from './sip-server.js';
 export { Dialog, dialogKey, type DialogRole, type DialogState } from './dialog/dialog.js';
 export type { DialogEndReason, DialogHandler, ReferRequest, Respond } from './dialog/dialog-handler.js';
-export type { OutgoingRequestOptions, ReferOptions } from './dialog/dialog-requests.js';
+export type { OutgoingRequestOptions, ReferOptions, ReinviteOptions } from './dialog/dialog-requests.js';
 export { OutgoingInvite, type InviteOptions, type InviteOutcome } from './dialog/outgoing-invite.js';
 export { parseReferTo, parseReplaces, referToValue, sipfrag, sipfragStatus, type Replaces, type ReferTo } from './dialog/refer.js';
 export { defaultSessionTimerSettings, type SessionTimerSettings } from './dialog/session-timer.js';

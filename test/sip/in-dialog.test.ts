@@ -123,6 +123,26 @@ describe('requests inside a dialog, both directions (RFC 3261 §12–15, RFC 331
     await hangUp(callId, toTag, 3);
   });
 
+  it('sends a re-INVITE without an offer and the answer to the 2xx\'s offer in the ACK (RFC 3264 §5)', async () => {
+    const { callId, toTag, dialog } = await establish();
+    const offers: string[] = [];
+    const result = dialog.reinvite({
+      answer: (ok) => {
+        offers.push(ok.body.toString());
+        return { contentType: 'application/sdp', body: Buffer.from(sdp('sendrecv')) };
+      },
+    });
+    const invite = await peer.request('INVITE');
+    assert.equal(invite.body.length, 0);
+    peer.reply(invite, 200, server.port, { headers: [['Contact', `<sip:caller@127.0.0.1:${peer.port}>`], ['Content-Type', 'application/sdp']], body: Buffer.from(sdp('sendonly')) });
+    assert.equal((await result).status, 200);
+    const ack = await peer.request('ACK');
+    assert.match(offers[0] ?? '', /a=sendonly/);
+    assert.equal(ack.headers.get('content-type'), 'application/sdp');
+    assert.match(ack.body.toString(), /a=sendrecv/);
+    await hangUp(callId, toTag, 2);
+  });
+
   it('settles a re-INVITE waiting to retry after 491 with that 491 when the dialog ends first', async () => {
     const { callId, toTag, dialog } = await establish();
     const result = dialog.reinvite({ headers: [['Content-Type', 'application/sdp']], body: Buffer.from(sdp('sendonly')) });

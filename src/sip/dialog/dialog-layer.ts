@@ -14,7 +14,7 @@ import type { InviteServerTransaction } from '../transaction/server-transactions
 import { TimerSet, type TimerClock, type TimerValues } from '../transaction/timers.js';
 import type { Peer } from '../transport/peer.js';
 import { Dialog, dialogKey, type DialogRequests } from './dialog.js';
-import type { OutgoingRequestOptions, ReferOptions } from './dialog-requests.js';
+import type { OutgoingRequestOptions, ReferOptions, ReinviteOptions } from './dialog-requests.js';
 import type { DialogEndReason, DialogEntry, DialogHandler, Respond } from './dialog-handler.js';
 import { InDialogServer } from './in-dialog-server.js';
 import { referToValue } from './refer.js';
@@ -52,10 +52,6 @@ export class DialogLayer implements DialogRequests {
 
   constructor(private readonly context: DialogLayerContext) {
     this.#server = new InDialogServer(this, context);
-  }
-
-  get size(): number {
-    return this.#dialogs.size;
   }
 
   find(callId: string, localTag: string, remoteTag: string): DialogEntry | undefined {
@@ -268,7 +264,7 @@ export class DialogLayer implements DialogRequests {
    * §14.1: a re-INVITE. Not while another INVITE is in progress either way; a 491 is retried
    * once after a random wait: 2.1–4 s by the Call-ID's owner (the dialog's UAC), else 0–2 s.
    */
-  reinvite(dialog: Dialog, options: OutgoingRequestOptions = {}): Promise<SipResponse> {
+  reinvite(dialog: Dialog, options: ReinviteOptions = {}): Promise<SipResponse> {
     const entry = this.entry(dialog);
     if (entry.clientOffer || entry.serverOffer) return Promise.reject(new Error('an INVITE is already in progress in this dialog'));
     entry.clientOffer = true;
@@ -282,7 +278,7 @@ export class DialogLayer implements DialogRequests {
           if (response.status < 300) {
             // §13.2.2.4: each 2xx (retransmissions too) gets the same ACK, end to end.
             const first = ack === undefined;
-            ack ??= this.buildAck(entry, invite);
+            ack ??= this.buildAck(entry, invite, this.answerInAck(entry, invite, response, options));
             this.context.send(ack, dialog.peer);
             if (!first) return;
           } else if (response.status === 491 && retries > 0 && dialog.state !== 'terminated') {
@@ -305,12 +301,20 @@ export class DialogLayer implements DialogRequests {
   }
 
   /** §13.2.2.4: the ACK of a 2xx, built by the dialog, with a Via and branch of its own. */
-  buildAck(entry: DialogEntry, invite: SipRequest): SipRequest {
-    const ack = entry.dialog.createAck(invite);
+  buildAck(entry: DialogEntry, invite: SipRequest, body?: { contentType: string; body: Buffer }): SipRequest {
+    const ack = entry.dialog.createAck(invite, body);
     const peer = entry.dialog.peer;
     ack.headers.prepend('Via', `SIP/2.0/${peer.transport} ${this.context.sentBy(peer)};branch=${newBranch()};rport`);
     entry.lastAck = ack;
     return ack;
+  }
+
+  /** RFC 3264 §5: an INVITE without an offer gets one in the 2xx, and the ACK carries the answer. */
+  private answerInAck(entry: DialogEntry, invite: SipRequest, response: SipResponse, options: ReinviteOptions): { contentType: string; body: Buffer } | undefined {
+    if (invite.body.length > 0 || response.body.length === 0 || options.answer === undefined) return undefined;
+    const answer = options.answer(response);
+    entry.localBody = { headers: [['Content-Type', answer.contentType]], body: answer.body };
+    return answer;
   }
 
   refer(dialog: Dialog, target: string, options: ReferOptions = {}): Promise<SipResponse> {

@@ -9,7 +9,7 @@ import { SipRequest, type SipResponse } from '../message/message.js';
 import { parseNameAddr } from '../message/name-addr.js';
 import type { Peer } from '../transport/peer.js';
 import { isSipUri, serializeUri, uriParam, type Uri } from '../uri.js';
-import type { OutgoingRequestOptions, ReferOptions } from './dialog-requests.js';
+import type { OutgoingRequestOptions, ReferOptions, ReinviteOptions } from './dialog-requests.js';
 
 export type DialogState = 'early' | 'confirmed' | 'terminated';
 /** Which side of the INVITE that made the dialog we were (§12.1). */
@@ -25,7 +25,7 @@ const TARGET_REFRESH = new Set(['INVITE', 'UPDATE', 'REFER', 'NOTIFY', 'SUBSCRIB
 /** What a dialog asks of the layer that sends its requests (the dialog layer). */
 export interface DialogRequests {
   request(dialog: Dialog, method: string, options: OutgoingRequestOptions): Promise<SipResponse>;
-  reinvite(dialog: Dialog, options: OutgoingRequestOptions): Promise<SipResponse>;
+  reinvite(dialog: Dialog, options: ReinviteOptions): Promise<SipResponse>;
   refer(dialog: Dialog, target: string, options: ReferOptions): Promise<SipResponse>;
   bye(dialog: Dialog): Promise<SipResponse>;
 }
@@ -201,8 +201,11 @@ export class Dialog {
     return this.#requests;
   }
 
-  /** A re-INVITE (§14.1): a new offer (hold, resume, a codec change) or a refresh; resolves on the final response. */
-  async reinvite(options: OutgoingRequestOptions = {}): Promise<SipResponse> {
+  /**
+   * A re-INVITE (§14.1): a new offer (hold, resume, a codec change), or none and an answer to
+   * the 2xx's offer in the ACK; resolves on the final response.
+   */
+  async reinvite(options: ReinviteOptions = {}): Promise<SipResponse> {
     return this.requests().reinvite(this, options);
   }
 
