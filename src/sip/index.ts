@@ -1,8 +1,8 @@
 /**
  * The SIP stack (RFC 3261 and friends). It knows messages and URIs, not tenants or calls.
- * So far: the message layer (URIs, parse, serialize, framing, responses, request checks), the
- * transports (UDP, TCP, TLS, WebSocket), server transactions, digest authentication, per-source
- * protection, the registrar's rules and the SIP server.
+ * Messages, transports (UDP, TCP, TLS, WebSocket), server and client transactions, dialogs (both
+ * sides, with re-INVITE, UPDATE, session timers, REFER, INFO), digest authentication, per-source
+ * protection, registrar, and the SIP server that joins them.
  */
 export { escape, unescape } from './chars.js';
 export { Fault, type ParseError, type ParseOutcome } from './fault.js';
@@ -48,4 +48,11 @@ export { TransportLayer, type TransportDelegate, type TransportOptions } from '.
 export type { TlsCredentials } from './transport/stream-transport.js';
 export type { WebSocketOptions } from './transport/websocket-transport.js';
 export { SipServer, type InviteHandler, type SipAccount, type SipAccounts, type SipLog, type SipServerOptions } from './sip-server.js';
-export { Dialog, dialogKey, type DialogState } from './dialog/dialog.js';
+export { Dialog, dialogKey, type DialogRole, type DialogState } from './dialog/dialog.js';
+export type { DialogEndReason, DialogHandler, ReferRequest, Respond } from './dialog/dialog-handler.js';
+export type { OutgoingRequestOptions, ReferOptions, ReinviteOptions } from './dialog/dialog-requests.js';
+export { OutgoingInvite, type InviteOptions, type InviteOutcome } from './dialog/outgoing-invite.js';
+export { parseReferTo, parseReplaces, referToValue, sipfrag, sipfragStatus, type Replaces, type ReferTo } from './dialog/refer.js';
+export { defaultSessionTimerSettings, type SessionTimerSettings } from './dialog/session-timer.js';
+export { ClientTransactionLayer, newBranch, type ClientTransaction } from './transaction/client-transaction-layer.js';
+export { InviteClientTransaction, NonInviteClientTransaction, TIMER_D_MS } from './transaction/client-transactions.js';

@@ -9,8 +9,11 @@ import type { Duplex } from 'node:stream';
 import { parseDigestCredentials } from './auth/digest-credentials.js';
 import { DigestAuthenticator, type DigestAlgorithm, type StoredHa1 } from './auth/digest-authenticator.js';
 import type { SipRequest, SipResponse } from './message/message.js';
-import { canAnswer, createResponse, newTag, type ResponseOptions } from './message/response-builder.js';
-import { Dialog, dialogKey } from './dialog/dialog.js';
+import { canAnswer, createResponse, type ResponseOptions } from './message/response-builder.js';
+import type { DialogHandler, Respond } from './dialog/dialog-handler.js';
+import { DialogLayer } from './dialog/dialog-layer.js';
+import { OutgoingInvite, type InviteOptions } from './dialog/outgoing-invite.js';
+import { defaultSessionTimerSettings, type SessionTimerSettings } from './dialog/session-timer.js';
 import type { MessageParseError } from './message/parser.js';
 import { parseExpires } from './message/scalars.js';
 import { validateRequest, DEFAULT_REQUEST_POLICY } from './message/validate.js';
@@ -20,7 +23,8 @@ import { isScanner, SourceGuard, type SecurityEvent, type SourceGuardOptions } f
 import { Registrar, type ContactSpec, type LocationService, type RegistrarOptions } from './registrar/registrar.js';
 import { ServerTransactionLayer, type ServerTransaction } from './transaction/server-transaction-layer.js';
 import type { InviteServerTransaction } from './transaction/server-transactions.js';
-import { TimerSet, type TimerClock, type TimerValues } from './transaction/timers.js';
+import { ClientTransactionLayer } from './transaction/client-transaction-layer.js';
+import type { TimerClock, TimerValues } from './transaction/timers.js';
 import { describePeer, isSecure, type Peer, type TransportName } from './transport/peer.js';
 import { responseDestination } from './transport/received.js';
 import { TransportLayer, type TransportOptions } from './transport/transport-layer.js';
@@ -40,15 +44,15 @@ export interface SipAccounts {
   realm(domain: string): Promise<string>;
 }
 
-/** The layer above (calls) takes INVITEs here; it answers through the transaction. */
-export interface InviteHandler {
+/**
+ * The layer above (calls) takes INVITEs here and answers through `respond`; what happens in the
+ * dialogs they make (ACK, re-INVITE and UPDATE offers, REFER, INFO, NOTIFY, the end) comes
+ * through the DialogHandler part.
+ */
+export interface InviteHandler extends DialogHandler {
   /** A new INVITE: answer it with `respond` (provisional, then final; a 2xx makes a dialog). */
-  onInvite(request: SipRequest, transaction: InviteServerTransaction, respond: (status: number, options?: ResponseOptions) => void): void;
+  onInvite(request: SipRequest, transaction: InviteServerTransaction, respond: Respond): void;
   onCancel?(request: SipRequest): void;
-  /** The ACK for the 2xx arrived (RFC 3261 §13.3.1.4): the session is up. */
-  onAck?(dialog: Dialog, ack: SipRequest): void;
-  /** The dialog ended: the peer's BYE, or no ACK for the 2xx within 64·T1. */
-  onEnd?(dialog: Dialog, reason: 'bye' | 'no-ack'): void;
 }
 
 export interface SipLog {
@@ -68,6 +72,8 @@ export interface SipServerOptions {
   /** Algorithms in the order offered: many UACs (SIPp, older phones) answer only the first challenge. */
   digest: { nonceLifetimeMs: number; algorithms: DigestAlgorithm[]; secret?: Buffer };
   protection: Omit<SourceGuardOptions, 'now' | 'onBlock'> & { dropScanners: boolean };
+  /** RFC 4028 session timers; 1800 s asked for as a caller and a Min-SE of 90 s by default. */
+  sessionTimer?: SessionTimerSettings;
   onSecurityEvent: (event: SecurityEvent) => void;
   log: SipLog;
 }
@@ -78,7 +84,8 @@ export class SipServer {
   readonly #transactions: ServerTransactionLayer;
   readonly #guard: SourceGuard;
   readonly #digest: DigestAuthenticator;
-  readonly #dialogs = new Map<string, { dialog: Dialog; timers: TimerSet }>();
+  readonly #clients: ClientTransactionLayer;
+  readonly #dialogs: DialogLayer;
   #transport!: TransportLayer;
 
   private constructor(private readonly options: SipServerOptions) {
@@ -86,6 +93,25 @@ export class SipServer {
       values: options.timers,
       clock: options.clock,
       send: (response, peer) => this.#transport.send(response, peer),
+    });
+    this.#clients = new ClientTransactionLayer({
+      values: options.timers,
+      clock: options.clock,
+      send: (request, peer) => this.#transport.send(request, peer),
+      sentBy: () => this.sentBy,
+    });
+    this.#dialogs = new DialogLayer({
+      values: options.timers,
+      clock: options.clock,
+      transactions: this.#clients,
+      send: (message, peer) => this.#transport.send(message, peer),
+      sentBy: () => this.sentBy,
+      answer: (transaction, status, answerOptions) => this.answer(transaction, status, answerOptions),
+      contact: (peer) => this.contact(peer),
+      handler: options.invites,
+      sessionTimer: options.sessionTimer ?? defaultSessionTimerSettings,
+      random: Math.random,
+      warn: (fields, message) => options.log.warn(fields, message),
     });
     this.#guard = new SourceGuard({ ...options.protection, now: options.now, onBlock: options.onSecurityEvent });
     this.#digest = new DigestAuthenticator({
@@ -102,6 +128,7 @@ export class SipServer {
     server.#transport = await TransportLayer.listen({ clock: options.clock, ...options.transport }, {
       onMessage: (message, peer) => {
         if (message.kind === 'request') server.request(message, peer);
+        else server.response(message);
       },
       onUnparsable: (error, peer) => server.unparsable(error, peer),
     });
@@ -122,10 +149,37 @@ export class SipServer {
     return this.#transport.acceptUpgrade(request, socket, head);
   }
 
-  /** Stops listening and forgets every dialog (their 2xx retransmissions stop with them). */
+  /** Our sent-by in a Via (RFC 3261 §18.1.1): the address and port we listen on. */
+  private get sentBy(): string {
+    const host = this.options.transport.host.includes(':') ? `[${this.options.transport.host}]` : this.options.transport.host;
+    return `${host}:${this.port}`;
+  }
+
+  /**
+   * Sends an INVITE outside any dialog through a client transaction (RFC 3261 §13.2); `result`
+   * gives the dialog once answered, and `cancel()` gives the call up (§9.1).
+   */
+  invite(options: InviteOptions): OutgoingInvite {
+    return new OutgoingInvite(
+      {
+        values: this.options.timers,
+        clock: this.options.clock,
+        transactions: this.#clients,
+        dialogs: this.#dialogs,
+        send: (message, peer) => this.#transport.send(message, peer),
+        contact: (peer) => this.contact(peer),
+        userAgent: this.options.userAgent,
+        allow,
+        sessionTimer: this.options.sessionTimer ?? defaultSessionTimerSettings,
+      },
+      options,
+    );
+  }
+
+  /** Stops listening and forgets every transaction and dialog, their timers with them. */
   close(): Promise<void> {
-    for (const { timers } of this.#dialogs.values()) timers.stopAll();
-    this.#dialogs.clear();
+    this.#clients.close();
+    this.#dialogs.close();
     return this.#transport.close();
   }
 
@@ -158,7 +212,7 @@ export class SipServer {
       case 'absorbed':
         return;
       case 'ack':
-        this.dialogAck(request);
+        this.#dialogs.ack(request);
         return;
       case 'cancel':
         this.cancel(arrival.transaction, arrival.invite);
@@ -176,6 +230,16 @@ export class SipServer {
     }
   }
 
+  /** §17.1.3: a response goes to its client transaction; a late 2xx to its dialog (RFC 6026). */
+  private response(response: SipResponse): void {
+    try {
+      if (!this.#clients.receive(response)) this.#dialogs.strayResponse(response);
+    } catch (error) {
+      // Whatever a response makes the layers above do, the server keeps serving.
+      this.options.log.warn({ err: error, callId: response.callId }, 'SIP response failed');
+    }
+  }
+
   private answer(transaction: ServerTransaction, status: number, options: ResponseOptions = {}): SipResponse {
     const response = createResponse(transaction.request, status, {
       ...options,
@@ -187,29 +251,20 @@ export class SipServer {
 
   private async dispatch(request: SipRequest, transaction: ServerTransaction, peer: Peer): Promise<void> {
     if (request.toTag !== undefined && request.method !== 'CANCEL') {
-      this.inDialog(request, transaction);
+      this.#dialogs.receive(request, transaction);
       return;
     }
     switch (request.method) {
       case 'OPTIONS':
         // RFC 3261 §11.2: what this element can do.
-        this.answer(transaction, 200, { headers: [['Allow', allow], ['Accept', 'application/sdp'], ['Supported', '']] });
+        this.answer(transaction, 200, { headers: [['Allow', allow], ['Accept', 'application/sdp'], ['Supported', 'timer']] });
         return;
       case 'REGISTER':
         await this.register(request, transaction, peer);
         return;
       case 'INVITE': {
         const invite = transaction as InviteServerTransaction;
-        // RFC 3261 §17.2.1: 100 Trying at once stops the caller's retransmissions.
-        this.answer(invite, 100);
-        // §12.1.1: every response that could make a dialog carries the same To tag, and a Contact.
-        const tag = newTag();
-        this.options.invites.onInvite(request, invite, (status, options = {}) => {
-          const headers = [...(options.headers ?? [])];
-          if (status > 100 && status < 300 && !headers.some(([name]) => name.toLowerCase() === 'contact')) headers.push(['Contact', this.contact(peer)]);
-          const response = this.answer(invite, status, { ...options, toTag: tag, headers });
-          if (status >= 200 && status < 300) this.accepted(invite, response, tag, peer);
-        });
+        this.#dialogs.incomingInvite(request, invite, peer, (respond) => this.options.invites.onInvite(request, invite, respond));
         return;
       }
       default:
@@ -326,70 +381,6 @@ export class SipServer {
     const host = this.options.transport.host.includes(':') ? `[${this.options.transport.host}]` : this.options.transport.host;
     const port = this.localPort(peer.transport);
     return `<sip:kefu@${host}${port === undefined ? '' : `:${port}`}${peer.transport === 'UDP' ? '' : `;transport=${peer.transport.toLowerCase()}`}>`;
-  }
-
-  /**
-   * RFC 3261 §13.3.1.4: the UAS core retransmits its 2xx, T1 doubling up to T2, until the ACK
-   * comes; without one in 64·T1 the dialog ends.
-   */
-  private accepted(invite: InviteServerTransaction, response: SipResponse, tag: string, peer: Peer): void {
-    const request = invite.request;
-    const dialog = new Dialog(request.callId ?? '', tag, request.fromTag ?? '', request, peer);
-    dialog.state = 'confirmed';
-    const timers = new TimerSet(this.options.clock);
-    this.#dialogs.set(dialog.key, { dialog, timers });
-    const { t1, t2 } = this.options.timers;
-    const again = (interval: number) =>
-      timers.start('2xx', interval, () => {
-        this.#transport.send(response, invite.destination);
-        again(Math.min(2 * interval, t2));
-      });
-    again(t1);
-    timers.start('ack', 64 * t1, () => {
-      this.options.log.warn({ callId: dialog.callId }, 'no ACK for the 2xx: the dialog ends');
-      this.endDialog(dialog, 'no-ack');
-    });
-  }
-
-  private dialogAck(ack: SipRequest): void {
-    const entry = this.#dialogs.get(dialogKey(ack.callId ?? '', ack.toTag ?? '', ack.fromTag ?? ''));
-    // §13.2.2.4: the ACK of a 2xx carries the INVITE's CSeq number.
-    if (entry === undefined || ack.cseq?.seq !== entry.dialog.invite.cseq?.seq) return;
-    if (!entry.timers.active('2xx')) return;
-    entry.timers.stop('2xx');
-    entry.timers.stop('ack');
-    this.options.invites.onAck?.(entry.dialog, ack);
-  }
-
-  /** §12.2.2: requests inside a dialog, in CSeq order; BYE ends it (§15.1.2). */
-  private inDialog(request: SipRequest, transaction: ServerTransaction): void {
-    const entry = this.#dialogs.get(dialogKey(request.callId ?? '', request.toTag ?? '', request.fromTag ?? ''));
-    if (entry === undefined) {
-      this.answer(transaction, 481);
-      return;
-    }
-    const { dialog } = entry;
-    const seq = request.cseq?.seq ?? 0;
-    if (seq < dialog.remoteSeq) {
-      this.answer(transaction, 500, { warning: { agent: 'kefu', text: 'CSeq lower than a previous request of the dialog' } });
-      return;
-    }
-    dialog.remoteSeq = seq;
-    if (request.method === 'BYE') {
-      this.answer(transaction, 200);
-      this.endDialog(dialog, 'bye');
-      return;
-    }
-    this.answer(transaction, 501, { headers: [['Allow', 'ACK, BYE, CANCEL, OPTIONS']] });
-  }
-
-  private endDialog(dialog: Dialog, reason: 'bye' | 'no-ack'): void {
-    const entry = this.#dialogs.get(dialog.key);
-    if (entry === undefined) return;
-    entry.timers.stopAll();
-    this.#dialogs.delete(dialog.key);
-    dialog.state = 'terminated';
-    this.options.invites.onEnd?.(dialog, reason);
   }
 
   private challenge(transaction: ServerTransaction, realm: string, stale: boolean): void {

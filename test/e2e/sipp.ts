@@ -12,6 +12,8 @@ export interface SippRun {
   code: number | null;
   /** sipp's error log, when it wrote one: why a call failed. */
   errors: string;
+  /** sipp's last screen, when run with `-trace_screen`: per-message counts and retransmissions. */
+  screen: string;
 }
 
 export interface SippOptions {
@@ -53,15 +55,15 @@ export async function runSipp(args: string[], files: Record<string, string>, tim
         resolve(status);
       });
     });
-    return { code, errors: readdirErrors(folder) };
+    return { code, errors: readLogs(folder, '_errors.log'), screen: readLogs(folder, '_screen.log') };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
 }
 
-function readdirErrors(folder: string): string {
+function readLogs(folder: string, suffix: string): string {
   return readdirSync(folder)
-    .filter((name) => name.endsWith('_errors.log'))
+    .filter((name) => name.endsWith(suffix))
     .map((name) => readFileSync(join(folder, name), 'utf8'))
     .join('\n');
 }

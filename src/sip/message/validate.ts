@@ -25,8 +25,10 @@ export interface RequestPolicy {
 export const DEFAULT_REQUEST_POLICY: Readonly<RequestPolicy> = Object.freeze({
   methods: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE', 'REFER', 'NOTIFY', 'SUBSCRIBE', 'MESSAGE', 'PRACK'],
   schemes: ['sip', 'sips', 'tel'],
-  extensions: [],
-  bodyTypes: ['application/sdp', 'multipart/mixed', 'multipart/alternative', 'text/plain', 'message/sipfrag'],
+  // RFC 4028: session timers.
+  extensions: ['timer'],
+  // RFC 3515 §2.4.5 sipfrag in NOTIFY; DTMF relayed in INFO (RFC 6086 legacy usage).
+  bodyTypes: ['application/sdp', 'multipart/mixed', 'multipart/alternative', 'text/plain', 'message/sipfrag', 'application/dtmf-relay', 'application/dtmf'],
   answerType: 'application/sdp',
   role: 'endpoint',
 });
