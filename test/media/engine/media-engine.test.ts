@@ -1,0 +1,234 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { threadId } from 'node:worker_threads';
+import { type MediaEvents, MediaEngine, MediaPlacementError } from '../../../src/media/index.js';
+import { temporaryFolder } from '../../helpers/audio.js';
+import { RtpPeer, dominantTone, levelDbfs, tonePower } from '../../helpers/rtp-peer.js';
+
+const folder = temporaryFolder('media-engine');
+let engine: MediaEngine;
+const peers: RtpPeer[] = [];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function peer(codec: 'PCMU' | 'PCMA' = 'PCMU'): Promise<RtpPeer> {
+  const p = await RtpPeer.open({ codec });
+  peers.push(p);
+  return p;
+}
+
+/** A Kefu session whose remote is the peer. */
+async function sessionFor(p: RtpPeer, options: { group?: string; inbandDtmf?: boolean } = {}) {
+  const session = await engine.createSession(options);
+  await engine.setRemote(session.id, {
+    address: '127.0.0.1',
+    port: p.port,
+    codec: p.codec,
+    payloadType: p.payloadType,
+    telephoneEventPayloadType: p.telephoneEventPayloadType,
+  });
+  return session;
+}
+
+function next<K extends keyof MediaEvents>(kind: K, session: string, timeoutMs = 5000): Promise<MediaEvents[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${kind} event for ${session}`)), timeoutMs);
+    const off = engine.on(kind, (event) => {
+      if (event.session !== session) return;
+      clearTimeout(timer);
+      off();
+      resolve(event);
+    });
+  });
+}
+
+before(async () => {
+  engine = await MediaEngine.start({
+    workers: 2,
+    host: '127.0.0.1',
+    portMin: 42000,
+    portMax: 42999,
+    noRtpTimeoutMs: 400,
+    symmetricRtp: true,
+    speechCacheDir: folder.file('speech'),
+  });
+});
+
+after(async () => {
+  for (const p of peers) p.close();
+  await engine.stop();
+  folder.remove();
+});
+
+describe('[issue 4] media engine over real RTP on loopback', () => {
+  it('runs sessions on worker threads, spread over the workers, on even ports', async () => {
+    const a = await engine.createSession();
+    const b = await engine.createSession();
+    const stats = await engine.workerStats();
+    assert.equal(stats.length, 2);
+    for (const s of stats) assert.notEqual(s.threadId, threadId, 'sessions run off the main thread');
+    assert.notEqual(a.worker, b.worker);
+    assert.equal(a.port % 2, 0);
+    assert.equal(b.port % 2, 0);
+    assert.equal(stats.reduce((n, s) => n + s.sessions, 0), 2);
+    await engine.destroy(a.id);
+    await engine.destroy(b.id);
+  });
+
+  it('plays a 1004 Hz tone that the peer hears at that frequency and level', async () => {
+    const p = await peer('PCMA');
+    const session = await sessionFor(p);
+    const played = next('played', session.id);
+    await engine.play(session.id, [{ kind: 'frequencies', hz: [1004], ms: 1000 }]);
+    assert.equal((await played).end, 'finished');
+    await sleep(100);
+    const tone = dominantTone(p.lastHeard(1000).subarray(0, 6000));
+    assert.ok(Math.abs(tone.hz - 1004) <= 4, `heard ${tone.hz} Hz`);
+    // renderTone's level: amplitude 5000 of 32768, −19.3 dBFS as mean power of a sine.
+    assert.ok(Math.abs(tone.dbfs - -19.3) < 1, `level ${tone.dbfs.toFixed(1)} dBFS`);
+    await engine.destroy(session.id);
+  });
+
+  it('records what the peer plays: the WAV holds its tone, with duration and SHA-256', async () => {
+    const p = await peer('PCMU');
+    const session = await sessionFor(p);
+    const path = folder.file('call.wav');
+    await engine.record(session.id, { path, channels: 2 });
+    p.play(session.port, 700, 8000);
+    await sleep(1500);
+    p.stop();
+    const recorded = next('recorded', session.id);
+    const recording = await engine.stopRecording(session.id);
+    assert.ok(recording !== null);
+    assert.deepEqual((await recorded).recording, recording);
+    const bytes = readFileSync(path);
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), recording.sha256);
+    assert.ok(recording.durationMs > 1200 && recording.durationMs < 1700, `${recording.durationMs} ms`);
+    // Left channel: what the peer said (16-bit stereo after a 44-byte header).
+    const frames = (bytes.length - 44) / 4;
+    const left = new Int16Array(frames);
+    for (let i = 0; i < frames; i++) left[i] = bytes.readInt16LE(44 + i * 4);
+    const middle = left.subarray(frames / 2 - 2000, frames / 2 + 2000);
+    const tone = dominantTone(middle);
+    assert.ok(Math.abs(tone.hz - 700) <= 4, `recorded ${tone.hz} Hz`);
+    assert.ok(Math.abs(levelDbfs(middle) - 20 * Math.log10(8000 / 32768 / Math.SQRT2)) < 1, `level ${levelDbfs(middle).toFixed(1)} dBFS`);
+    await engine.destroy(session.id);
+  });
+
+  it('sends RFC 4733 digits the peer decodes, and turns the peer’s digits into dtmf events', async () => {
+    const p = await peer('PCMU');
+    const session = await sessionFor(p);
+    await engine.sendDtmf(session.id, '1234*#');
+    await sleep(100);
+    assert.deepEqual(p.digits, ['1', '2', '3', '4', '*', '#']);
+    const heard: string[] = [];
+    const off = engine.on('dtmf', (event) => {
+      if (event.session === session.id) heard.push(`${event.digit}/${event.via}`);
+    });
+    for (const digit of ['9', '0', '#'] as const) await p.sendDigit(session.port, digit);
+    await sleep(100);
+    off();
+    assert.deepEqual(heard, ['9/rfc4733', '0/rfc4733', '#/rfc4733']);
+    await engine.destroy(session.id);
+  });
+
+  it('a key press stops an interruptible prompt (barge-in)', async () => {
+    const p = await peer('PCMU');
+    const session = await sessionFor(p);
+    const played = next('played', session.id);
+    await engine.play(session.id, [{ kind: 'tone', tone: 'hold', language: 'en' }], { loop: true, interruptible: true });
+    await sleep(200);
+    await p.sendDigit(session.port, '5');
+    assert.equal((await played).end, 'interrupted');
+    await engine.destroy(session.id);
+  });
+
+  it('symmetric RTP: audio follows the peer to the port its packets come from', async () => {
+    const p = await peer('PCMU');
+    const session = await sessionFor(p);
+    await engine.play(session.id, [{ kind: 'frequencies', hz: [440], ms: 5000 }]);
+    const natPort = await p.moveSource();
+    p.play(session.port, 0);
+    await sleep(400);
+    const before = p.receivedOn.get(natPort) ?? 0;
+    await sleep(300);
+    assert.ok((p.receivedOn.get(natPort) ?? 0) - before >= 10, 'packets reach the port the peer sends from');
+    const onOld = p.receivedOn.get(p.port) ?? 0;
+    await sleep(200);
+    assert.equal(p.receivedOn.get(p.port) ?? 0, onOld, 'nothing more goes to the signalled port');
+    p.stop();
+    await engine.destroy(session.id);
+  });
+
+  it('raises timeout when no RTP arrives for the configured time', async () => {
+    const p = await peer('PCMU');
+    const session = await sessionFor(p);
+    const timeout = await next('timeout', session.id, 3000);
+    assert.ok(timeout.silentMs >= 400);
+    await engine.destroy(session.id);
+  });
+
+  it('bridges a PCMU peer and a PCMA peer: each tone crosses at its frequency, digits as RFC 4733', async () => {
+    const a = await peer('PCMU');
+    const b = await peer('PCMA');
+    const sa = await sessionFor(a, { group: 'bridge-1' });
+    const sb = await sessionFor(b, { group: 'bridge-1' });
+    await engine.bridge(sa.id, sb.id);
+    a.play(sa.port, 600);
+    b.play(sb.port, 1400);
+    await sleep(1200);
+    a.stop();
+    b.stop();
+    const atB = dominantTone(b.lastHeard(600).subarray(0, 4000));
+    const atA = dominantTone(a.lastHeard(600).subarray(0, 4000));
+    assert.ok(Math.abs(atB.hz - 600) <= 4, `B heard ${atB.hz} Hz`);
+    assert.ok(Math.abs(atA.hz - 1400) <= 4, `A heard ${atA.hz} Hz`);
+    await a.sendDigit(sa.port, '7');
+    await sleep(300);
+    assert.deepEqual(b.digits, ['7']);
+    await engine.destroy(sa.id);
+    await engine.destroy(sb.id);
+  });
+
+  it('refuses to bridge sessions on different workers', async () => {
+    const x = await engine.createSession();
+    const y = await engine.createSession({ group: 'elsewhere' });
+    const z = x.worker === y.worker ? await engine.createSession() : y;
+    const other = z.worker !== x.worker ? z : y;
+    if (other.worker !== x.worker) await assert.rejects(engine.bridge(x.id, other.id), MediaPlacementError);
+    for (const s of new Set([x.id, y.id, z.id])) await engine.destroy(s);
+  });
+
+  it('mixes three talkers over RTP: each hears the other two, not itself; listen-only is unheard; a whisper reaches one', async () => {
+    const hz = { a: 400, b: 1000, c: 1600, supervisor: 2400 };
+    const parties = { a: await peer(), b: await peer(), c: await peer(), supervisor: await peer() };
+    const sessions: Record<string, { id: string; port: number }> = {};
+    for (const name of Object.keys(parties) as (keyof typeof parties)[]) {
+      sessions[name] = await sessionFor(parties[name], { group: 'conf-1' });
+    }
+    const id = (name: keyof typeof parties) => (sessions[name] as { id: string }).id;
+    for (const name of ['a', 'b', 'c'] as const) await engine.joinMixer(id(name), 'conf-1', { kind: 'talk' });
+    await engine.joinMixer(id('supervisor'), 'conf-1', { kind: 'listen' });
+    for (const name of Object.keys(parties) as (keyof typeof parties)[]) parties[name].play((sessions[name] as { port: number }).port, hz[name], 6000);
+    await sleep(1000);
+    const hears = (listener: keyof typeof parties, speaker: keyof typeof parties) =>
+      tonePower(parties[listener].lastHeard(400), hz[speaker]) > 1e5;
+    for (const listener of ['a', 'b', 'c'] as const) {
+      for (const speaker of ['a', 'b', 'c'] as const) {
+        assert.equal(hears(listener, speaker), listener !== speaker, `${listener} hearing ${speaker}`);
+      }
+      assert.equal(hears(listener, 'supervisor'), false, `${listener} hears the listen-only supervisor`);
+    }
+    for (const speaker of ['a', 'b', 'c'] as const) assert.ok(hears('supervisor', speaker), `supervisor hears ${speaker}`);
+    await engine.joinMixer(id('supervisor'), 'conf-1', { kind: 'whisper', to: id('b') });
+    await sleep(600);
+    assert.equal(hears('b', 'supervisor'), true, 'b hears the whisper');
+    assert.equal(hears('a', 'supervisor'), false, 'a does not');
+    assert.equal(hears('c', 'supervisor'), false, 'c does not');
+    for (const name of Object.keys(parties) as (keyof typeof parties)[]) {
+      parties[name].stop();
+      await engine.destroy(id(name));
+    }
+  });
+});
