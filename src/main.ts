@@ -1,14 +1,16 @@
 /**
- * Start-up: config → store → directory (platform, demo centre) → API, and an orderly stop on
- * SIGTERM/SIGINT. The one place that creates the node's long-lived objects.
+ * Start-up: config → store → directory (platform, demo centre) → media workers → API and SIP,
+ * and an orderly stop on SIGTERM/SIGINT. The one place that creates the node's long-lived objects.
  */
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { buildServer } from './api/index.js';
 import { DirectoryAccounts, unansweredInvites } from './calls/index.js';
 import { configHelp, loadConfig, type Config } from './config.js';
 import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, type DemoCredential } from './directory/index.js';
 import { KefuError } from './errors.js';
+import { MediaEngine } from './media/index.js';
 import { Metrics } from './ops/index.js';
 import { defaultTimerValues, realTimerClock, SipServer } from './sip/index.js';
 import { Store } from './store/index.js';
@@ -31,6 +33,17 @@ async function main(argv: string[]): Promise<void> {
     config.demo && (await store.repos.tenants.count()) === 1
       ? await seedDemoCentre(store, platform.tenant, config.demoPassword)
       : undefined;
+
+  // The call layer will drive it; for now it starts and stops with the node.
+  const media = await MediaEngine.start({
+    workers: config.mediaWorkers,
+    host: config.host,
+    portMin: config.rtpPortMin,
+    portMax: config.rtpPortMax,
+    noRtpTimeoutMs: config.rtpTimeout * 1000,
+    symmetricRtp: config.symmetricRtp,
+    speechCacheDir: join(config.dataDir, 'media', 'speech'),
+  });
 
   const metrics = new Metrics();
   const app = await buildServer({ store, metrics, logLevel: config.logLevel, version });
@@ -70,6 +83,7 @@ async function main(argv: string[]): Promise<void> {
     try {
       await app.close();
       await sip.close();
+      await media.stop();
       await store.close();
       process.exit(0);
     } catch (error) {
