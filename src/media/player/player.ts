@@ -51,6 +51,13 @@ export class Player<Samples extends Int16Array | Uint8Array = Int16Array> {
    */
   next(): Samples | undefined {
     if (!this.#playing) return undefined;
+    const current = this.#items[this.#item] as Samples;
+    if (this.#offset + this.frameSamples < current.length) {
+      // Inside one item: a view of it, no copy (the caller reads it and does not keep or change it).
+      const view = current.subarray(this.#offset, this.#offset + this.frameSamples) as Samples;
+      this.#offset += this.frameSamples;
+      return view;
+    }
     const frame = this.silence(this.frameSamples);
     let filled = 0;
     while (filled < this.frameSamples && this.#playing) {

@@ -220,7 +220,7 @@ export class RtpSession {
 
   private transmit(payloadType: number, timestamp: number, payload: Uint8Array, marker: boolean): void {
     const target = this.#target as { address: string; port: number };
-    const bytes = new RtpPacket({ payloadType, sequenceNumber: this.#sequence, timestamp, ssrc: this.ssrc, payload, marker }).serialize();
+    const bytes = new RtpPacket({ payloadType, sequenceNumber: this.#sequence, timestamp, ssrc: this.ssrc, payload, marker }).serialize(Buffer.allocUnsafe);
     this.#sequence = (this.#sequence + 1) & 0xffff;
     this.counts.sent++;
     this.#octets += payload.length;
