@@ -177,7 +177,7 @@ process.on('message', (request: PeerRequest) => {
     case 'close':
       if (timer !== undefined) clearTimeout(timer);
       for (const leg of legs) leg.socket.close();
-      reply({ closed: true });
+      reply({ closed: true, digitsSent });
       process.disconnect();
       return;
     default: {
