@@ -3,6 +3,8 @@
  * owner as { code, message } and are rebuilt there as the same class (`mediaErrorOf`).
  */
 import { KefuError } from '../errors.js';
+import { AudioFileError } from './player/audio-file.js';
+import { SpeechError } from './player/speech.js';
 
 /** Every RTP port of the configured range is taken. */
 export class MediaPortsExhaustedError extends KefuError {
@@ -45,6 +47,8 @@ const byCode: Record<string, new (message: string) => KefuError> = {
   ERR_MEDIA_SESSION_NOT_FOUND: MediaSessionNotFoundError,
   ERR_MEDIA_STATE: MediaStateError,
   ERR_MEDIA_PLACEMENT: MediaPlacementError,
+  ERR_AUDIO_FILE: AudioFileError,
+  ERR_SPEECH: SpeechError,
 };
 
 /** The error a worker reported, as its own class; codes of other classes keep their code. */

@@ -70,8 +70,9 @@ export class RtpPeer {
     return moved.address().port;
   }
 
-  /** Sends a tone (or silence for hz 0) every 20 ms to `port` until `stop()`, on absolute deadlines (no drift). */
-  play(port: number, hz: number, amplitude = 8000): void {
+  /** Sends a tone (frequencies summed; 0 Hz is silence) every 20 ms to `port` until `stop()`, on absolute deadlines (no drift). */
+  play(port: number, hz: number | number[], amplitude = 8000): void {
+    const frequencies = typeof hz === 'number' ? [hz] : hz;
     this.stop();
     this.#target = { port, address: '127.0.0.1' };
     const start = performance.now();
@@ -80,8 +81,10 @@ export class RtpPeer {
       while (start + sent * 20 <= performance.now()) {
         const samples = new Int16Array(160);
         for (let i = 0; i < 160; i++) {
-          samples[i] = Math.round(amplitude * Math.sin(this.#phase));
-          this.#phase += (2 * Math.PI * hz) / 8000;
+          let sample = 0;
+          for (const f of frequencies) sample += amplitude * Math.sin((2 * Math.PI * f * this.#phase) / 8000);
+          samples[i] = Math.round(sample);
+          this.#phase++;
         }
         this.sendRtp(this.payloadType, this.#timestamp, g711Encode(this.codec, samples), false);
         this.#timestamp = (this.#timestamp + 160) >>> 0;

@@ -6,7 +6,7 @@
  */
 import { stat, readFile } from 'node:fs/promises';
 import { type G711Law, g711Encode } from '../codecs/g711.js';
-import { decodeWav, telephonyRate } from '../player/audio-file.js';
+import { AudioFileError, decodeWav, telephonyRate } from '../player/audio-file.js';
 import { amountText, dateText, digitsText, numberText } from '../player/readback.js';
 import type { SpeechSynthesizer } from '../player/speech.js';
 import { renderTone, toneSegments } from '../player/tones.js';
@@ -39,7 +39,7 @@ export class PromptCache {
   private async linear(item: PlayItem): Promise<Int16Array> {
     switch (item.kind) {
       case 'file':
-        return decodeWav(await readFile(item.path), item.path);
+        return decodeWav(await readFile(item.path).catch((error: Error) => Promise.reject(new AudioFileError(`${item.path}: ${error.message}`))), item.path);
       case 'tone':
         return renderTone(toneSegments(item.tone, item.language));
       case 'frequencies':
@@ -65,6 +65,6 @@ export class PromptCache {
 }
 
 async function fileKey(path: string): Promise<string> {
-  const info = await stat(path);
+  const info = await stat(path).catch((error: Error) => Promise.reject(new AudioFileError(`cannot play ${path}: ${error.message}`)));
   return `file\n${path}\n${info.size}\n${info.mtimeMs}`;
 }

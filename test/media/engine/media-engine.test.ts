@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { threadId } from 'node:worker_threads';
-import { type MediaEvents, MediaEngine, MediaPlacementError } from '../../../src/media/index.js';
+import { AudioFileError, type MediaEvents, MediaEngine, MediaPlacementError, MediaSessionNotFoundError, MediaStateError } from '../../../src/media/index.js';
 import { temporaryFolder } from '../../helpers/audio.js';
 import { RtpPeer, dominantTone, levelDbfs, tonePower } from '../../helpers/rtp-peer.js';
 
@@ -141,6 +141,45 @@ describe('[issue 4] media engine over real RTP on loopback', () => {
     await sleep(200);
     await p.sendDigit(session.port, '5');
     assert.equal((await played).end, 'interrupted');
+    await engine.destroy(session.id);
+  });
+
+  it('detects in-band digits when asked, for peers that send tones as audio', async () => {
+    const p = await peer('PCMA');
+    const session = await sessionFor(p, { inbandDtmf: true });
+    const dtmf = next('dtmf', session.id);
+    p.play(session.port, [770, 1336], 6000);
+    await sleep(200);
+    p.play(session.port, 0);
+    const event = await dtmf;
+    assert.equal(event.digit, '5');
+    assert.equal(event.via, 'inband');
+    p.stop();
+    await engine.destroy(session.id);
+  });
+
+  it('ends a recording at its maximum length and says so with a recorded event', async () => {
+    const p = await peer('PCMU');
+    const session = await sessionFor(p);
+    const recorded = next('recorded', session.id);
+    await engine.record(session.id, { path: folder.file('short.wav'), channels: 1, maxDurationMs: 400 });
+    p.play(session.port, 500);
+    const { recording } = await recorded;
+    p.stop();
+    assert.equal(recording.reason, 'max-length');
+    assert.equal(recording.durationMs, 400);
+    await assert.rejects(engine.stopRecording(session.id), MediaStateError);
+    const stats = await engine.stats(session.id);
+    assert.ok(stats.received > 10 && stats.sent > 10, 'packets counted both ways');
+    await engine.destroy(session.id);
+  });
+
+  it('answers errors as KefuErrors with codes: unknown session, play before the remote is known', async () => {
+    await assert.rejects(engine.destroy('m999999'), (error: unknown) => error instanceof MediaSessionNotFoundError && error.code === 'ERR_MEDIA_SESSION_NOT_FOUND');
+    const session = await engine.createSession();
+    await assert.rejects(engine.play(session.id, [{ kind: 'silence', ms: 100 }]), (error: unknown) => error instanceof MediaStateError && error.code === 'ERR_MEDIA_STATE');
+    await engine.setRemote(session.id, { address: '127.0.0.1', port: 9, codec: 'PCMU', payloadType: 0 });
+    await assert.rejects(engine.play(session.id, [{ kind: 'file', path: folder.file('missing.wav') }]), (error: unknown) => error instanceof AudioFileError);
     await engine.destroy(session.id);
   });
 
