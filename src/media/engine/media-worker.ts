@@ -35,6 +35,7 @@ export class MediaWorker {
   readonly #clock: MediaClock;
   readonly #lateness = new LatenessHistogram();
   #ticks = 0;
+  readonly #measureLateness = (dueAt: number): void => this.#lateness.add(this.time.now() - dueAt);
 
   constructor(
     private readonly settings: WorkerSettings,
@@ -278,7 +279,9 @@ export class MediaWorker {
         hosted.rtp.feed = heard === undefined ? undefined : g711Transcode(partner.rtp.codec, hosted.rtp.codec, heard);
       }
       const sent = hosted.rtp.send(now);
-      if (sent !== undefined) this.#lateness.add(this.time.now() - tick.dueAt);
+      // dgram hands a packet to the kernel on the next tick of the event loop (after its address
+      // lookup); a callback queued now runs just after that, when the packet has really left.
+      if (sent !== undefined) process.nextTick(this.#measureLateness, tick.dueAt);
       if (hosted.recorder !== undefined) this.writeRecording(id, hosted, sent);
       if ((this.#ticks + hosted.rtp.port / 2) % STATS_EVERY_TICKS === 0 && hosted.rtp.remote !== undefined) {
         this.emit({ kind: 'stats', session: id, stats: this.stats(id) });
