@@ -17,6 +17,7 @@ import { LoadPeer, cpuSince, sleep, udpFloor } from './support/media-load.js';
 
 const steps = (process.env.MEDIA_BENCH_STEPS ?? '250,500,1000,1500,2000,2500').split(',').map(Number);
 const seconds = 5;
+// MEDIA_BENCH_STEPS=250,500 and MEDIA_BENCH_WORKERS=1 change the ramp and the worker count (default: one per core).
 const prompt = join(tmpdir(), `kefu-bench-prompt-${process.pid}.wav`);
 // A 3-second prompt: a two-tone phrase at a speech-like level, 16-bit 8 kHz mono.
 const samples = Int16Array.from({ length: 24000 }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * (i < 12000 ? 440 : 660) * i) / 8000)));
@@ -25,7 +26,7 @@ wav.fromScratch(1, 8000, '16', samples);
 writeFileSync(prompt, wav.toBuffer());
 
 const engine = await MediaEngine.start({
-  workers: availableParallelism(),
+  workers: Number(process.env.MEDIA_BENCH_WORKERS ?? availableParallelism()),
   host: '127.0.0.1',
   portMin: 20000,
   portMax: 29999,
@@ -70,7 +71,7 @@ async function step(n: number) {
   const workers = await engine.workerStats(false);
   const seen = await peer.measure();
   // Every digit the peer sent before it stopped, and every one Kefu saw once the last arrived.
-  const { digitsSent } = await peer.request<{ digitsSent: number }>({ cmd: 'close' });
+  const { digitsSent, digitsStarted } = await peer.request<{ digitsSent: number; digitsStarted: number }>({ cmd: 'close' });
   await sleep(500);
   const digitsDetected = digits;
   const finals = await inBatches(n, (i) => engine.destroy((sessions[i] as { id: string }).id));
@@ -95,7 +96,9 @@ async function step(n: number) {
     floorMicrosecondsPerPacket: floor.cpuMicrosecondsPerPacket,
     ratioToFloor: Number((cpuMicrosecondsPerPacket / floor.cpuMicrosecondsPerPacket).toFixed(2)),
     memoryPerSessionKiB,
+    // Finished ≤ detected ≤ started: a digit cut off by the stop ends by timeout on Kefu's side.
     digitsSent,
+    digitsStarted,
     digitsDetected,
     pass: late.p99 <= 5 && seen.lost === 0 && lostFromPeer === 0,
   };

@@ -57,6 +57,7 @@ const legs: Leg[] = [];
 let timer: NodeJS.Timeout | undefined;
 let sent = 0;
 let digitsSent = 0;
+let digitsStarted = 0;
 let cpuAtReset = process.cpuUsage();
 let resetAt = performance.now();
 let dtmf = false;
@@ -76,7 +77,10 @@ function packet(leg: Leg, payloadType: number, marker: boolean, timestamp: numbe
 function tick(index: number): void {
   for (let i = 0; i < legs.length; i++) {
     const leg = legs[i] as Leg;
-    if (dtmf && leg.digitTick === 0 && (index + i * 7) % DIGIT_EVERY === 0) leg.digitTick = DIGIT_PACKETS.length;
+    if (dtmf && leg.digitTick === 0 && (index + i * 7) % DIGIT_EVERY === 0) {
+      leg.digitTick = DIGIT_PACKETS.length;
+      digitsStarted++;
+    }
     let bytes: Buffer;
     if (leg.digitTick > 0) {
       const step = DIGIT_PACKETS[DIGIT_PACKETS.length - leg.digitTick] as (typeof DIGIT_PACKETS)[number];
@@ -177,7 +181,7 @@ process.on('message', (request: PeerRequest) => {
     case 'close':
       if (timer !== undefined) clearTimeout(timer);
       for (const leg of legs) leg.socket.close();
-      reply({ closed: true, digitsSent });
+      reply({ closed: true, digitsSent, digitsStarted });
       process.disconnect();
       return;
     default: {
