@@ -41,6 +41,7 @@ export class MediaWorker {
     private readonly settings: WorkerSettings,
     private readonly time: TimeSource,
     private readonly emit: (event: MediaEvent) => void,
+    private readonly threadId = 0,
   ) {
     this.#ports = new PortRange(settings.portMin, settings.portMax, settings.host);
     this.#prompts = new PromptCache(new SpeechSynthesizer(settings.speechCacheDir));
@@ -244,7 +245,7 @@ export class MediaWorker {
   private workerStats(reset: boolean): WorkerStats {
     const stats: WorkerStats = {
       worker: this.settings.index,
-      threadId: 0,
+      threadId: this.threadId,
       sessions: this.#sessions.size,
       ticks: this.#ticks,
       skippedTicks: this.#clock.skipped,

@@ -11,7 +11,7 @@ import type { OwnerMessage, WorkerMessage, WorkerSettings } from './protocol.js'
 const port = parentPort;
 if (port === null) throw new Error('worker.ts runs as a worker thread only');
 const post = (message: WorkerMessage): void => port.postMessage(message);
-const worker = new MediaWorker(workerData as WorkerSettings, hrtimeSource, (event) => post({ type: 'event', event }));
+const worker = new MediaWorker(workerData as WorkerSettings, hrtimeSource, (event) => post({ type: 'event', event }), threadId);
 
 port.on('message', (message: OwnerMessage) => {
   if ('shutdown' in message) {
@@ -19,7 +19,7 @@ port.on('message', (message: OwnerMessage) => {
     return;
   }
   worker.handle(message.command).then(
-    (value) => post({ type: 'reply', id: message.id, ok: true, value: message.command.op === 'worker-stats' ? { ...value, threadId } : value }),
+    (value) => post({ type: 'reply', id: message.id, ok: true, value }),
     (error: unknown) => post({ type: 'reply', id: message.id, ok: false, error: mediaErrorData(error) }),
   );
 });

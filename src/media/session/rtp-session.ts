@@ -64,6 +64,13 @@ export interface SessionCounts {
   foreignSource: number;
 }
 
+function g711Frame(codec: G711Law, payload: Uint8Array): Uint8Array {
+  if (payload.length === SAMPLES_PER_FRAME) return payload;
+  const frame = g711SilenceFrame(codec);
+  frame.set(payload.subarray(0, SAMPLES_PER_FRAME));
+  return frame;
+}
+
 /** A source that stops for this long may be replaced by a new one (RFC 4961 §4 re-latching). */
 const RELATCH_AFTER_MS = 500;
 
@@ -165,8 +172,10 @@ export class RtpSession {
     if (this.decodes) {
       const frame = this.#jitter.pop(nowMs);
       if (frame !== undefined && 'payload' in frame) {
-        this.heardPayload = frame.payload;
-        this.heard = g711Decode(this.codec, frame.payload);
+        // One 20 ms frame whatever the packet held: a short payload is padded with silence, a
+        // long one cut, so that mixers, recorders and bridges always get 160 samples.
+        this.heardPayload = g711Frame(this.codec, frame.payload);
+        this.heard = g711Decode(this.codec, this.heardPayload);
         if (this.#inband !== undefined) this.notify(this.#inband.process(this.heard), 'inband');
       }
     }

@@ -119,6 +119,24 @@ describe('[issue 4] RTP session', () => {
     assert.equal(stats.received, 1);
   });
 
+  it('hands on one 160-sample frame a tick whatever length the peer’s payloads have', async () => {
+    const peer = await listener();
+    const { rtp, time } = await session();
+    await rtp.setRemote({ address: '127.0.0.1', port: peer.port, codec: 'PCMU', payloadType: 0 });
+    rtp.decodes = true;
+    for (const [seq, length] of [[1, 400], [2, 7]] as const) {
+      const bytes = new RtpPacket({ payloadType: 0, sequenceNumber: seq, timestamp: seq * 160, ssrc: 9, payload: new Uint8Array(length).fill(0x80) }).serialize();
+      peer.socket.send(bytes, rtp.port, '127.0.0.1');
+    }
+    await sleep(50);
+    const lengths = [];
+    for (let at = 1000; at <= 1200; at += 20) {
+      rtp.receive((time.at = at));
+      if (rtp.heard !== undefined) lengths.push([rtp.heard.length, rtp.heardPayload?.length]);
+    }
+    assert.deepEqual(lengths, [[160, 160], [160, 160]]);
+  });
+
   it('with symmetric RTP off, keeps sending to the signalled address', async () => {
     const signalled = await listener();
     const nat = await listener();
