@@ -7,14 +7,14 @@ import { randomInt } from 'node:crypto';
 import { MediaClock, type Tick, type TimeSource } from '../clock/media-clock.js';
 import { SAMPLES_PER_FRAME, g711Decode, g711Transcode } from '../codecs/g711.js';
 import { MediaPlacementError, MediaSessionNotFoundError, MediaStateError } from '../media-errors.js';
-import { Mixer } from '../mixer/mixer.js';
+import { Mixer, type MixerMode } from '../mixer/mixer.js';
 import { SpeechSynthesizer } from '../player/speech.js';
 import { WavRecorder } from '../recorder/wav-recorder.js';
 import { PortRange } from '../session/port-range.js';
 import { RtpSession } from '../session/rtp-session.js';
 import { LatenessHistogram } from './lateness-histogram.js';
 import { PromptCache } from './prompt-cache.js';
-import type { MediaCommand, MediaEvent, MediaReplies, SessionStats, WorkerSettings, WorkerStats } from './protocol.js';
+import type { MediaCommand, MediaEvent, MediaReplies, RecordOptions, SessionStats, WorkerSettings, WorkerStats } from './protocol.js';
 
 interface Hosted {
   rtp: RtpSession;
@@ -141,7 +141,7 @@ export class MediaWorker {
     return { port };
   }
 
-  private record(id: string, options: { path: string; channels: 1 | 2; maxDurationMs?: number; endOnSilence?: { afterMs: number; thresholdDbfs: number } }): null {
+  private record(id: string, options: RecordOptions): null {
     const hosted = this.session(id);
     if (hosted.recorder !== undefined) throw new MediaStateError(`session ${id} is recording already`);
     hosted.recorder = new WavRecorder(options.path, { ...options, sampleRate: 8000 });
@@ -196,7 +196,7 @@ export class MediaWorker {
     this.updateDecoding(otherId);
   }
 
-  private joinMixer(id: string, mixerId: string, mode: Parameters<Mixer['set']>[1]): null {
+  private joinMixer(id: string, mixerId: string, mode: MixerMode): null {
     const hosted = this.session(id);
     if (hosted.bridge !== undefined) throw new MediaStateError(`session ${id} is bridged; unbridge it first`);
     if (hosted.mixer !== undefined && hosted.mixer !== mixerId) this.leaveMixer(id);
