@@ -133,6 +133,27 @@ describe('[issue 4] media engine over real RTP on loopback', () => {
     await engine.destroy(session.id);
   });
 
+  it('plays a sequence of speech (zh-CN), read-back digits (en) and a beep, back to back', async () => {
+    const p = await peer('PCMU');
+    const session = await sessionFor(p);
+    const played = next('played', session.id, 30_000);
+    const started = performance.now();
+    await engine.play(session.id, [
+      { kind: 'speech', text: '您好，欢迎致电', language: 'zh-CN' },
+      { kind: 'digits', digits: '95', language: 'en' },
+      { kind: 'tone', tone: 'beep', language: 'en' },
+    ]);
+    assert.equal((await played).end, 'finished');
+    const seconds = (performance.now() - started) / 1000;
+    await sleep(100);
+    const heard = p.lastHeard(Math.round(seconds * 1000));
+    assert.ok(seconds > 1, `the sequence lasted ${seconds.toFixed(1)} s`);
+    assert.ok(levelDbfs(heard) > -40, 'speech is heard, not silence');
+    const beep = p.lastHeard(450).subarray(0, 2000);
+    assert.ok(Math.abs(dominantTone(beep).hz - 1000) <= 4, 'the beep comes last');
+    await engine.destroy(session.id);
+  });
+
   it('a key press stops an interruptible prompt (barge-in)', async () => {
     const p = await peer('PCMU');
     const session = await sessionFor(p);
