@@ -50,6 +50,7 @@ interface WorkerHandle {
   sessions: number;
   pending: Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>;
   failed?: Error;
+  exited?: boolean;
 }
 
 export class MediaEngine {
@@ -87,7 +88,12 @@ export class MediaEngine {
     });
     const engine = new MediaEngine(handles);
     handles.forEach((handle) => engine.listen(handle));
-    await Promise.all(handles.map((_, index) => engine.command(index, { op: 'worker-stats', reset: false })));
+    try {
+      await Promise.all(handles.map((_, index) => engine.command(index, { op: 'worker-stats', reset: false })));
+    } catch (error) {
+      await engine.stop();
+      throw error;
+    }
     return engine;
   }
 
@@ -207,6 +213,7 @@ export class MediaEngine {
     this.#stopped = true;
     await Promise.all(
       this.#workers.map(async (handle) => {
+        if (handle.exited) return;
         const exited = new Promise((resolve) => handle.thread.once('exit', resolve));
         handle.thread.postMessage({ shutdown: true } satisfies OwnerMessage);
         const timer = setTimeout(() => void handle.thread.terminate(), 5000);
@@ -251,6 +258,7 @@ export class MediaEngine {
     };
     handle.thread.on('error', fail);
     handle.thread.on('exit', (code) => {
+      handle.exited = true;
       if (!this.#stopped) fail(new Error(`exited with code ${code}`));
     });
   }

@@ -292,3 +292,30 @@ describe('[issue 4] media engine over real RTP on loopback', () => {
     }
   });
 });
+
+describe('[issue 4] media engine stop', () => {
+  it('finishes recordings in progress, says so, and refuses commands afterwards', async () => {
+    const own = await MediaEngine.start({
+      workers: 1,
+      host: '127.0.0.1',
+      portMin: 43100,
+      portMax: 43199,
+      noRtpTimeoutMs: 5000,
+      symmetricRtp: true,
+      speechCacheDir: folder.file('speech'),
+    });
+    const session = await own.createSession();
+    await own.setRemote(session.id, { address: '127.0.0.1', port: 9, codec: 'PCMU', payloadType: 0 });
+    const path = folder.file('at-stop.wav');
+    await own.record(session.id, { path, channels: 1 });
+    await sleep(300);
+    const recorded = new Promise<MediaEvents['recorded']>((resolve) => own.on('recorded', resolve));
+    await own.stop();
+    const { recording } = await recorded;
+    assert.equal(recording.path, path);
+    assert.equal(recording.reason, 'stopped');
+    assert.equal(createHash('sha256').update(readFileSync(path)).digest('hex'), recording.sha256);
+    await assert.rejects(own.createSession(), /stopped/);
+    await own.stop();
+  });
+});
