@@ -271,12 +271,15 @@ export class RtpSession {
     this.counts.received++;
     this.#lastHeardAt = nowMs;
     this.#timeoutSaid = false;
-    if (packet.ssrc !== this.#heardSsrc) {
+    // Statistics follow the audio source and count every packet on its SSRC (events share its
+    // sequence numbers); sipp's play_dtmf sends events on an SSRC of their own, which must not
+    // reset the audio's loss and jitter counts.
+    if (isAudio && packet.ssrc !== this.#heardSsrc) {
       // RFC 3550 §8.2: a new SSRC is a new source with its own statistics.
       this.#heardSsrc = packet.ssrc;
       this.#stats = new ReceiverStats(8000);
     }
-    this.#stats.update(packet.sequenceNumber, packet.timestamp, nowMs);
+    if (packet.ssrc === this.#heardSsrc) this.#stats.update(packet.sequenceNumber, packet.timestamp, nowMs);
     if (!isAudio) {
       this.notify(this.#dtmfReceiver.receive(packet, nowMs), 'rfc4733');
       return;
