@@ -251,13 +251,16 @@ describe('[issue 4] media engine over real RTP on loopback', () => {
     await engine.destroy(sb.id);
   });
 
-  it('refuses to bridge sessions on different workers', async () => {
+  it('refuses to bridge sessions on different workers, and places a session near another on its worker', async () => {
     const x = await engine.createSession();
     const y = await engine.createSession({ group: 'elsewhere' });
     const z = x.worker === y.worker ? await engine.createSession() : y;
     const other = z.worker !== x.worker ? z : y;
     if (other.worker !== x.worker) await assert.rejects(engine.bridge(x.id, other.id), MediaPlacementError);
-    for (const s of new Set([x.id, y.id, z.id])) await engine.destroy(s);
+    const neighbour = await engine.createSession({ near: other.id });
+    assert.equal(neighbour.worker, other.worker, 'placed on the worker of the session it is near');
+    await engine.bridge(other.id, neighbour.id);
+    for (const s of new Set([x.id, y.id, z.id, neighbour.id])) await engine.destroy(s);
   });
 
   it('mixes three talkers over RTP: each hears the other two, not itself; listen-only is unheard; a whisper reaches one', async () => {
