@@ -6,6 +6,7 @@
  * setting, the value given and what is allowed.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -91,6 +92,36 @@ const settings = {
     allowed: 'a postgres:// URL, or unset for the embedded database',
     help: 'PostgreSQL server to use instead of the embedded database in KEFU_DATA_DIR/db',
   },
+  rtpPortMin: {
+    env: 'KEFU_RTP_PORT_MIN',
+    schema: z.coerce.number().int().min(1024).max(65534).default(20000),
+    allowed: 'an integer from 1024 to 65534, below KEFU_RTP_PORT_MAX',
+    help: 'lowest UDP port for RTP (even ports for RTP, the odd one above for RTCP without rtcp-mux)',
+  },
+  rtpPortMax: {
+    env: 'KEFU_RTP_PORT_MAX',
+    schema: z.coerce.number().int().min(1025).max(65535).default(29999),
+    allowed: 'an integer from 1025 to 65535, above KEFU_RTP_PORT_MIN',
+    help: 'highest UDP port for RTP',
+  },
+  mediaWorkers: {
+    env: 'KEFU_MEDIA_WORKERS',
+    schema: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+    allowed: 'an integer from 1 to 256',
+    help: 'media worker threads that run the RTP sessions (default: one per core)',
+  },
+  rtpTimeout: {
+    env: 'KEFU_RTP_TIMEOUT',
+    schema: z.coerce.number().min(1).max(3600).default(30),
+    allowed: 'seconds, from 1 to 3600',
+    help: 'a call whose peer sends no RTP for this long raises a media timeout',
+  },
+  symmetricRtp: {
+    env: 'KEFU_SYMMETRIC_RTP',
+    schema: flag(true),
+    allowed: 'true or false',
+    help: 'send RTP to where the peer’s packets come from (RFC 4961), for callers behind NAT',
+  },
   adminPassword: {
     env: 'KEFU_ADMIN_PASSWORD',
     schema: password.optional(),
@@ -167,6 +198,12 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       throw new ConfigError(`Invalid configuration:\n  KEFU_SIP_TLS_CERT and KEFU_SIP_TLS_KEY are set together or not at all; ${path} is missing`, [
         { path, message: 'KEFU_SIP_TLS_CERT and KEFU_SIP_TLS_KEY are set together or not at all' },
       ]);
+    }
+    const { rtpPortMin, rtpPortMax, mediaWorkers } = result.data;
+    // Each media worker binds its own slice of the range: at least one RTP/RTCP port pair each.
+    if (rtpPortMax - rtpPortMin + 1 < 2 * mediaWorkers) {
+      const message = `KEFU_RTP_PORT_MIN=${rtpPortMin} and KEFU_RTP_PORT_MAX=${rtpPortMax} leave fewer than 2 ports for each of ${mediaWorkers} media workers`;
+      throw new ConfigError(`Invalid configuration:\n  ${message}`, [{ path: 'KEFU_RTP_PORT_MAX', message }]);
     }
     return { ...result.data, dataDir: resolve(result.data.dataDir) } as Config;
   }

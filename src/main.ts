@@ -1,6 +1,6 @@
 /**
- * Start-up: config → store → directory (platform, demo centre) → API, and an orderly stop on
- * SIGTERM/SIGINT. The one place that creates the node's long-lived objects.
+ * Start-up: config → store → directory (platform, demo centre) → media workers → API and SIP,
+ * and an orderly stop on SIGTERM/SIGINT. The one place that creates the node's long-lived objects.
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
@@ -14,6 +14,7 @@ import { configHelp, loadConfig, type Config } from './config.js';
 import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, type DemoCredential } from './directory/index.js';
 import { ConfigError, KefuError } from './errors.js';
 import { seedDemoFlows, type DemoMailboxPin } from './flows/index.js';
+import { MediaEngine } from './media/index.js';
 import { Metrics } from './ops/index.js';
 import { defaultTimerValues, realTimerClock, SipServer } from './sip/index.js';
 import { MediaFiles, Store, type TenantRow } from './store/index.js';
@@ -35,9 +36,20 @@ async function main(argv: string[]): Promise<void> {
   const platform = await preparePlatform(store, config.adminPassword);
   const demo = config.demo && (await store.repos.tenants.count()) === 1 ? await seedDemo(store, platform.tenant, config) : undefined;
 
+  // The call layer will drive it; for now it starts and stops with the node.
+  const engine = await MediaEngine.start({
+    workers: config.mediaWorkers,
+    host: config.host,
+    portMin: config.rtpPortMin,
+    portMax: config.rtpPortMax,
+    noRtpTimeoutMs: config.rtpTimeout * 1000,
+    symmetricRtp: config.symmetricRtp,
+    speechCacheDir: join(config.dataDir, 'media', 'speech'),
+  });
+
   const metrics = new Metrics();
-  const media = new MediaFiles(join(config.dataDir, 'media'));
-  const app = await buildServer({ store, media, metrics, logLevel: config.logLevel, version });
+  const files = new MediaFiles(join(config.dataDir, 'media'));
+  const app = await buildServer({ store, media: files, metrics, logLevel: config.logLevel, version });
   const accounts = new DirectoryAccounts(store.repos, config.sipDefaultTenant);
   const sip = await SipServer.start({
     transport: {
@@ -82,6 +94,7 @@ async function main(argv: string[]): Promise<void> {
       // SIP first: its WebSocket connections hold sockets of the HTTP server, which waits for them.
       await sip.close();
       await app.close();
+      await engine.stop();
       await store.close();
       process.exit(0);
     } catch (error) {

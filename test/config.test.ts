@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { configHelp, loadConfig } from '../src/config.js';
@@ -70,6 +70,22 @@ describe('configuration', () => {
       (error: unknown) => error instanceof ConfigError && error.details[0]?.path === 'KEFU_SIP_TLS_KEY' && /set together/.test(error.message),
     );
     assert.throws(() => loadConfig({ env: { KEFU_SIP_WS_PATH: 'sip' }, file: noFile }), /KEFU_SIP_WS_PATH="sip".*starting with \//);
+  });
+
+  it('media settings: an RTP port range, one worker per core by default, and a range too small for the workers is refused', () => {
+    const config = loadConfig({ env: {}, file: noFile });
+    assert.equal(config.rtpPortMin, 20000);
+    assert.equal(config.rtpPortMax, 29999);
+    assert.equal(config.mediaWorkers, availableParallelism());
+    assert.equal(config.rtpTimeout, 30);
+    assert.equal(config.symmetricRtp, true);
+    const set = loadConfig({ env: { KEFU_RTP_PORT_MIN: '30000', KEFU_RTP_PORT_MAX: '30099', KEFU_MEDIA_WORKERS: '4', KEFU_SYMMETRIC_RTP: 'false' }, file: noFile });
+    assert.deepEqual([set.rtpPortMin, set.rtpPortMax, set.mediaWorkers, set.symmetricRtp], [30000, 30099, 4, false]);
+    assert.throws(
+      () => loadConfig({ env: { KEFU_RTP_PORT_MIN: '30000', KEFU_RTP_PORT_MAX: '30005', KEFU_MEDIA_WORKERS: '4' }, file: noFile }),
+      (error: unknown) => error instanceof ConfigError && /fewer than 2 ports for each of 4 media workers/.test(error.message),
+    );
+    assert.throws(() => loadConfig({ env: { KEFU_MEDIA_WORKERS: '0' }, file: noFile }), /KEFU_MEDIA_WORKERS="0"/);
   });
 
   it('a bad kefu.yaml names the file and the key', () => {

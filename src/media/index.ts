@@ -1,8 +1,26 @@
 /**
- * The face of src/media/: RTP and RTCP packets, receiver statistics, G.711, DTMF (RFC 4733
- * telephone-events and in-band tones), the media clock, jitter buffer, player (prompts, tones,
- * speech, read-back), recorder and mixer. Knows nothing of SIP or SDP.
+ * The face of src/media/: the media engine (worker threads running RTP sessions, driven by
+ * commands, raising events), and the pieces it is built of: RTP and RTCP packets, receiver
+ * statistics, G.711, DTMF (RFC 4733 telephone-events and in-band tones), the media clock, jitter
+ * buffer, player (prompts, tones, speech, read-back), recorder and mixer. Knows nothing of SIP or SDP.
  */
+export {
+  MediaEngine,
+  type CreateSessionOptions,
+  type MediaEngineOptions,
+  type MediaEvents,
+  type MediaSessionInfo,
+} from './engine/media-engine.js';
+export type { MediaEvent, PlayItem, RecordOptions, SessionStats, WorkerStats } from './engine/protocol.js';
+export type { RemoteEndpoint } from './session/rtp-session.js';
+export type { DtmfSendOptions } from './session/dtmf-sender.js';
+export {
+  MediaPlacementError,
+  MediaPortsExhaustedError,
+  MediaSessionNotFoundError,
+  MediaStateError,
+  MediaWorkerError,
+} from './media-errors.js';
 export { hrtimeSource, MediaClock, type MediaClockOptions, type Tick, type TimeSource } from './clock/media-clock.js';
 export {
   JitterBuffer,

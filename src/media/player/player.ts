@@ -12,8 +12,12 @@ export interface PlayOptions {
 
 export type PlayerEnd = 'finished' | 'stopped' | 'interrupted';
 
-export class Player {
-  #items: Int16Array[] = [];
+/**
+ * Plays linear PCM (Int16Array) or frames already encoded as G.711 (Uint8Array, one byte a
+ * sample): media workers cache prompts encoded, so a tick copies bytes instead of encoding.
+ */
+export class Player<Samples extends Int16Array | Uint8Array = Int16Array> {
+  #items: Samples[] = [];
   #item = 0;
   #offset = 0;
   #options: PlayOptions = {};
@@ -22,6 +26,8 @@ export class Player {
   constructor(
     private readonly frameSamples: number,
     private readonly onEnd: (end: PlayerEnd) => void,
+    /** A frame of silence, what the end of the last item is padded with. */
+    private readonly silence: (samples: number) => Samples = (samples) => new Int16Array(samples) as Samples,
   ) {}
 
   get playing(): boolean {
@@ -29,7 +35,7 @@ export class Player {
   }
 
   /** Starts playing `items` in order, replacing whatever played (which ends as 'stopped'). */
-  play(items: Int16Array[], options: PlayOptions = {}): void {
+  play(items: Samples[], options: PlayOptions = {}): void {
     if (this.#playing) this.end('stopped');
     this.#items = items.filter((item) => item.length > 0);
     this.#item = 0;
@@ -43,12 +49,19 @@ export class Player {
    * The next frame, padded with silence at the very end, or undefined when nothing plays. Items
    * follow each other without a gap inside a frame.
    */
-  next(): Int16Array | undefined {
+  next(): Samples | undefined {
     if (!this.#playing) return undefined;
-    const frame = new Int16Array(this.frameSamples);
+    const current = this.#items[this.#item] as Samples;
+    if (this.#offset + this.frameSamples < current.length) {
+      // Inside one item: a view of it, no copy (the caller reads it and does not keep or change it).
+      const view = current.subarray(this.#offset, this.#offset + this.frameSamples) as Samples;
+      this.#offset += this.frameSamples;
+      return view;
+    }
+    const frame = this.silence(this.frameSamples);
     let filled = 0;
     while (filled < this.frameSamples && this.#playing) {
-      const item = this.#items[this.#item] as Int16Array;
+      const item = this.#items[this.#item] as Samples;
       const take = Math.min(this.frameSamples - filled, item.length - this.#offset);
       frame.set(item.subarray(this.#offset, this.#offset + take), filled);
       filled += take;

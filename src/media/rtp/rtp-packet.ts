@@ -164,9 +164,14 @@ export class RtpPacket {
     return FIXED_HEADER + 4 * this.csrcs.length + extension + this.payload.length + this.paddingLength;
   }
 
-  serialize(): Uint8Array {
-    const bytes = new Uint8Array(this.byteLength);
-    const view = new DataView(bytes.buffer);
+  /**
+   * The packet's bytes. `allocate` may hand out pooled memory (a media worker passes
+   * `Buffer.allocUnsafe`, which carves small buffers from a shared slab instead of one
+   * ArrayBuffer per packet); every byte is written.
+   */
+  serialize(allocate: (length: number) => Uint8Array = (length) => new Uint8Array(length)): Uint8Array {
+    const bytes = allocate(this.byteLength);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     bytes[0] =
       (RtpPacket.version << 6) |
       (this.paddingLength > 0 ? 0x20 : 0) |
@@ -191,6 +196,7 @@ export class RtpPacket {
     offset += this.payload.length;
     if (this.paddingLength > 0) {
       // RFC 3550 §5.1: padding octets are zero but for the last, which holds the count.
+      bytes.fill(0, offset, bytes.length - 1);
       bytes[bytes.length - 1] = this.paddingLength;
     }
     return bytes;

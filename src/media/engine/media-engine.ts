@@ -1,0 +1,328 @@
+/**
+ * The owner's side of the media workers: starts one worker thread per core (or as configured),
+ * places sessions on them, turns commands into promises and worker messages into typed events.
+ * Sessions that bridge or mix must share a worker: name a `group` when creating them, or place a
+ * session `near` one that exists. Each worker gets its own slice of the RTP port range.
+ */
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { DtmfDigit } from '../dtmf/dtmf-digit.js';
+import { MediaPlacementError, MediaSessionNotFoundError, MediaWorkerError, mediaErrorOf } from '../media-errors.js';
+import type { MixerMode } from '../mixer/mixer.js';
+import type { PlayOptions } from '../player/player.js';
+import type { DtmfSendOptions } from '../session/dtmf-sender.js';
+import type { RemoteEndpoint } from '../session/rtp-session.js';
+import type { MediaCommand, MediaEvent, MediaReplies, OwnerMessage, PlayItem, RecordOptions, WorkerMessage, WorkerSettings, WorkerStats } from './protocol.js';
+
+export interface MediaEngineOptions {
+  workers: number;
+  host: string;
+  portMin: number;
+  portMax: number;
+  noRtpTimeoutMs: number;
+  symmetricRtp: boolean;
+  /** Where synthesised speech is cached (KEFU_DATA_DIR/media/speech). */
+  speechCacheDir: string;
+}
+
+export interface CreateSessionOptions {
+  /** Sessions of one group share a worker (the legs of a bridge, a conference). */
+  group?: string;
+  /** Place the new session on the worker of this one. */
+  near?: string;
+  /** Detect DTMF tones in the audio too (peers that send digits in-band). */
+  inbandDtmf?: boolean;
+}
+
+export interface MediaSessionInfo {
+  id: string;
+  port: number;
+  worker: number;
+}
+
+/** The events, by kind, each with its payload. */
+export type MediaEvents = { [K in MediaEvent['kind']]: Extract<MediaEvent, { kind: K }> };
+
+interface WorkerHandle {
+  thread: Worker;
+  sessions: number;
+  pending: Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>;
+  failed?: Error;
+  exited?: boolean;
+}
+
+export class MediaEngine {
+  readonly #workers: WorkerHandle[];
+  readonly #placement = new Map<string, number>();
+  readonly #groups = new Map<string, { worker: number; sessions: number }>();
+  readonly #groupOf = new Map<string, string>();
+  /** Each mixer lives on one worker; its members are sessions there. */
+  readonly #mixers = new Map<string, { worker: number; members: Set<string> }>();
+  readonly #events = new EventEmitter();
+  #nextId = 1;
+  #nextSession = 1;
+  #stopped = false;
+
+  private constructor(workers: WorkerHandle[]) {
+    this.#workers = workers;
+  }
+
+  /** Starts the workers; resolves when every one is up. */
+  static async start(options: MediaEngineOptions): Promise<MediaEngine> {
+    const count = Math.max(1, options.workers);
+    const span = Math.floor((options.portMax - options.portMin + 1) / count);
+    if (span < 2) throw new MediaWorkerError(`the RTP port range ${options.portMin}-${options.portMax} is too small for ${count} workers`);
+    const handles = Array.from({ length: count }, (_, index): WorkerHandle => {
+      const settings: WorkerSettings = {
+        index,
+        host: options.host,
+        portMin: options.portMin + index * span,
+        portMax: options.portMin + (index + 1) * span - 1,
+        noRtpTimeoutMs: options.noRtpTimeoutMs,
+        symmetricRtp: options.symmetricRtp,
+        speechCacheDir: options.speechCacheDir,
+      };
+      return { thread: startThread(settings), sessions: 0, pending: new Map() };
+    });
+    const engine = new MediaEngine(handles);
+    handles.forEach((handle) => engine.listen(handle));
+    try {
+      await Promise.all(handles.map((_, index) => engine.command(index, { op: 'worker-stats', reset: false })));
+    } catch (error) {
+      await engine.stop();
+      throw error;
+    }
+    return engine;
+  }
+
+  get workerCount(): number {
+    return this.#workers.length;
+  }
+
+  on<K extends keyof MediaEvents>(kind: K, listener: (event: MediaEvents[K]) => void): () => void {
+    this.#events.on(kind, listener);
+    return () => this.#events.off(kind, listener);
+  }
+
+  async createSession(options: CreateSessionOptions = {}): Promise<MediaSessionInfo> {
+    const worker = this.place(options);
+    const id = `m${this.#nextSession++}`;
+    const handle = this.#workers[worker] as WorkerHandle;
+    handle.sessions++;
+    this.#placement.set(id, worker);
+    if (options.group !== undefined) this.joinGroup(id, options.group, worker);
+    try {
+      const { port } = await this.command(worker, { op: 'create', session: id, inbandDtmf: options.inbandDtmf ?? false });
+      return { id, port, worker };
+    } catch (error) {
+      this.forget(id);
+      throw error;
+    }
+  }
+
+  setRemote(session: string, remote: RemoteEndpoint): Promise<null> {
+    return this.toSession(session, { op: 'remote', session, remote });
+  }
+
+  /** Starts playing; the `played` event says how it ended. */
+  play(session: string, items: PlayItem[], options: PlayOptions = {}): Promise<null> {
+    return this.toSession(session, { op: 'play', session, items, options });
+  }
+
+  stopPlaying(session: string): Promise<null> {
+    return this.toSession(session, { op: 'stop-play', session });
+  }
+
+  record(session: string, options: RecordOptions): Promise<null> {
+    return this.toSession(session, { op: 'record', session, options });
+  }
+
+  pauseRecording(session: string): Promise<unknown> {
+    return this.toSession(session, { op: 'recording', session, action: 'pause' });
+  }
+
+  resumeRecording(session: string): Promise<unknown> {
+    return this.toSession(session, { op: 'recording', session, action: 'resume' });
+  }
+
+  /** Ends the recording; answers with its path, duration and SHA-256 (also sent as `recorded`). */
+  stopRecording(session: string): Promise<MediaReplies['recording']> {
+    return this.toSession(session, { op: 'recording', session, action: 'stop' });
+  }
+
+  /** Relays audio both ways (transcoding between µ-law and A-law) and digits as RFC 4733. */
+  async bridge(a: string, b: string): Promise<null> {
+    this.sameWorker(a, b);
+    return this.toSession(a, { op: 'bridge', session: a, other: b });
+  }
+
+  unbridge(session: string): Promise<null> {
+    return this.toSession(session, { op: 'unbridge', session });
+  }
+
+  /** Joins a mixer (created on first join) or changes the mode of a member. */
+  async joinMixer(session: string, mixer: string, mode: MixerMode = { kind: 'talk' }): Promise<null> {
+    if (mode.kind === 'whisper') this.sameWorker(session, mode.to);
+    const worker = this.#placement.get(session);
+    const hosted = this.#mixers.get(mixer);
+    if (hosted !== undefined && hosted.worker !== worker) {
+      throw new MediaPlacementError(`mixer ${mixer} is on another worker than session ${session}: create its members in one group`);
+    }
+    const result = await this.toSession(session, { op: 'mixer-join', session, mixer, mode });
+    this.leftMixers(session);
+    const entry = this.#mixers.get(mixer) ?? { worker: worker as number, members: new Set<string>() };
+    entry.members.add(session);
+    this.#mixers.set(mixer, entry);
+    return result;
+  }
+
+  async leaveMixer(session: string): Promise<null> {
+    const result = await this.toSession(session, { op: 'mixer-leave', session });
+    this.leftMixers(session);
+    return result;
+  }
+
+  /** Sends digits as RFC 4733 events; resolves when the last end packet has gone. */
+  sendDtmf(session: string, digits: string, options: DtmfSendOptions = {}): Promise<null> {
+    return this.toSession(session, { op: 'dtmf', session, digits: [...digits] as DtmfDigit[], options });
+  }
+
+  stats(session: string): Promise<MediaReplies['stats']> {
+    return this.toSession(session, { op: 'stats', session });
+  }
+
+  /** Closes the session (finishing a recording) and answers with its final statistics. */
+  async destroy(session: string): Promise<MediaReplies['destroy']> {
+    try {
+      return await this.toSession(session, { op: 'destroy', session });
+    } finally {
+      this.forget(session);
+    }
+  }
+
+  /** Per worker: sessions, ticks, and how late packets left (`reset` starts a new measure). */
+  workerStats(reset = false): Promise<WorkerStats[]> {
+    return Promise.all(this.#workers.map((_, index) => this.command(index, { op: 'worker-stats', reset })));
+  }
+
+  /** Closes every session (finishing recordings) and ends the threads; idempotent. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await Promise.all(
+      this.#workers.map(async (handle) => {
+        if (handle.exited) return;
+        const exited = new Promise((resolve) => handle.thread.once('exit', resolve));
+        handle.thread.postMessage({ shutdown: true } satisfies OwnerMessage);
+        const timer = setTimeout(() => void handle.thread.terminate(), 5000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+
+  private toSession<C extends MediaCommand & { session: string }>(session: string, command: C): Promise<MediaReplies[C['op']]> {
+    const worker = this.#placement.get(session);
+    if (worker === undefined) return Promise.reject(new MediaSessionNotFoundError(`no media session ${session}`));
+    return this.command(worker, command);
+  }
+
+  private command<C extends MediaCommand>(worker: number, command: C): Promise<MediaReplies[C['op']]> {
+    const handle = this.#workers[worker] as WorkerHandle;
+    if (this.#stopped) return Promise.reject(new MediaWorkerError('the media engine is stopped'));
+    if (handle.failed !== undefined) return Promise.reject(handle.failed);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      handle.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      handle.thread.postMessage({ id, command } satisfies OwnerMessage);
+    });
+  }
+
+  private listen(handle: WorkerHandle): void {
+    handle.thread.on('message', (message: WorkerMessage) => {
+      if (message.type === 'event') {
+        this.#events.emit(message.event.kind, message.event);
+        return;
+      }
+      const waiting = handle.pending.get(message.id);
+      handle.pending.delete(message.id);
+      if (message.ok) waiting?.resolve(message.value);
+      else waiting?.reject(mediaErrorOf(message.error));
+    });
+    const fail = (error: Error): void => {
+      handle.failed = new MediaWorkerError(`media worker failed: ${error.message}`);
+      for (const waiting of handle.pending.values()) waiting.reject(handle.failed);
+      handle.pending.clear();
+    };
+    handle.thread.on('error', fail);
+    handle.thread.on('exit', (code) => {
+      handle.exited = true;
+      if (!this.#stopped) fail(new Error(`exited with code ${code}`));
+    });
+  }
+
+  /** The worker for a new session: its group's, its neighbour's, or the least loaded. */
+  private place(options: CreateSessionOptions): number {
+    if (options.near !== undefined) {
+      const worker = this.#placement.get(options.near);
+      if (worker === undefined) throw new MediaSessionNotFoundError(`no media session ${options.near} to place near`);
+      return worker;
+    }
+    const group = options.group === undefined ? undefined : this.#groups.get(options.group);
+    if (group !== undefined) return group.worker;
+    let best = 0;
+    this.#workers.forEach((handle, index) => {
+      if (handle.sessions < (this.#workers[best] as WorkerHandle).sessions) best = index;
+    });
+    return best;
+  }
+
+  private joinGroup(session: string, name: string, worker: number): void {
+    const group = this.#groups.get(name) ?? { worker, sessions: 0 };
+    group.sessions++;
+    this.#groups.set(name, group);
+    this.#groupOf.set(session, name);
+  }
+
+  private leftMixers(session: string): void {
+    for (const [name, entry] of this.#mixers) {
+      if (entry.members.delete(session) && entry.members.size === 0) this.#mixers.delete(name);
+    }
+  }
+
+  private forget(session: string): void {
+    const worker = this.#placement.get(session);
+    if (worker === undefined) return;
+    this.leftMixers(session);
+    this.#placement.delete(session);
+    (this.#workers[worker] as WorkerHandle).sessions--;
+    const name = this.#groupOf.get(session);
+    this.#groupOf.delete(session);
+    const group = name === undefined ? undefined : this.#groups.get(name);
+    if (name !== undefined && group !== undefined && --group.sessions === 0) this.#groups.delete(name);
+  }
+
+  private sameWorker(a: string, b: string): void {
+    const wa = this.#placement.get(a);
+    const wb = this.#placement.get(b);
+    if (wa === undefined) throw new MediaSessionNotFoundError(`no media session ${a}`);
+    if (wb === undefined) throw new MediaSessionNotFoundError(`no media session ${b}`);
+    if (wa !== wb) throw new MediaPlacementError(`sessions ${a} and ${b} are on different workers: create them in one group`);
+  }
+}
+
+/**
+ * Starts a worker thread on worker.js beside this file (the built dist/), or on worker.ts when
+ * running from source under tsx: Node 20 does not pass tsx's loader hooks to worker threads, so
+ * the worker registers them itself before importing its entry.
+ */
+function startThread(settings: WorkerSettings): Worker {
+  const built = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(built))) return new Worker(built, { workerData: settings });
+  const source = new URL('./worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: settings });
+}
