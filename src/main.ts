@@ -7,13 +7,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
 import { randomBytes } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { buildServer } from './api/index.js';
-import { DirectoryAccounts, unansweredInvites } from './calls/index.js';
+import { CallService, DirectoryAccounts } from './calls/index.js';
 import { configHelp, loadConfig, type Config } from './config.js';
 import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, type DemoCredential } from './directory/index.js';
 import { ConfigError, KefuError } from './errors.js';
-import { seedDemoFlows, type DemoMailboxPin } from './flows/index.js';
+import { seedDemoFlows, VoiceService, type DemoMailboxPin } from './flows/index.js';
 import { MediaEngine } from './media/index.js';
 import { Metrics } from './ops/index.js';
 import { defaultTimerValues, realTimerClock, SipServer } from './sip/index.js';
@@ -36,7 +37,6 @@ async function main(argv: string[]): Promise<void> {
   const platform = await preparePlatform(store, config.adminPassword);
   const demo = config.demo && (await store.repos.tenants.count()) === 1 ? await seedDemo(store, platform.tenant, config) : undefined;
 
-  // The call layer will drive it; for now it starts and stops with the node.
   const engine = await MediaEngine.start({
     workers: config.mediaWorkers,
     host: config.host,
@@ -65,7 +65,12 @@ async function main(argv: string[]): Promise<void> {
     now: () => Date.now(),
     userAgent: `Kefu/${version}`,
     accounts,
-    invites: unansweredInvites(store.repos, accounts, app.log),
+    invites: new CallService({
+      engine,
+      router: new VoiceService({ store, media: files, log: app.log, now: () => new Date(), defaultTenant: config.sipDefaultTenant }),
+      mediaAddress: mediaAddress(config.host),
+      log: app.log,
+    }),
     registrar: { defaultExpires: 3600, minExpires: 60, maxExpires: 7200 },
     // MD5 first: SIPp and many deployed phones answer only the first challenge; SHA-256 clients find theirs second.
     digest: { nonceLifetimeMs: 5 * 60_000, algorithms: ['MD5', 'SHA-256'], secret: randomBytes(32) },
@@ -157,6 +162,18 @@ async function seedDemo(store: Store, platform: TenantRow, config: Config): Prom
   const [demo, acme] = await Promise.all([store.repos.tenants.bySlug('demo'), store.repos.tenants.bySlug('acme')]);
   const pins = await seedDemoFlows(store, { demo: demo!, acme: acme! });
   return { credentials, pins };
+}
+
+/**
+ * The address callers send RTP to: the listening address, or when Kefu listens on every
+ * interface, the first external IPv4 address (loopback on a machine without one).
+ */
+function mediaAddress(host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return host;
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address !== undefined && address.family === 'IPv4' && !address.internal);
+  return external?.address ?? '127.0.0.1';
 }
 
 function urlHost(host: string): string {

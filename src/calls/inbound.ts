@@ -9,6 +9,8 @@ import type { VoiceChannel } from './voice-channel.js';
 export interface IncomingCall {
   sipCallId: string;
   party: CalledParty;
+  /** The host of the Request-URI: a tenant's SIP realm, or an address. */
+  domain: string | undefined;
   /** The caller's display name from From, if any. */
   callerName: string | undefined;
   receivedAt: Date;

@@ -1,6 +1,5 @@
 export { DirectoryAccounts } from './directory-accounts.js';
 export { StoreLocation } from './store-location.js';
-export { unansweredInvites } from './unanswered-invites.js';
 export { calledParty, numberOf, type CalledParty } from './called-party.js';
 export type {
   Collected,
@@ -17,3 +16,5 @@ export type {
 } from './voice-channel.js';
 export { amountText, dateText, digitsText, numberText } from '../media/index.js';
 export type { AnsweredLeg, CallDecision, CallRouter, IncomingCall, LegEnd, LegEndCause } from './inbound.js';
+export { CallService, type CallServiceOptions } from './call-service.js';
+export { Leg, type LegSignalling } from './leg.js';

@@ -22,6 +22,8 @@ export interface VoiceServiceOptions {
   media: MediaFiles;
   log: VoiceLog;
   now(): Date;
+  /** The tenant of calls whose domain is no tenant's realm (phones dialling an IP address). */
+  defaultTenant: string;
 }
 
 /** A service a call can be given: the tenant, its flow's live version, and the number used. */
@@ -43,6 +45,7 @@ export class VoiceService implements CallRouter {
     const original = party.original === undefined ? undefined : await repos.numbers.byNumber(party.original);
     const number = original ?? (party.dialled === undefined ? undefined : await repos.numbers.byNumber(party.dialled));
     if (number === undefined) {
+      if (await this.isExtension(call)) return { action: 'reject', status: 480, reason: 'Temporarily Unavailable' };
       this.options.log.info({ callId: call.sipCallId, dialled: party.dialled ?? null, original: party.original ?? null }, 'call to an unknown number');
       return { action: 'reject', status: 404, reason: 'Not Found' };
     }
@@ -89,6 +92,14 @@ export class VoiceService implements CallRouter {
         return { action: 'answer', serve: async (leg) => void (await leg.play([{ kind: 'file', path }], { bargeIn: false })) };
       }
     }
+  }
+
+  /** An agent's extension in the tenant of the call's domain: known, though nobody answers it yet. */
+  private async isExtension(call: IncomingCall): Promise<boolean> {
+    const { repos } = this.options.store;
+    if (call.party.dialled === undefined) return false;
+    const tenant = (call.domain === undefined ? undefined : await repos.tenants.bySipRealm(call.domain)) ?? (await repos.tenants.bySlug(this.options.defaultTenant));
+    return tenant !== undefined && (await repos.agents.sipCredentials(tenant.id, call.party.dialled)) !== undefined;
   }
 
   private async service(binding: NumberBinding): Promise<Service | string> {

@@ -98,7 +98,16 @@ export class KefuNode {
   static async start(settings: Record<string, string | undefined>, cwd: string): Promise<KefuNode> {
     const port = await freePort();
     const sipPort = await freePort();
-    const env = nodeEnvironment({ KEFU_HOST: '127.0.0.1', KEFU_HTTP_PORT: String(port), KEFU_SIP_PORT: String(sipPort), ...settings });
+    // Nodes of tests running side by side each take their own window of RTP ports.
+    const rtpMin = 20_000 + 2 * Math.floor(Math.random() * 18_000);
+    const env = nodeEnvironment({
+      KEFU_HOST: '127.0.0.1',
+      KEFU_HTTP_PORT: String(port),
+      KEFU_SIP_PORT: String(sipPort),
+      KEFU_RTP_PORT_MIN: String(rtpMin),
+      KEFU_RTP_PORT_MAX: String(rtpMin + 999),
+      ...settings,
+    });
     return new KefuNode(`http://127.0.0.1:${port}`, sipPort, env, cwd);
   }
 

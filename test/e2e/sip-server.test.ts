@@ -71,12 +71,12 @@ describe('SIP server with real peers (SIPp)', () => {
     assert.equal(run.code, 0, run.errors);
   });
 
-  it('until calls are answered: 480 for a known number, 404 and a log line for an unknown one', async () => {
-    const known = await sipp(target, { scenario: 'invite-refused', expect: 480, fields: ['12345;127.0.0.1'], port: await freePort() });
+  it("480 for an agent's extension nobody answers yet, 404 and a log line for an unknown number", async () => {
+    const known = await sipp(target, { scenario: 'invite-refused', expect: 480, fields: ['1002;127.0.0.1'], port: await freePort() });
     assert.equal(known.code, 0, known.errors);
     const unknown = await sipp(target, { scenario: 'invite-refused', expect: 404, fields: ['99999;127.0.0.1'], port: await freePort() });
     assert.equal(unknown.code, 0, unknown.errors);
-    await node.output(/INVITE for an unknown number/);
+    await node.output(/call to an unknown number/);
   });
 
   it('bindings are kept in the database: after the node stops they are still there', async () => {

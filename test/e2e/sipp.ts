@@ -14,6 +14,8 @@ export interface SippRun {
   errors: string;
   /** sipp's last screen, when run with `-trace_screen`: per-message counts and retransmissions. */
   screen: string;
+  /** Every message sent and received with its time, when run with `-trace_msg`. */
+  messages: string;
 }
 
 export interface SippOptions {
@@ -43,7 +45,7 @@ export async function sipp(target: string, options: SippOptions): Promise<SippRu
  * Runs sipp with `args` in a folder of its own holding `files` (it writes its logs where it
  * runs); kills it after `timeoutMs`; removes the folder.
  */
-export async function runSipp(args: string[], files: Record<string, string>, timeoutMs: number): Promise<SippRun> {
+export async function runSipp(args: string[], files: Record<string, string | Buffer>, timeoutMs: number): Promise<SippRun> {
   const folder = mkdtempSync(join(tmpdir(), 'kefu-sipp-'));
   try {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
@@ -55,7 +57,7 @@ export async function runSipp(args: string[], files: Record<string, string>, tim
         resolve(status);
       });
     });
-    return { code, errors: readLogs(folder, '_errors.log'), screen: readLogs(folder, '_screen.log') };
+    return { code, errors: readLogs(folder, '_errors.log'), screen: readLogs(folder, '_screen.log'), messages: readLogs(folder, '_messages.log') };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -23,13 +23,14 @@ describe('[A2] inbound calls to flows', () => {
       media: new MediaFiles(api.mediaDir),
       log: { info: (_f, m) => logged.push(m), warn: (_f, m) => logged.push(m) },
       now: () => new Date('2026-11-23T02:00:00Z'),
+      defaultTenant: 'demo',
     });
   });
   after(() => api.close());
 
   const party = (p: Partial<CalledParty>): CalledParty => ({ dialled: undefined, original: undefined, source: undefined, caller: '13800138000', ...p });
   const route = (p: Partial<CalledParty>, sipCallId = `c-${Math.random()}`) =>
-    service.route({ sipCallId, party: party(p), callerName: undefined, receivedAt: new Date() });
+    service.route({ sipCallId, party: party(p), domain: '127.0.0.1', callerName: undefined, receivedAt: new Date() });
 
   async function serve(decision: CallDecision, script: Step[], sipCallId?: string): Promise<ScriptedChannel> {
     assert.equal(decision.action, 'answer', JSON.stringify(decision));
@@ -59,8 +60,9 @@ describe('[A2] inbound calls to flows', () => {
     assert.deepEqual(leg.spoken.slice(0, 4), ['请输入企业代码，以井号键结束', '输入有误', '请输入企业代码，以井号键结束', '您好，欢迎致电示范科技局科技服务热线。']);
   });
 
-  it('an unknown number is refused with 404 and logged', async () => {
+  it('an unknown number is refused with 404 and logged; an agent\'s extension is known (480 until routing rings it)', async () => {
     assert.deepEqual(await route({ dialled: '99999' }), { action: 'reject', status: 404, reason: 'Not Found' });
+    assert.deepEqual(await route({ dialled: '1001' }), { action: 'reject', status: 480, reason: 'Temporarily Unavailable' });
     assert.ok(logged.includes('call to an unknown number'));
   });
 

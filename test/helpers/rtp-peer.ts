@@ -36,6 +36,10 @@ export class RtpPeer {
   /** Packets received, by the local port they arrived on. */
   readonly receivedOn = new Map<number, number>();
   rtcpPackets = 0;
+  /** When the first RTP packet arrived (Date.now()), to time how soon a peer starts sending. */
+  firstPacketAt: number | undefined;
+  /** When the first packet holding sound (not silence, any sample beyond -30 dBFS) arrived. */
+  firstSoundAt: number | undefined;
   #receiver: DtmfReceiver;
   #timer: NodeJS.Timeout | undefined;
   #sequence = 1000;
@@ -142,9 +146,13 @@ export class RtpPeer {
     }
     const parsed = RtpPacket.parse(bytes);
     if (!parsed.ok) return;
+    this.firstPacketAt ??= Date.now();
     const packet = parsed.value;
     if (packet.payloadType === this.payloadType) {
-      for (const sample of g711Decode(this.codec, packet.payload)) this.heard.push(sample);
+      for (const sample of g711Decode(this.codec, packet.payload)) {
+        this.heard.push(sample);
+        if (this.firstSoundAt === undefined && Math.abs(sample) > 1036) this.firstSoundAt = Date.now();
+      }
       return;
     }
     for (const notice of this.#receiver.receive(packet, performance.now())) {

@@ -293,7 +293,9 @@ export class RtpSession {
    * latched one keeps talking, and replaces it once that one has been silent for a while.
    */
   private fromPeer(from: RemoteInfo, nowMs: number): boolean {
-    if (!this.options.symmetric) return true;
+    // RFC 768: source port 0 means no reply is expected there (SIPp's raw-socket RTP when its
+    // SDP names another port); such packets are heard, but never latched onto.
+    if (!this.options.symmetric || from.port === 0) return true;
     const target = this.#target;
     const same = target !== undefined && target.address === from.address && target.port === from.port;
     if (same) {
@@ -316,7 +318,7 @@ export class RtpSession {
       return;
     }
     // Symmetric RTCP (RFC 4961 §3): reports go back to where the peer's reports come from.
-    if (rtcpPort && this.options.symmetric) this.#rtcpTarget = { address: from.address, port: from.port };
+    if (rtcpPort && this.options.symmetric && from.port !== 0) this.#rtcpTarget = { address: from.address, port: from.port };
     for (const packet of parsed.value) {
       if (packet.type === 'sender-report' && packet.ssrc === this.#heardSsrc) {
         this.#stats.senderReportReceived(packet.senderInfo.ntpSeconds, packet.senderInfo.ntpFraction, nowMs);

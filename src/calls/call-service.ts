@@ -1,0 +1,186 @@
+/**
+ * The call layer's side of the SIP server: each new INVITE is routed by the applications
+ * (CallRouter), refused with their status or answered with a media session and served as a Leg.
+ * Re-INVITEs and UPDATEs (hold, resume, a moved peer) are answered from the same session; INFO
+ * digits and the peer's BYE reach the leg; a session without RTP for too long is hung up.
+ */
+import { randomInt } from 'node:crypto';
+import type { MediaEngine, RemoteEndpoint } from '../media/index.js';
+import { answerOffer, type LocalMedia, type NegotiatedAudio } from '../sdp/index.js';
+import { isSipUri, type Dialog, type DialogEndReason, type InviteHandler, type Respond, type SipLog, type SipRequest } from '../sip/index.js';
+import { calledParty } from './called-party.js';
+import type { CallRouter } from './inbound.js';
+import { Leg } from './leg.js';
+
+export interface CallServiceOptions {
+  engine: MediaEngine;
+  router: CallRouter;
+  /** The address put in SDP for peers to send RTP to. */
+  mediaAddress: string;
+  log: SipLog;
+  now?: () => Date;
+}
+
+/** An answered INVITE waiting for its ACK, then the leg it became. */
+interface Pending {
+  session: string;
+  local: LocalMedia;
+  serve: (leg: Leg) => Promise<void>;
+  leg?: Leg;
+}
+
+const SDP = 'application/sdp';
+
+export class CallService implements InviteHandler {
+  /** By Call-ID and the caller's tag: the dialog is known only once the 2xx is sent. */
+  readonly #calls = new Map<string, Pending>();
+  readonly #bySession = new Map<string, Pending>();
+  readonly #cancelled = new Set<string>();
+
+  constructor(private readonly options: CallServiceOptions) {
+    options.engine.on('timeout', (event) => {
+      const call = this.#bySession.get(event.session);
+      if (call?.leg !== undefined) {
+        options.log.warn({ session: event.session, silentMs: event.silentMs }, 'no RTP from the caller: hanging up');
+        void call.leg.hangup();
+      }
+    });
+  }
+
+  /** Calls in progress (answered, not yet ended). */
+  get active(): number {
+    return this.#calls.size;
+  }
+
+  onInvite(request: SipRequest, _transaction: unknown, respond: Respond): void {
+    this.invite(request, respond).catch((error: unknown) => {
+      this.options.log.warn({ callId: request.callId, err: String(error) }, 'INVITE failed');
+      respond(500);
+    });
+  }
+
+  private async invite(request: SipRequest, respond: Respond): Promise<void> {
+    const key = callKey(request.callId, request.fromTag);
+    const now = this.options.now ?? (() => new Date());
+    const decision = await this.options.router.route({
+      sipCallId: request.callId ?? '',
+      party: calledParty(request),
+      domain: isSipUri(request.uri) ? request.uri.host : undefined,
+      callerName: request.from?.displayName,
+      receivedAt: now(),
+    });
+    if (this.#cancelled.delete(key)) return;
+    if (decision.action === 'reject') {
+      respond(decision.status, decision.reason === undefined ? {} : { reason: decision.reason });
+      return;
+    }
+    // RFC 3264 §5: an INVITE without a body asks us to offer; Kefu's callers always offer.
+    if (request.body.length === 0 || !/^application\/sdp/i.test(request.headers.get('content-type') ?? '')) {
+      respond(488, { warning: { agent: 'kefu', text: 'an SDP offer is needed in the INVITE' } });
+      return;
+    }
+    const session = await this.options.engine.createSession({ group: request.callId ?? key });
+    const local: LocalMedia = {
+      address: this.options.mediaAddress,
+      port: session.port,
+      codecs: ['PCMU', 'PCMA'],
+      telephoneEvent: true,
+      sessionId: randomInt(1, 2 ** 31),
+      sessionVersion: 1,
+    };
+    const answer = answerOffer(request.body.toString('utf8'), local);
+    if (!answer.ok || this.#cancelled.delete(key)) {
+      await this.options.engine.destroy(session.id).catch(() => null);
+      if (!answer.ok) respond(answer.status, { warning: { agent: 'kefu', text: answer.reason } });
+      return;
+    }
+    await this.options.engine.setRemote(session.id, remoteOf(answer.audio));
+    const pending: Pending = { session: session.id, local, serve: decision.serve };
+    this.#calls.set(key, pending);
+    this.#bySession.set(session.id, pending);
+    respond(200, { headers: [['Content-Type', SDP]], body: Buffer.from(answer.sdp) });
+  }
+
+  onCancel(request: SipRequest): void {
+    const key = callKey(request.callId, request.fromTag);
+    const pending = this.#calls.get(key);
+    if (pending === undefined) this.#cancelled.add(key);
+    else void this.forget(key, pending, 'caller-hung-up');
+  }
+
+  /** RFC 3261 §13.3.1.4: the ACK of our 2xx; now the caller hears what the application plays. */
+  onAck(dialog: Dialog): void {
+    const key = callKey(dialog.callId, dialog.remoteTag);
+    const pending = this.#calls.get(key);
+    if (pending === undefined || pending.leg !== undefined) return;
+    const leg = new Leg(dialog.callId, pending.session, this.options.engine, {
+      bye: async () => {
+        await dialog.bye();
+      },
+    });
+    pending.leg = leg;
+    pending
+      .serve(leg)
+      .catch((error: unknown) => this.options.log.warn({ callId: dialog.callId, err: String(error) }, 'serving the call failed'))
+      .finally(() => void leg.hangup());
+  }
+
+  onEnd(dialog: Dialog, reason: DialogEndReason): void {
+    const key = callKey(dialog.callId, dialog.remoteTag);
+    const pending = this.#calls.get(key);
+    if (pending !== undefined) void this.forget(key, pending, reason === 'local-bye' ? 'kefu-hung-up' : reason === 'bye' ? 'caller-hung-up' : 'failed');
+  }
+
+  /**
+   * A re-INVITE or UPDATE with an offer (RFC 3264 §8): hold (sendonly/inactive), resume, a new
+   * address. Answered from the same session and port; the new remote takes effect at once.
+   */
+  onOffer(dialog: Dialog, request: SipRequest, respond: Respond): void {
+    const pending = this.#calls.get(callKey(dialog.callId, dialog.remoteTag));
+    if (pending === undefined || request.body.length === 0) {
+      respond(488);
+      return;
+    }
+    pending.local = { ...pending.local, sessionVersion: pending.local.sessionVersion + 1 };
+    const answer = answerOffer(request.body.toString('utf8'), pending.local);
+    if (!answer.ok) {
+      respond(answer.status);
+      return;
+    }
+    this.options.engine
+      .setRemote(pending.session, remoteOf(answer.audio))
+      .then(() => respond(200, { headers: [['Content-Type', SDP]], body: Buffer.from(answer.sdp) }))
+      .catch(() => respond(500));
+  }
+
+  /** RFC 6086 INFO with application/dtmf-relay (`Signal=5`), as some phones send keys. */
+  onInfo(dialog: Dialog, request: SipRequest, respond: Respond): void {
+    const leg = this.#calls.get(callKey(dialog.callId, dialog.remoteTag))?.leg;
+    const signal = /^\s*signal\s*=\s*([0-9*#A-D])\s*$/im.exec(request.body.toString('utf8'))?.[1];
+    if (leg !== undefined && signal !== undefined) leg.pressed(signal);
+    respond(200);
+  }
+
+  private async forget(key: string, pending: Pending, cause: 'caller-hung-up' | 'kefu-hung-up' | 'failed'): Promise<void> {
+    this.#calls.delete(key);
+    this.#bySession.delete(pending.session);
+    if (pending.leg !== undefined) await pending.leg.finish(cause);
+    else await this.options.engine.destroy(pending.session).catch(() => null);
+  }
+}
+
+function callKey(callId: string | undefined, remoteTag: string | undefined): string {
+  return `${callId ?? ''}\n${remoteTag ?? ''}`;
+}
+
+/** The media engine's view of what offer/answer agreed. */
+function remoteOf(audio: NegotiatedAudio): RemoteEndpoint {
+  return {
+    address: audio.remoteAddress,
+    port: audio.remotePort,
+    ...(audio.rtcpMux ? {} : { rtcpPort: audio.remotePort + 1 }),
+    codec: audio.codec,
+    payloadType: audio.payloadType,
+    ...(audio.telephoneEventPayloadType === undefined ? {} : { telephoneEventPayloadType: audio.telephoneEventPayloadType }),
+  };
+}
