@@ -76,12 +76,12 @@ describe('[B1][B4] IVR calls over SIP and RTP', () => {
       files,
       120_000,
     );
-    // The caller speaks (a 1004 Hz tone) from 5 s to 17 s after the greeting begins: over the
+    // The caller speaks (a 1004 Hz tone) from 5 s to 21 s after the greeting begins: over the
     // complaint prompt, the beep and the first seconds of the recording; then falls silent.
     const kefuPort = await waitFor(() => [...listener.sources].map((s) => Number(s.split(':').at(-1)))[0], 10_000);
     await delay(5000);
     listener.play(kefuPort, 1004, 16_000);
-    await delay(12_000);
+    await delay(16_000);
     listener.stop();
     const run = await call;
     listener.close();
