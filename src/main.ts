@@ -10,7 +10,7 @@ import { configHelp, loadConfig, type Config } from './config.js';
 import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, type DemoCredential } from './directory/index.js';
 import { KefuError } from './errors.js';
 import { Metrics } from './ops/index.js';
-import { defaultTimerValues, realTimerClock, SipServer } from './sip/index.js';
+import { realTimerClock, SipServer } from './sip/index.js';
 import { Store } from './store/index.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -36,16 +36,22 @@ async function main(argv: string[]): Promise<void> {
   const app = await buildServer({ store, metrics, logLevel: config.logLevel, version });
   const accounts = new DirectoryAccounts(store.repos, config.sipDefaultTenant);
   const sip = await SipServer.start({
-    transport: { host: config.host, port: config.sipPort, idleTimeoutMs: 10 * 60_000, maxConnections: 10_000 },
-    timers: defaultTimerValues,
+    transport: {
+      host: config.host,
+      port: config.sipPort,
+      idleTimeoutMs: 10 * 60_000,
+      maxConnections: 10_000,
+      limits: { maxMessageBytes: config.sipMaxMessageBytes, maxHeaderCount: config.sipMaxHeaders, maxLineLength: config.sipMaxLine },
+    },
+    timers: { t1: config.sipT1Ms, t2: config.sipT2Ms, t4: config.sipT4Ms },
     clock: realTimerClock,
     now: () => Date.now(),
     userAgent: `Kefu/${version}`,
     accounts,
     invites: unansweredInvites(store.repos, accounts, app.log),
     registrar: { defaultExpires: 3600, minExpires: 60, maxExpires: 7200 },
-    // MD5 first: SIPp and many deployed phones answer only the first challenge; SHA-256 clients find theirs second.
-    digest: { nonceLifetimeMs: 5 * 60_000, algorithms: ['MD5', 'SHA-256'], secret: randomBytes(32) },
+    // MD5 first by default: SIPp and many deployed phones answer only the first challenge; SHA-256 clients find theirs second.
+    digest: { nonceLifetimeMs: 5 * 60_000, algorithms: config.sipDigestAlgorithms, secret: randomBytes(32) },
     protection: {
       requestsPerSecond: 50,
       burst: 200,
