@@ -93,11 +93,12 @@ export class KefuNode {
 
   /**
    * Starts a node listening on 127.0.0.1 at a free port, with `settings` (KEFU_*, DATABASE_URL) as
-   * its only Kefu settings. `cwd` matters: a kefu.yaml there would be read.
+   * its only Kefu settings. `cwd` matters: a kefu.yaml there would be read. A KEFU_SIP_PORT in
+   * `settings` is kept (a restarted node where its phones registered), else one is picked.
    */
   static async start(settings: Record<string, string | undefined>, cwd: string): Promise<KefuNode> {
     const port = await freePort();
-    const sipPort = await freePort();
+    const sipPort = settings.KEFU_SIP_PORT !== undefined ? Number(settings.KEFU_SIP_PORT) : await freePort();
     const env = nodeEnvironment({ KEFU_HOST: '127.0.0.1', KEFU_HTTP_PORT: String(port), KEFU_SIP_PORT: String(sipPort), ...settings });
     return new KefuNode(`http://127.0.0.1:${port}`, sipPort, env, cwd);
   }
