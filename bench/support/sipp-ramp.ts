@@ -2,14 +2,15 @@
 // bench/sip-register.ts: each step runs SIPp for a few seconds at one rate, reads its failed
 // calls and response times (RTD 1, from -trace_rtt), and the target's CPU from /proc.
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-/** User and system CPU seconds a process has used so far. */
+/** User and system CPU seconds a process has used so far; NaN once it has ended. */
 export function cpuSeconds(pid: number): number {
+  if (!existsSync(`/proc/${pid}/stat`)) return Number.NaN;
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
@@ -19,6 +20,7 @@ export interface Step {
   failed: number;
   p50Ms: number;
   p99Ms: number;
+  /** NaN (null in JSON) when the target ended during the step. */
   cpuPercent: number;
 }
 
@@ -80,7 +82,7 @@ export function ramp(load: SippLoad, rates: number[], maxP99Ms = 50): { best: St
       result = step(load, rate);
       steps.push(result);
     }
-    if (!passed(result)) break;
+    if (!passed(result) || Number.isNaN(result.cpuPercent)) break;
     best = result;
   }
   return { best, steps };
