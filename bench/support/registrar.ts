@@ -50,6 +50,9 @@ const server = await SipServer.start({
 process.once('SIGTERM', () => {
   void (async () => {
     await server.close();
+    // REGISTERs of an overloaded last step may still be waiting for the database: let them end
+    // before the pool closes, or the forced drop below hits a connection still in use.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     await store.close();
     await database.drop();
     process.exit(0);
