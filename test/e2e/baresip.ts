@@ -68,6 +68,8 @@ export class Baresip {
   ) {
     child.stdout?.setEncoding('utf8').on('data', (text: string) => (this.#output += text));
     child.stderr?.setEncoding('utf8').on('data', (text: string) => (this.#output += text));
+    // Not installed: `node scripts/test-tools.mjs` (run by `npm test`) installs baresip-core.
+    child.on('error', (error) => (this.#output += `cannot run baresip: ${error.message}\n`));
     this.exited = new Promise((resolve) => child.on('close', (code, signal) => resolve((this.#exit = { code, signal }))));
   }
 
