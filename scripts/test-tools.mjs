@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 
 export const debianPackages = [
   'sip-tester', // sipp: the SIP peer of test/e2e; its RFC 2833 pcaps feed the DTMF tests
+  'baresip-core', // baresip, a real softphone: registers as an agent in test/e2e (its modules, without the GUI metapackage)
   'sox', // makes and measures test audio (tones, noise, G.711, recordings)
   'libsox-fmt-all', // sox's µ-law and A-law files
   'espeak-ng', // speech in zh-CN and English (player, DTMF talk-off)

@@ -19,6 +19,18 @@ const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const password = z.string().min(8, 'at least 8 characters');
+const integer = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const digestAlgorithmNames = ['MD5', 'SHA-256'] as const;
+const digestAlgorithms = z
+  .string()
+  .default('MD5,SHA-256')
+  .transform((text) => text.split(',').map((name) => name.trim().toUpperCase()))
+  .pipe(
+    z
+      .array(z.enum(digestAlgorithmNames))
+      .min(1)
+      .refine((names) => new Set(names).size === names.length, 'each algorithm once'),
+  );
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** The settings, in the order `kefu --help` lists them. */
@@ -82,6 +94,48 @@ const settings = {
     schema: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'a tenant slug').default('demo'),
     allowed: 'the slug of a tenant',
     help: 'tenant of SIP requests whose domain is no tenant realm (phones registering to an IP address)',
+  },
+  sipMaxMessageBytes: {
+    env: 'KEFU_SIP_MAX_MESSAGE_BYTES',
+    schema: integer(65_535, 1_024, 1_048_576),
+    allowed: 'an integer from 1024 to 1048576',
+    help: 'largest SIP message accepted, headers and body; a larger request gets 513 (or its TCP connection is closed)',
+  },
+  sipMaxHeaders: {
+    env: 'KEFU_SIP_MAX_HEADERS',
+    schema: integer(256, 16, 10_000),
+    allowed: 'an integer from 16 to 10000',
+    help: 'most header fields accepted in one SIP message; more gets 400',
+  },
+  sipMaxLine: {
+    env: 'KEFU_SIP_MAX_LINE',
+    schema: integer(8_192, 256, 65_535),
+    allowed: 'an integer from 256 to 65535',
+    help: 'longest line (start line or header) accepted in a SIP message, in characters; longer gets 400',
+  },
+  sipT1Ms: {
+    env: 'KEFU_SIP_T1_MS',
+    schema: integer(500, 10, 60_000),
+    allowed: 'an integer from 10 to 60000 (milliseconds)',
+    help: 'SIP timer T1, the round-trip estimate (RFC 3261 §17.1.1.1); retransmissions start at it',
+  },
+  sipT2Ms: {
+    env: 'KEFU_SIP_T2_MS',
+    schema: integer(4_000, 10, 600_000),
+    allowed: 'an integer from 10 to 600000 (milliseconds), not below T1',
+    help: 'SIP timer T2, the longest retransmission interval (RFC 3261 §17.1.2.2)',
+  },
+  sipT4Ms: {
+    env: 'KEFU_SIP_T4_MS',
+    schema: integer(5_000, 0, 600_000),
+    allowed: 'an integer from 0 to 600000 (milliseconds)',
+    help: 'SIP timer T4, how long a message may stay in the network (RFC 3261 §17.1.2.2)',
+  },
+  sipDigestAlgorithms: {
+    env: 'KEFU_SIP_DIGEST_ALGORITHMS',
+    schema: digestAlgorithms,
+    allowed: 'MD5 and SHA-256, comma-separated, each once, in the order to offer them',
+    help: 'digest algorithms a SIP challenge offers, first preferred; MD5 alone for phones that give up when any challenge is not MD5 (baresip 1.0)',
   },
   databaseUrl: {
     env: 'DATABASE_URL',
@@ -205,6 +259,12 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       const message = `KEFU_RTP_PORT_MIN=${rtpPortMin} and KEFU_RTP_PORT_MAX=${rtpPortMax} leave fewer than 2 ports for each of ${mediaWorkers} media workers`;
       throw new ConfigError(`Invalid configuration:\n  ${message}`, [{ path: 'KEFU_RTP_PORT_MAX', message }]);
     }
+    const { sipT1Ms, sipT2Ms } = result.data;
+    // RFC 3261 §17.1.2.2: intervals double from T1 up to T2, so T2 below T1 means nothing.
+    if (sipT2Ms < sipT1Ms) {
+      const message = `${origin.sipT2Ms ?? settings.sipT2Ms.env}=${sipT2Ms} is below ${origin.sipT1Ms ?? settings.sipT1Ms.env}=${sipT1Ms}; T2 must be at least T1`;
+      throw new ConfigError(`Invalid configuration:\n  ${message}`, [{ path: settings.sipT2Ms.env, message }]);
+    }
     return { ...result.data, dataDir: resolve(result.data.dataDir) } as Config;
   }
 
@@ -239,7 +299,7 @@ export function configHelp(): string {
     const s = settings[key];
     const fallback = s.schema.safeParse(undefined);
     const shown = fallback.success && fallback.data !== undefined ? String(fallback.data) : '(unset)';
-    return `  ${s.env.padEnd(22)} ${key.padEnd(14)} default ${shown}\n      ${s.help}\n      allowed: ${s.allowed}`;
+    return `  ${s.env.padEnd(28)} ${key.padEnd(20)} default ${shown}\n      ${s.help}\n      allowed: ${s.allowed}`;
   });
   return [
     'Usage: kefu [--help]',
@@ -247,7 +307,7 @@ export function configHelp(): string {
     'Starts a Kefu node. Settings come from environment variables, or from kefu.yaml',
     '(path in KEFU_CONFIG) with the keys in the second column; the environment wins.',
     '',
-    '  variable               kefu.yaml key',
+    '  variable                     kefu.yaml key',
     ...rows,
     '',
   ].join('\n');

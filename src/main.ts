@@ -17,7 +17,7 @@ import { ConfigError, KefuError } from './errors.js';
 import { seedDemoFlows, VoiceService, type DemoMailboxPin } from './flows/index.js';
 import { MediaEngine } from './media/index.js';
 import { Metrics } from './ops/index.js';
-import { defaultTimerValues, realTimerClock, SipServer } from './sip/index.js';
+import { realTimerClock, SipServer } from './sip/index.js';
 import { MediaFiles, Store, type TenantRow } from './store/index.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -59,8 +59,9 @@ async function main(argv: string[]): Promise<void> {
       maxConnections: 10_000,
       ...(tls !== undefined ? { tls: { ...tls, port: config.sipTlsPort } } : {}),
       websocket: { path: config.sipWsPath, pingIntervalMs: 30_000, ...(config.sipWsPort > 0 ? { port: config.sipWsPort } : {}) },
+      limits: { maxMessageBytes: config.sipMaxMessageBytes, maxHeaderCount: config.sipMaxHeaders, maxLineLength: config.sipMaxLine },
     },
-    timers: defaultTimerValues,
+    timers: { t1: config.sipT1Ms, t2: config.sipT2Ms, t4: config.sipT4Ms },
     clock: realTimerClock,
     now: () => Date.now(),
     userAgent: `Kefu/${version}`,
@@ -72,8 +73,8 @@ async function main(argv: string[]): Promise<void> {
       log: app.log,
     }),
     registrar: { defaultExpires: 3600, minExpires: 60, maxExpires: 7200 },
-    // MD5 first: SIPp and many deployed phones answer only the first challenge; SHA-256 clients find theirs second.
-    digest: { nonceLifetimeMs: 5 * 60_000, algorithms: ['MD5', 'SHA-256'], secret: randomBytes(32) },
+    // MD5 first by default: SIPp and many deployed phones answer only the first challenge; SHA-256 clients find theirs second.
+    digest: { nonceLifetimeMs: 5 * 60_000, algorithms: config.sipDigestAlgorithms, secret: randomBytes(32) },
     protection: {
       requestsPerSecond: 50,
       burst: 200,

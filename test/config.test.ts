@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { configHelp, loadConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
+import { DEFAULT_PARSE_LIMITS, defaultTimerValues } from '../src/sip/index.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'kefu-config-'));
 let files = 0;
@@ -95,11 +96,40 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ env: {}, file: yamlFile('- a list\n') }), /must be a mapping/);
   });
 
+  it("SIP parse limits and timers default to the stack's own values and can be set", () => {
+    const config = loadConfig({ env: {}, file: noFile });
+    assert.deepEqual(
+      { maxMessageBytes: config.sipMaxMessageBytes, maxHeaderCount: config.sipMaxHeaders, maxLineLength: config.sipMaxLine },
+      { ...DEFAULT_PARSE_LIMITS },
+    );
+    assert.deepEqual({ t1: config.sipT1Ms, t2: config.sipT2Ms, t4: config.sipT4Ms }, defaultTimerValues);
+    assert.deepEqual(config.sipDigestAlgorithms, ['MD5', 'SHA-256']);
+    const set = loadConfig({
+      env: { KEFU_SIP_MAX_MESSAGE_BYTES: '4096', KEFU_SIP_MAX_HEADERS: '40', KEFU_SIP_MAX_LINE: '1000', KEFU_SIP_T1_MS: '100', KEFU_SIP_T2_MS: '100' },
+      file: yamlFile('sipT4Ms: 2500\nsipDigestAlgorithms: sha-256, md5\n'),
+    });
+    assert.deepEqual([set.sipMaxMessageBytes, set.sipMaxHeaders, set.sipMaxLine, set.sipT1Ms, set.sipT2Ms, set.sipT4Ms], [4096, 40, 1000, 100, 100, 2500]);
+    assert.deepEqual(set.sipDigestAlgorithms, ['SHA-256', 'MD5']);
+    assert.deepEqual(loadConfig({ env: { KEFU_SIP_DIGEST_ALGORITHMS: 'MD5' }, file: noFile }).sipDigestAlgorithms, ['MD5']);
+  });
+
+  it('refuses SIP limits out of range, unknown or repeated digest algorithms, and T2 below T1', () => {
+    assert.throws(() => loadConfig({ env: { KEFU_SIP_MAX_MESSAGE_BYTES: '100' }, file: noFile }), /KEFU_SIP_MAX_MESSAGE_BYTES="100".*allowed: an integer from 1024/);
+    assert.throws(() => loadConfig({ env: { KEFU_SIP_MAX_HEADERS: '2.5' }, file: noFile }), /KEFU_SIP_MAX_HEADERS="2.5"/);
+    assert.throws(() => loadConfig({ env: { KEFU_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-1' }, file: noFile }), /KEFU_SIP_DIGEST_ALGORITHMS="MD5,SHA-1".*allowed: MD5 and SHA-256/);
+    assert.throws(() => loadConfig({ env: { KEFU_SIP_DIGEST_ALGORITHMS: 'MD5,md5' }, file: noFile }), /each algorithm once/);
+    assert.throws(
+      () => loadConfig({ env: { KEFU_SIP_T1_MS: '2000', KEFU_SIP_T2_MS: '1000' }, file: noFile }),
+      (error: unknown) => error instanceof ConfigError && /KEFU_SIP_T2_MS=1000 is below KEFU_SIP_T1_MS=2000/.test(error.message) && error.details[0]?.path === 'KEFU_SIP_T2_MS',
+    );
+  });
+
   it('--help lists every setting with its default', () => {
     const help = configHelp();
     for (const name of ['KEFU_DATA_DIR', 'KEFU_HTTP_PORT', 'KEFU_SIP_PORT', 'KEFU_HOST', 'DATABASE_URL', 'KEFU_ADMIN_PASSWORD', 'KEFU_LOG_LEVEL', 'KEFU_DEMO_PASSWORD']) {
       assert.match(help, new RegExp(`^  ${name} `, 'm'));
     }
     assert.match(help, /KEFU_HTTP_PORT +httpPort +default 8080/);
+    assert.match(help, /KEFU_SIP_DIGEST_ALGORITHMS +sipDigestAlgorithms +default MD5,SHA-256/);
   });
 });

@@ -7,14 +7,41 @@ import type { SipAccount, SipAccounts } from '../sip/index.js';
 import type { Repositories, TenantRow } from '../store/index.js';
 import { StoreLocation } from './store-location.js';
 
+export interface DirectoryAccountsOptions {
+  /**
+   * How long a domain's tenant is remembered. Every REGISTER asks twice (challenge, then
+   * credentials); a suspended tenant's phones are refused at the latest this long after.
+   */
+  tenantTtlMs: number;
+  /** Domains remembered at most: the domain comes from the network, so the memory is bounded. */
+  maxDomains: number;
+  now: () => number;
+}
+
+const defaults: DirectoryAccountsOptions = { tenantTtlMs: 5_000, maxDomains: 10_000, now: () => Date.now() };
+
 export class DirectoryAccounts implements SipAccounts {
+  readonly #tenants = new Map<string, { tenant: TenantRow | undefined; until: number }>();
+  readonly #options: DirectoryAccountsOptions;
+
   constructor(
     private readonly repos: Repositories,
     private readonly defaultTenantSlug: string,
-  ) {}
+    options: Partial<DirectoryAccountsOptions> = {},
+  ) {
+    this.#options = { ...defaults, ...options };
+  }
 
   async tenantFor(domain: string): Promise<TenantRow | undefined> {
-    return (await this.repos.tenants.bySipRealm(domain)) ?? (await this.repos.tenants.bySlug(this.defaultTenantSlug));
+    const now = this.#options.now();
+    const known = this.#tenants.get(domain);
+    if (known !== undefined && known.until > now) return known.tenant;
+    const tenant = (await this.repos.tenants.bySipRealm(domain)) ?? (await this.repos.tenants.bySlug(this.defaultTenantSlug));
+    this.#tenants.delete(domain);
+    this.#tenants.set(domain, { tenant, until: now + this.#options.tenantTtlMs });
+    // Map order is insertion order: the first entry is the one looked up longest ago.
+    if (this.#tenants.size > this.#options.maxDomains) this.#tenants.delete(this.#tenants.keys().next().value as string);
+    return tenant;
   }
 
   async realm(domain: string): Promise<string> {

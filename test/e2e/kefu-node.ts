@@ -93,11 +93,12 @@ export class KefuNode {
 
   /**
    * Starts a node listening on 127.0.0.1 at a free port, with `settings` (KEFU_*, DATABASE_URL) as
-   * its only Kefu settings. `cwd` matters: a kefu.yaml there would be read.
+   * its only Kefu settings. `cwd` matters: a kefu.yaml there would be read. A KEFU_SIP_PORT in
+   * `settings` is kept (a restarted node where its phones registered), else one is picked.
    */
   static async start(settings: Record<string, string | undefined>, cwd: string): Promise<KefuNode> {
     const port = await freePort();
-    const sipPort = await freePort();
+    const sipPort = settings.KEFU_SIP_PORT !== undefined ? Number(settings.KEFU_SIP_PORT) : await freePort();
     // Nodes of tests running side by side each take their own window of RTP ports.
     const rtpMin = 20_000 + 2 * Math.floor(Math.random() * 18_000);
     const env = nodeEnvironment({

@@ -105,6 +105,16 @@ describe('SIP digest authentication (RFC 3261 §22.4, RFC 2617, RFC 8760)', () =
     assert.equal(auth.verify('REGISTER', forged, 'demo', stored), 'invalid', 'a nonce this node never issued');
   });
 
+  it('MUST give every challenge its own nonce, even in the same millisecond (RFC 7616 §3.3)', () => {
+    const now = 7_000_000;
+    const auth = new DigestAuthenticator({ nonceLifetimeMs: 30_000, algorithms: ['MD5'], now: () => now });
+    const stored = ha1Of('1001', 'demo', 'pw-123456');
+    const challenges = Array.from({ length: 50 }, () => auth.challenges('demo')[0] as string);
+    assert.equal(new Set(challenges.map((c) => /nonce="([^"]+)"/.exec(c)?.[1])).size, 50);
+    // Fifty phones answering their own challenge with nonce-count 1: none is taken for a replay.
+    for (const challenge of challenges) assert.equal(auth.verify('REGISTER', answer(challenge, 'MD5', 'pw-123456'), 'demo', stored), 'ok');
+  });
+
   it('nodes sharing a secret accept each other’s nonces', () => {
     const secret = Buffer.alloc(32, 7);
     const now = () => 42_000;

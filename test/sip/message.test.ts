@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  canAnswer,
+  createResponse,
   displayText,
   paramValue,
   parseMessage,
@@ -240,6 +242,32 @@ describe('parse failures: offset, reason, status and a partial request', () => {
     assert.match(failure(REGISTER, { limits: { maxLineLength: 100 } }).reason, /length limit/);
     const folded = `OPTIONS sip:a@b SIP/2.0\r\nX-Long: a\r\n${' b\r\n'.repeat(60)}\r\n`;
     assert.match(failure(folded, { limits: { maxLineLength: 100 } }).reason, /folded header/);
+  });
+
+  it('MUST still answer a request over the limits: the partial carries Via, From, To, Call-ID and CSeq within them', () => {
+    const pad = (n: number, length: number) => Array.from({ length: n }, (_, i) => `X-Pad-${i}: ${'a'.repeat(length)}`);
+    const lines = INVITE.toString().split('\r\n');
+    const withPadding = (extra: string[]) => Buffer.from([...lines.slice(0, 7), ...extra, ...lines.slice(7)].join('\r\n'));
+    const cases = [
+      { bytes: withPadding(pad(8, 400)), limits: { maxMessageBytes: 1024 }, status: 513 },
+      { bytes: withPadding(pad(40, 1)), limits: { maxHeaderCount: 32 }, status: 400 },
+      { bytes: withPadding(pad(1, 600)), limits: { maxLineLength: 512 }, status: 400 },
+    ];
+    for (const { bytes, limits, status } of cases) {
+      const error = failure(bytes, { limits });
+      assert.equal(error.status, status);
+      assert.ok(error.partial !== undefined && canAnswer(error.partial), `answerable under ${JSON.stringify(limits)}`);
+      const response = createResponse(error.partial, status).serialize().toString();
+      assert.match(response, /^Via: SIP\/2\.0\/UDP 192\.0\.2\.10:5060;branch=z9hG4bK776asdhds;rport\r$/m);
+      assert.match(response, /^From: "张三" <sip:1001@pbx\.example\.com>;tag=1928301774\r$/m);
+      assert.match(response, /^Call-ID: a84b4c76e66710@192\.0\.2\.10\r$/m);
+      assert.match(response, /^CSeq: 314159 INVITE\r$/m);
+      assert.doesNotMatch(response, /X-Pad/);
+    }
+    // A Call-ID line beyond the size limit is not read: nothing to answer with, nothing sent.
+    const late = Buffer.from([lines[0], ...pad(8, 400), ...lines.slice(1)].join('\r\n'));
+    const error = failure(late, { limits: { maxMessageBytes: 1024 } });
+    assert.equal(error.partial !== undefined && canAnswer(error.partial), false);
   });
 
   it('drops broken responses: no status to answer with', () => {

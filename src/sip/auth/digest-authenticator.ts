@@ -83,22 +83,28 @@ export class DigestAuthenticator {
     return this.freshCount(credentials) ? 'ok' : 'stale';
   }
 
-  /** A nonce: issue time and an HMAC of it, so any node with the secret can check it without state. */
+  /**
+   * A nonce: issue time, 8 random bytes and an HMAC of both, so any node with the secret can check
+   * it without state. RFC 7616 §3.3: a nonce is made anew for each 401; without the random part,
+   * two challenges in the same millisecond would share one, and the second client's nonce-count 1
+   * would look like a replay of the first's.
+   */
   private nonce(): string {
-    const time = Buffer.alloc(8);
-    time.writeBigUInt64BE(BigInt(Math.floor(this.options.now())));
-    const mac = createHmac('sha256', this.#secret).update(time).digest().subarray(0, 16);
-    return Buffer.concat([time, mac]).toString('base64url');
+    const issued = Buffer.alloc(16);
+    issued.writeBigUInt64BE(BigInt(Math.floor(this.options.now())));
+    randomBytes(8).copy(issued, 8);
+    const mac = createHmac('sha256', this.#secret).update(issued).digest().subarray(0, 16);
+    return Buffer.concat([issued, mac]).toString('base64url');
   }
 
   /** Milliseconds since the nonce was issued, or undefined when this node never issued it. */
   private nonceAge(nonce: string): number | undefined {
     const bytes = Buffer.from(nonce, 'base64url');
-    if (bytes.length !== 24) return undefined;
-    const time = bytes.subarray(0, 8);
-    const mac = createHmac('sha256', this.#secret).update(time).digest().subarray(0, 16);
-    if (!timingSafeEqual(mac, bytes.subarray(8))) return undefined;
-    return this.options.now() - Number(time.readBigUInt64BE());
+    if (bytes.length !== 32) return undefined;
+    const issued = bytes.subarray(0, 16);
+    const mac = createHmac('sha256', this.#secret).update(issued).digest().subarray(0, 16);
+    if (!timingSafeEqual(mac, bytes.subarray(16))) return undefined;
+    return this.options.now() - Number(issued.readBigUInt64BE(0));
   }
 
   /** RFC 2617 §3.2.2: the nonce-count must grow with each use of a nonce, else it is a replay. */

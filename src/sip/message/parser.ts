@@ -2,11 +2,13 @@
  * Bytes to SipRequest/SipResponse (RFC 3261 §7). Never throws on what the network sends: a
  * failure is `{ ok: false, error }` with a byte offset into the input, a reason, the status a
  * server should answer (undefined: drop it, as for a broken response) and, when the start line
- * named a method and the headers could be split, a partial request to build that answer from.
+ * named a method and the headers could be split, a partial request to build that answer from
+ * (for a request over the limits, from the fields within them).
  */
 import { isUtf8 } from 'node:buffer';
 import { isToken, isWhitespace } from '../chars.js';
 import { Fault } from '../fault.js';
+import { answerablePart } from './answerable.js';
 import { readUri, isSipUri, type Uri } from '../uri.js';
 import { headerKey, HeaderList, type HeaderField } from './header-list.js';
 import { resolveLimits, type ParseLimits } from './limits.js';
@@ -96,7 +98,14 @@ export function parseMessage(bytes: Buffer, options: ParseOptions = {}): Message
   if (headerEnd < 0 || headerEnd + 4 - start > limits.maxMessageBytes) {
     const tooLarge = (headerEnd < 0 ? bytes.length : headerEnd + 4) - start > limits.maxMessageBytes;
     const kind = looksLikeResponse(bytes, start) ? 'response' : 'request';
-    if (tooLarge) return failure(start + limits.maxMessageBytes, 'headers exceed the message size limit', { kind, status: kind === 'request' ? 513 : undefined });
+    if (tooLarge) {
+      if (kind === 'response') return failure(start + limits.maxMessageBytes, 'headers exceed the message size limit', { kind });
+      // RFC 3261 §21.5.14: 513, answered from the lines that fit within the limit.
+      const within = bytes.subarray(start, start + limits.maxMessageBytes);
+      const cut = within.subarray(0, Math.max(0, within.lastIndexOf('\r\n')));
+      const partial = answerablePart(cut.toString(isUtf8(cut) ? 'utf8' : 'latin1'), limits);
+      return failure(start + limits.maxMessageBytes, 'headers exceed the message size limit', { kind, status: 513, partial });
+    }
     return failure(bytes.length, 'headers are not ended by an empty line', { kind, status: kind === 'request' ? 400 : undefined, incomplete: true });
   }
   const slice = bytes.subarray(start, headerEnd);
@@ -106,8 +115,9 @@ export function parseMessage(bytes: Buffer, options: ParseOptions = {}): Message
   const block = splitHeaders(decoded.text, limits);
   const isResponse = looksLikeResponse(bytes, start);
   if (block instanceof Fault) {
-    const kind = isResponse ? 'response' : 'request';
-    return failure(decoded.byteAt(block.offset), block.reason, { kind, status: kind === 'request' ? 400 : undefined });
+    // Too many fields or too long a line: a request is still answered, from the fields within the limits.
+    if (isResponse) return failure(decoded.byteAt(block.offset), block.reason, { kind: 'response' });
+    return failure(decoded.byteAt(block.offset), block.reason, { kind: 'request', status: 400, partial: answerablePart(decoded.text, limits) });
   }
   const headers = new HeaderList(block.fields);
 
