@@ -29,3 +29,4 @@ export { compilePattern, conditionHolds, matchesWhole, maxPatternLength, renderT
 export { localTime, scheduleExit, scheduleState, type LocalTime, type ScheduleContext, type ScheduleState } from './schedule.js';
 export { parseAnswerPath, readAnswer } from './answer-path.js';
 export { callGateway, defaultMaxAnswerBytes, type GatewayFailure, type GatewayOptions, type GatewayResult } from './http-gateway.js';
+export { constantTexts, warmSpeech, type Speak } from './warm-up.js';
