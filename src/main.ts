@@ -15,7 +15,7 @@ import { configHelp, loadConfig, type Config } from './config.js';
 import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, type DemoCredential } from './directory/index.js';
 import { ConfigError, KefuError } from './errors.js';
 import { seedDemoFlows, VoiceService, warmSpeech, type DemoMailboxPin } from './flows/index.js';
-import { MediaEngine, SpeechSynthesizer } from './media/index.js';
+import { MediaEngine } from './media/index.js';
 import { Metrics } from './ops/index.js';
 import { realTimerClock, SipServer } from './sip/index.js';
 import { MediaFiles, Store, type TenantRow } from './store/index.js';
@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<void> {
     portMax: config.rtpPortMax,
     noRtpTimeoutMs: config.rtpTimeout * 1000,
     symmetricRtp: config.symmetricRtp,
-    speechCacheDir: speechCacheDir(config),
+    speechCacheDir: join(config.dataDir, 'media', 'speech'),
   });
 
   const metrics = new Metrics();
@@ -91,9 +91,9 @@ async function main(argv: string[]): Promise<void> {
     },
     log: app.log,
   });
-  // The first caller should not wait for espeak-ng: the flows' fixed texts are spoken now.
-  const speech = new SpeechSynthesizer(speechCacheDir(config));
-  warmSpeech(store, (text, language) => speech.speak(text, language))
+  // The first caller should not wait for espeak-ng: the flows' fixed texts are spoken now, by the
+  // media workers (resampling speech is heavy work the SIP server's thread must not do).
+  warmSpeech(store, (text, language) => engine.prepare([{ kind: 'speech', text, language }]))
     .then((count) => app.log.info({ texts: count }, 'speech cache warmed'))
     .catch((error: unknown) => app.log.warn({ err: String(error) }, 'speech cache not warmed'));
   let stopping = false;
@@ -180,10 +180,6 @@ function mediaAddress(host: string): string {
     .flat()
     .find((address) => address !== undefined && address.family === 'IPv4' && !address.internal);
   return external?.address ?? '127.0.0.1';
-}
-
-function speechCacheDir(config: Config): string {
-  return join(config.dataDir, 'media', 'speech');
 }
 
 function urlHost(host: string): string {

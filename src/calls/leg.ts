@@ -27,6 +27,8 @@ export class Leg implements AnsweredLeg {
   readonly #digits: string[] = [];
   #digitWaiter: (() => void) | undefined;
   #played: ((how: 'finished' | 'stopped' | 'interrupted') => void) | undefined;
+  /** Whether the prompt playing now may be interrupted by a key. */
+  #bargeIn = false;
   #recorded: ((recording: Recording) => void) | undefined;
   readonly #unsubscribe: (() => void)[] = [];
 
@@ -39,9 +41,7 @@ export class Leg implements AnsweredLeg {
     this.ended = new Promise((resolve) => (this.#end = resolve));
     this.#unsubscribe.push(
       engine.on('dtmf', (event) => {
-        if (event.session !== session) return;
-        this.#digits.push(event.digit);
-        this.#digitWaiter?.();
+        if (event.session === session) this.pressed(event.digit);
       }),
       engine.on('played', (event) => {
         if (event.session === session) this.#played?.(event.end);
@@ -56,10 +56,15 @@ export class Leg implements AnsweredLeg {
     return this.#hungUp;
   }
 
-  /** A key the peer sent another way (SIP INFO, RFC 6086). */
+  /**
+   * A key from the caller: RFC 4733 or in-band through the media engine, or SIP INFO (RFC 6086).
+   * It stops a prompt that may be interrupted (the worker stops it at the key's start when it can;
+   * this covers keys whose start it did not see, and keys that came by INFO).
+   */
   pressed(digit: string): void {
     this.#digits.push(digit);
     this.#digitWaiter?.();
+    if (this.#bargeIn && this.#played !== undefined) void this.engine.stopPlaying(this.session).catch(() => null);
   }
 
   async play(sounds: readonly Sound[], options: { bargeIn: boolean }): Promise<PlayOutcome> {
@@ -68,6 +73,7 @@ export class Leg implements AnsweredLeg {
     const items = sounds.map(playItem);
     if (items.length === 0) return { hungUp: false };
     const done = new Promise<'finished' | 'stopped' | 'interrupted'>((resolve) => (this.#played = resolve));
+    this.#bargeIn = options.bargeIn;
     try {
       await this.engine.play(this.session, items, { interruptible: options.bargeIn });
       // A key that came while the worker prepared the audio (speech takes a moment) found
@@ -75,11 +81,13 @@ export class Leg implements AnsweredLeg {
       if (options.bargeIn && this.#digits.length > 0) await this.engine.stopPlaying(this.session);
     } catch (error) {
       this.#played = undefined;
+      this.#bargeIn = false;
       if (this.#hungUp) return { hungUp: true };
       throw error;
     }
     const how = await done;
     this.#played = undefined;
+    this.#bargeIn = false;
     if (this.#hungUp) return { hungUp: true };
     return how !== 'finished' && this.#digits.length > 0 ? { key: this.#digits[0]!, hungUp: false } : { hungUp: false };
   }

@@ -1,12 +1,11 @@
 /**
  * Speech said before the first call: the greeting must reach a caller within a second of the
  * answer (FEATURES B1), and synthesising a sentence cold takes espeak-ng most of that. At start,
- * every text of every live flow that depends on nothing but the tenant, and Kefu's own fixed
- * phrases, are spoken once into the speech cache, in the background.
+ * every text of every live flow that depends on nothing but the tenant is spoken once into the
+ * speech cache, in the background. (Kefu's own phrases are short and come later in a call.)
  */
 import type { Store, TenantRow } from '../store/index.js';
-import { flowDocument, languages, type FlowDocument, type Language } from './document.js';
-import { phrases } from './phrases.js';
+import { flowDocument, type FlowDocument, type Language } from './document.js';
 import { renderTemplate } from './template.js';
 import { templateVariables } from './validate.js';
 
@@ -27,7 +26,7 @@ export function constantTexts(document: FlowDocument, tenant: TenantRow): { text
   return found;
 }
 
-/** Speaks every constant text of every tenant's live flows, then Kefu's fixed phrases. */
+/** Speaks every constant text of every tenant's live flows; returns how many. */
 export async function warmSpeech(store: Store, speak: Speak): Promise<number> {
   let spoken = 0;
   const say = async (text: string, language: Language) => {
@@ -44,9 +43,6 @@ export async function warmSpeech(store: Store, speak: Speak): Promise<number> {
       }
     }
     if (offset + 100 >= tenants.total) break;
-  }
-  for (const language of languages) {
-    for (const phrase of Object.values(phrases[language])) if (typeof phrase === 'string') await say(phrase, language);
   }
   return spoken;
 }

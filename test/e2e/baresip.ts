@@ -29,6 +29,11 @@ export interface BaresipOptions {
   sipPort: number;
   /** Port of the ctrl_tcp control socket. */
   controlPort: number;
+  /**
+   * What the phone's microphone says: an 8 kHz mono 16-bit WAV (module aufile). Without one it
+   * sends no audio, and so no RFC 4733 keys either. A call ends at the file's end: pad it.
+   */
+  audioFile?: string;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -90,10 +95,11 @@ export class Baresip {
         'module g711.so',
         'module account.so',
         'module menu.so',
+        ...(options.audioFile === undefined ? [] : ['module aufile.so']),
         'module ctrl_tcp.so',
         `ctrl_tcp_listen 127.0.0.1:${options.controlPort}`,
         'audio_player null',
-        'audio_source null',
+        options.audioFile === undefined ? 'audio_source null' : `audio_source aufile,${options.audioFile}`,
         'audio_alert null',
         '',
       ].join('\n'),

@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { finishedCdr } from './cdr.js';
 import { runSipp } from './sipp.js';
 
 const password = 'demo-password-1';
@@ -26,6 +28,7 @@ const bye = `<send retrans="500">
 describe('[A2][B10] inbound routing over SIP', () => {
   let node: KefuNode;
   let folder: string;
+  let database: TestDatabase;
   const cookies = new Map<string, string>();
 
   const api = async (tenant: string, method: string, path: string, body?: unknown) => {
@@ -70,19 +73,21 @@ describe('[A2][B10] inbound routing over SIP', () => {
   }
 
   const lastCdr = async (tenant: string) => {
-    const cdrs = await api(tenant, 'GET', '/cdrs?limit=1');
-    return (cdrs.json.items as { called: string; originalCalled: string | null; trace: { event: string; text?: string }[] }[])[0];
+    await api(tenant, 'GET', '/auth/me');
+    return finishedCdr(node.url, cookies.get(tenant)!);
   };
 
   before(async () => {
     buildDist();
+    database = await testDatabase();
     folder = mkdtempSync(join(tmpdir(), 'kefu-routing-'));
-    node = await KefuNode.start({ KEFU_DATA_DIR: join(folder, 'data'), KEFU_DEMO_PASSWORD: password }, folder);
+    node = await KefuNode.start({ KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password }, folder);
     await node.ready();
   });
   after(async () => {
     await node.stop('SIGTERM');
     rmSync(folder, { recursive: true, force: true });
+    await database.drop();
   });
 
   it("a call to the access number with Diversion runs acme's flow; with History-Info too", async () => {

@@ -8,7 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { ivrScenario, type IvrScenario } from './ivr-scenario.js';
+import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { finishedCdr } from './cdr.js';
 import { runSipp } from './sipp.js';
 
 const password = 'demo-password-1';
@@ -16,6 +18,7 @@ const password = 'demo-password-1';
 describe('[B6] voicemail over SIP and RTP', () => {
   let node: KefuNode;
   let folder: string;
+  let database: TestDatabase;
   let cookie: string;
 
   const api = async (method: string, path: string, body?: unknown) => {
@@ -56,8 +59,9 @@ describe('[B6] voicemail over SIP and RTP', () => {
 
   before(async () => {
     buildDist();
+    database = await testDatabase();
     folder = mkdtempSync(join(tmpdir(), 'kefu-voicemail-'));
-    node = await KefuNode.start({ KEFU_DATA_DIR: join(folder, 'data'), KEFU_DEMO_PASSWORD: password }, folder);
+    node = await KefuNode.start({ KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password }, folder);
     await node.ready();
     const login = await fetch(`${node.url}/api/v1/auth/login`, {
       method: 'POST',
@@ -80,6 +84,7 @@ describe('[B6] voicemail over SIP and RTP', () => {
   after(async () => {
     await node.stop('SIGTERM');
     rmSync(folder, { recursive: true, force: true });
+    await database.drop();
   });
 
   it('a caller leaves a message after hours; the owner hears it by phone with the PIN, and the API serves the same audio', async () => {
@@ -108,7 +113,7 @@ describe('[B6] voicemail over SIP and RTP', () => {
 
   it('a wrong PIN three times hangs up', async () => {
     await call('12399', { caller: '1002', steps: [{ pauseMs: 1000, keys: '1111#' }, { pauseMs: 3000, keys: '2222#' }, { pauseMs: 3000, keys: '3333#' }], end: 'kefu' });
-    const [cdr] = (await api('GET', '/cdrs?called=12399&limit=1')).json.items as { cause: string; trace: { event: string; text?: string }[] }[];
+    const cdr = await finishedCdr(node.url, cookie, 'called=12399');
     assert.equal(cdr?.trace.filter((e) => e.event === 'said' && e.text === '密码不正确').length, 3);
     assert.equal(cdr?.cause, 'kefu-hung-up');
   });

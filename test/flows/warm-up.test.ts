@@ -31,13 +31,12 @@ describe('[B1] speech warmed before the first call', () => {
     ]);
   });
 
-  it("speaks every live flow's greeting and Kefu's fixed phrases", async () => {
+  it("speaks every live flow's fixed texts", async () => {
     const spoken: string[] = [];
     const count = await warmSpeech(api.store, async (text) => void spoken.push(text));
     assert.equal(count, spoken.length);
     assert.ok(spoken.includes('您好，欢迎致电示范科技局科技服务热线。'));
     assert.ok(spoken.some((t) => t.startsWith('您好，这里是艾克美贸易有限公司。')));
-    assert.ok(spoken.includes('请输入信箱密码，以井号键结束'));
-    assert.ok(spoken.includes('Please enter the mailbox PIN, then press hash'));
+    assert.ok(!spoken.some((t) => t.includes('{{')), 'a text with call variables was spoken');
   });
 });

@@ -202,6 +202,15 @@ export class MediaEngine {
     }
   }
 
+  /**
+   * Readies prompts and speech on every worker before a call needs them (speech is synthesised
+   * once, on the first worker, into the shared disk cache; the others read it from there).
+   * Work of the workers' threads, not the owner's: the SIP server's timers keep their time.
+   */
+  async prepare(items: PlayItem[]): Promise<void> {
+    for (let index = 0; index < this.#workers.length; index++) await this.command(index, { op: 'prepare', items });
+  }
+
   /** Per worker: sessions, ticks, and how late packets left (`reset` starts a new measure). */
   workerStats(reset = false): Promise<WorkerStats[]> {
     return Promise.all(this.#workers.map((_, index) => this.command(index, { op: 'worker-stats', reset })));

@@ -105,6 +105,12 @@ export class MediaWorker {
         return this.destroy(command.session);
       case 'worker-stats':
         return this.workerStats(command.reset);
+      case 'prepare':
+        for (const item of command.items) {
+          await this.#prompts.encoded(item, 'PCMU');
+          await this.#prompts.encoded(item, 'PCMA');
+        }
+        return null;
       default: {
         const impossible: never = command;
         return impossible;

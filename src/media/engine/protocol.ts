@@ -69,7 +69,9 @@ export type MediaCommand =
   | { op: 'dtmf'; session: string; digits: DtmfDigit[]; options: DtmfSendOptions }
   | { op: 'stats'; session: string }
   | { op: 'destroy'; session: string }
-  | { op: 'worker-stats'; reset: boolean };
+  | { op: 'worker-stats'; reset: boolean }
+  /** Decodes or synthesises `items` into the prompt cache, in both laws, without playing them. */
+  | { op: 'prepare'; items: PlayItem[] };
 
 /** What each command answers with. */
 export interface MediaReplies {
@@ -87,6 +89,7 @@ export interface MediaReplies {
   stats: SessionStats;
   destroy: SessionStats;
   'worker-stats': WorkerStats;
+  prepare: null;
 }
 
 export type MediaEvent =
