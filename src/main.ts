@@ -71,6 +71,7 @@ async function main(argv: string[]): Promise<void> {
       router: new VoiceService({ store, media: files, log: app.log, now: () => new Date(), defaultTenant: config.sipDefaultTenant }),
       mediaAddress: mediaAddress(config.host),
       log: app.log,
+      invite: (options) => sip.invite(options),
     }),
     registrar: { defaultExpires: 3600, minExpires: 60, maxExpires: 7200 },
     // MD5 first by default: SIPp and many deployed phones answer only the first challenge; SHA-256 clients find theirs second.

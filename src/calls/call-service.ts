@@ -5,12 +5,14 @@
  * digits and the peer's BYE reach the leg; a session without RTP for too long is hung up.
  */
 import { randomInt } from 'node:crypto';
-import type { MediaEngine, RemoteEndpoint } from '../media/index.js';
-import { answerOffer, type LocalMedia, type NegotiatedAudio } from '../sdp/index.js';
-import { isSipUri, type Dialog, type DialogEndReason, type InviteHandler, type Respond, type SipLog, type SipRequest } from '../sip/index.js';
-import { calledParty } from './called-party.js';
-import type { CallRouter } from './inbound.js';
+import type { MediaEngine } from '../media/index.js';
+import { answerOffer, type LocalMedia } from '../sdp/index.js';
+import { isSipUri, type Dialog, type DialogEndReason, type InviteHandler, type InviteOptions, type OutgoingInvite, type Respond, type SipLog, type SipRequest } from '../sip/index.js';
+import { calledParty, type CalledParty } from './called-party.js';
+import { Dialler } from './dialler.js';
+import type { CallRouter, DialTarget } from './inbound.js';
 import { Leg } from './leg.js';
+import { remoteOf } from './remote-endpoint.js';
 
 export interface CallServiceOptions {
   engine: MediaEngine;
@@ -18,6 +20,8 @@ export interface CallServiceOptions {
   /** The address put in SDP for peers to send RTP to. */
   mediaAddress: string;
   log: SipLog;
+  /** Sends an INVITE (the SIP server's `invite`), for calls Kefu places. */
+  invite(options: InviteOptions): OutgoingInvite;
   now?: () => Date;
 }
 
@@ -26,6 +30,8 @@ interface Pending {
   session: string;
   local: LocalMedia;
   serve: (leg: Leg) => Promise<void>;
+  reach: ((target: string) => Promise<DialTarget[]>) | undefined;
+  party: CalledParty;
   leg?: Leg;
 }
 
@@ -36,8 +42,17 @@ export class CallService implements InviteHandler {
   readonly #calls = new Map<string, Pending>();
   readonly #bySession = new Map<string, Pending>();
   readonly #cancelled = new Set<string>();
+  /** Calls Kefu placed, by dialog key: told when the far end hangs up. */
+  readonly #outbound = new Map<string, () => void>();
+  readonly #dialler: Dialler;
 
   constructor(private readonly options: CallServiceOptions) {
+    this.#dialler = new Dialler({
+      engine: options.engine,
+      mediaAddress: options.mediaAddress,
+      invite: (invite) => options.invite(invite),
+      onDialogEnd: (dialog, listener) => this.#outbound.set(dialog.key, listener),
+    });
     options.engine.on('timeout', (event) => {
       const call = this.#bySession.get(event.session);
       if (call?.leg !== undefined) {
@@ -95,7 +110,7 @@ export class CallService implements InviteHandler {
       return;
     }
     await this.options.engine.setRemote(session.id, remoteOf(answer.audio));
-    const pending: Pending = { session: session.id, local, serve: decision.serve };
+    const pending: Pending = { session: session.id, local, serve: decision.serve, reach: decision.reach, party: calledParty(request) };
     this.#calls.set(key, pending);
     this.#bySession.set(session.id, pending);
     respond(200, { headers: [['Content-Type', SDP]], body: Buffer.from(answer.sdp) });
@@ -113,10 +128,19 @@ export class CallService implements InviteHandler {
     const key = callKey(dialog.callId, dialog.remoteTag);
     const pending = this.#calls.get(key);
     if (pending === undefined || pending.leg !== undefined) return;
+    const reach = pending.reach;
     const leg = new Leg(dialog.callId, pending.session, this.options.engine, {
       bye: async () => {
         await dialog.bye();
       },
+      ...(reach === undefined
+        ? {}
+        : {
+            dial: (from, options) => {
+              const callerId = (options.callerId === 'caller' ? pending.party.caller : pending.party.dialled) ?? 'kefu';
+              return this.#dialler.dial(from, callerId, reach, options);
+            },
+          }),
     });
     pending.leg = leg;
     pending
@@ -126,6 +150,12 @@ export class CallService implements InviteHandler {
   }
 
   onEnd(dialog: Dialog, reason: DialogEndReason): void {
+    const outbound = this.#outbound.get(dialog.key);
+    if (outbound !== undefined) {
+      this.#outbound.delete(dialog.key);
+      outbound();
+      return;
+    }
     const key = callKey(dialog.callId, dialog.remoteTag);
     const pending = this.#calls.get(key);
     if (pending !== undefined) void this.forget(key, pending, reason === 'local-bye' ? 'kefu-hung-up' : reason === 'bye' ? 'caller-hung-up' : 'failed');
@@ -171,16 +201,4 @@ export class CallService implements InviteHandler {
 
 function callKey(callId: string | undefined, remoteTag: string | undefined): string {
   return `${callId ?? ''}\n${remoteTag ?? ''}`;
-}
-
-/** The media engine's view of what offer/answer agreed. */
-function remoteOf(audio: NegotiatedAudio): RemoteEndpoint {
-  return {
-    address: audio.remoteAddress,
-    port: audio.remotePort,
-    ...(audio.rtcpMux ? {} : { rtcpPort: audio.remotePort + 1 }),
-    codec: audio.codec,
-    payloadType: audio.payloadType,
-    ...(audio.telephoneEventPayloadType === undefined ? {} : { telephoneEventPayloadType: audio.telephoneEventPayloadType }),
-  };
 }

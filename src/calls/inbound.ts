@@ -31,10 +31,20 @@ export interface AnsweredLeg extends VoiceChannel {
   readonly ended: Promise<LegEnd>;
 }
 
+/** Where a dialled number or extension can be reached: a registered phone's Contact and the flow it registered from. */
+export interface DialTarget {
+  uri: string;
+  /** `udp:addr:port` as the registrar keeps it. */
+  source: string;
+}
+
 export type CallDecision =
   | { action: 'reject'; status: number; reason?: string }
-  /** Answer, then `serve`; when it returns and the caller is still there, Kefu hangs up. */
-  | { action: 'answer'; serve(leg: AnsweredLeg): Promise<void> };
+  /**
+   * Answer, then `serve`; when it returns and the caller is still there, Kefu hangs up.
+   * `reach` says where a number or extension the flow dials can be found (the tenant's phones).
+   */
+  | { action: 'answer'; serve(leg: AnsweredLeg): Promise<void>; reach?(target: string): Promise<DialTarget[]> };
 
 export interface CallRouter {
   route(call: IncomingCall): Promise<CallDecision>;

@@ -149,6 +149,16 @@ export class Leg implements AnsweredLeg {
     return this.signalling.dial(this, options);
   }
 
+  /** Connects the caller's audio (and keys, as RFC 4733) to another session of the same worker. */
+  async bridge(other: string): Promise<void> {
+    await this.engine.stopPlaying(this.session).catch(() => null);
+    await this.engine.bridge(this.session, other);
+  }
+
+  async unbridge(): Promise<void> {
+    await this.engine.unbridge(this.session).catch(() => null);
+  }
+
   async hangup(): Promise<void> {
     if (this.#hungUp) return;
     await this.finish('kefu-hung-up');

@@ -4,7 +4,7 @@
  * access number, the business the caller chooses by code. The live version is read once, so a
  * call finishes on the version it started with. Every answered call leaves a CDR with its trace.
  */
-import type { AnsweredLeg, CallDecision, CallRouter, IncomingCall } from '../calls/index.js';
+import type { AnsweredLeg, CallDecision, CallRouter, DialTarget, IncomingCall } from '../calls/index.js';
 import { phoneVariants, screenCaller } from '../directory/index.js';
 import type { MediaFiles, NumberBinding, PhoneNumber, Store, TenantRow } from '../store/index.js';
 import { flowDocument, type FlowDocument } from './document.js';
@@ -62,7 +62,13 @@ export class VoiceService implements CallRouter {
     if (typeof service === 'string') return { action: 'reject', status: 480, reason: service };
     const refusal = await this.screen(call, service.tenant);
     if (refusal !== undefined) return refusal;
-    return { action: 'answer', serve: (leg) => this.serve(call, number, service, leg) };
+    return { action: 'answer', serve: (leg) => this.serve(call, number, service, leg), reach: (target) => this.reach(service.tenant, target) };
+  }
+
+  /** The phones registered for an extension of the tenant (outside numbers need trunks, still to come). */
+  private async reach(tenant: TenantRow, target: string): Promise<DialTarget[]> {
+    const bindings = await this.options.store.repos.sipBindings.live(tenant.id, target, this.options.now());
+    return bindings.map((binding) => ({ uri: binding.contact, source: binding.source }));
   }
 
   /**

@@ -1,0 +1,86 @@
+/**
+ * Key 0 on the demo hotline reaches an agent (the interim queue: agents with the skill
+ * `consultation`, most skilled first): baresip, registered as agent 1001 and answering by
+ * itself, is rung, answers, and the caller hears its microphone through Kefu's bridge.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { testDatabase, type TestDatabase } from '../helpers/database.js';
+import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
+import { Baresip } from './baresip.js';
+import { finishedCdr } from './cdr.js';
+import { ivrScenario } from './ivr-scenario.js';
+import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { runSipp } from './sipp.js';
+
+const password = 'demo-secret-1';
+
+describe('[A4] a caller reaches an agent on a SIP phone', () => {
+  let node: KefuNode;
+  let phone: Baresip;
+  let folder: string;
+  let database: TestDatabase;
+  let cookie: string;
+
+  before(async () => {
+    buildDist();
+    database = await testDatabase();
+    folder = mkdtempSync(join(tmpdir(), 'kefu-agent-call-'));
+    node = await KefuNode.start({ KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password, KEFU_SIP_DIGEST_ALGORITHMS: 'MD5' }, folder);
+    await node.ready();
+    const microphone = join(folder, 'agent.wav');
+    execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', microphone, 'synth', '60', 'sine', '700', 'vol', '0.5']);
+    phone = await Baresip.start({ sipPort: await freePort(), controlPort: await freePort(), audioFile: microphone });
+    const login = await fetch(`${node.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant: 'demo', username: 'admin', password }),
+    });
+    cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    await fetch(`${node.url}/api/v1/call-settings`, {
+      method: 'PUT',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ version: 0, scheduleMode: 'day' }),
+    });
+  });
+  after(async () => {
+    await phone.stop();
+    await node.stop('SIGTERM');
+    rmSync(folder, { recursive: true, force: true });
+    await database.drop();
+  });
+
+  it('key 0 rings agent 1001, who answers; the caller hears the agent', async () => {
+    await phone.command('uanew', `<sip:1001@127.0.0.1:${node.sipPort}>;auth_pass=${password};regint=600;answermode=auto`);
+    await phone.event('REGISTER_OK', { failures: ['REGISTER_FAIL'] });
+
+    const caller = await RtpPeer.open({ codec: 'PCMU' });
+    const from = phone.events.length;
+    const run = runSipp(
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
+      { 'scenario.xml': ivrScenario({ caller: '13800138000', steps: [{ pauseMs: 1500, keys: '0' }], end: { byeAfterMs: 12_000 } }), 'fields.csv': `SEQUENTIAL\n12345;${caller.port}\n` },
+      90_000,
+    );
+    while (caller.sources.size === 0) await delay(20);
+    caller.play(Number([...caller.sources][0]!.split(':').at(-1)), [], 0);
+    await phone.event('CALL_ESTABLISHED', { from, failures: ['CALL_CLOSED'], timeoutMs: 20_000 });
+    const answeredAt = caller.heard.length;
+    const result = await run;
+    caller.stop();
+    caller.close();
+    assert.equal(result.code, 0, `${result.errors}\n${node.stdout.slice(-2000)}`);
+    await phone.event('CALL_CLOSED', { from, timeoutMs: 10_000 });
+
+    const afterAnswer = Int16Array.from(caller.heard.slice(answeredAt + 8000));
+    const tone = dominantTone(afterAnswer);
+    process.stdout.write(`# caller heard ${tone.hz} Hz at ${tone.dbfs.toFixed(1)} dBFS from the agent\n`);
+    assert.ok(Math.abs(tone.hz - 700) <= 4 && tone.dbfs > -20, `the caller did not hear the agent: ${JSON.stringify(tone)}`);
+    const cdr = await finishedCdr(node.url, cookie, 'called=12345');
+    assert.ok(cdr.trace.some((e) => e.event === 'note' && e.text === 'answered by 1001'), JSON.stringify(cdr.trace));
+  });
+});
