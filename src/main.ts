@@ -9,6 +9,7 @@ import { createSecureContext } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { buildServer } from './api/index.js';
 import { CallService, DirectoryAccounts } from './calls/index.js';
 import { configHelp, loadConfig, type Config } from './config.js';
@@ -16,7 +17,7 @@ import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, t
 import { ConfigError, KefuError } from './errors.js';
 import { seedDemoFlows, VoiceService, warmSpeech, type DemoMailboxPin } from './flows/index.js';
 import { MediaEngine } from './media/index.js';
-import { Metrics } from './ops/index.js';
+import { loggerOptions, Metrics } from './ops/index.js';
 import { realTimerClock, SipServer } from './sip/index.js';
 import { MediaFiles, Store, type TenantRow } from './store/index.js';
 
@@ -49,7 +50,16 @@ async function main(argv: string[]): Promise<void> {
 
   const metrics = new Metrics();
   const files = new MediaFiles(join(config.dataDir, 'media'));
-  const app = await buildServer({ store, media: files, metrics, logLevel: config.logLevel, version });
+  const log = pino(loggerOptions(config.logLevel));
+  const voice = new VoiceService({ store, media: files, log, now: () => new Date(), defaultTenant: config.sipDefaultTenant });
+  const calls = new CallService({
+    engine,
+    router: voice,
+    mediaAddress: mediaAddress(config.host),
+    log,
+    invite: (options) => sip.invite(options),
+  });
+  const app = await buildServer({ store, media: files, metrics, logLevel: config.logLevel, log, version, calls: { service: calls, voice } });
   const accounts = new DirectoryAccounts(store.repos, config.sipDefaultTenant);
   const sip = await SipServer.start({
     transport: {
@@ -66,13 +76,7 @@ async function main(argv: string[]): Promise<void> {
     now: () => Date.now(),
     userAgent: `Kefu/${version}`,
     accounts,
-    invites: new CallService({
-      engine,
-      router: new VoiceService({ store, media: files, log: app.log, now: () => new Date(), defaultTenant: config.sipDefaultTenant }),
-      mediaAddress: mediaAddress(config.host),
-      log: app.log,
-      invite: (options) => sip.invite(options),
-    }),
+    invites: calls,
     registrar: { defaultExpires: 3600, minExpires: 60, maxExpires: 7200 },
     // MD5 first by default: SIPp and many deployed phones answer only the first challenge; SHA-256 clients find theirs second.
     digest: { nonceLifetimeMs: 5 * 60_000, algorithms: config.sipDigestAlgorithms, secret: randomBytes(32) },

@@ -5,9 +5,11 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { loggerOptions, registerHealth, registerMetrics, requestId, type Metrics } from '../ops/index.js';
+import type { CallService } from '../calls/index.js';
+import type { VoiceService } from '../flows/index.js';
 import type { MediaFiles, Store } from '../store/index.js';
 import { registerAuth, sessionCookie } from './auth.js';
 import { registerErrorHandling } from './errors.js';
@@ -26,6 +28,7 @@ import { numberRoutes } from './routes/numbers.js';
 import { promptRoutes } from './routes/prompts.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { callRecordRoutes } from './routes/call-records.js';
+import { callRoutes } from './routes/calls.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userRoutes } from './routes/users.js';
 
@@ -33,8 +36,12 @@ export interface ServerOptions {
   store: Store;
   /** Where audio files (prompts, recordings, voicemail) are kept. */
   media: MediaFiles;
+  /** The call layer and the voice service, for /calls; absent, the routes are not there. */
+  calls?: { service: CallService; voice: VoiceService };
   metrics: Metrics;
   logLevel: string;
+  /** The node's logger, shared with SIP and calls; one is made from `logLevel` when left out. */
+  log?: FastifyBaseLogger;
   version: string;
   now?: () => Date;
 }
@@ -43,7 +50,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const { store, metrics } = options;
   const now = options.now ?? (() => new Date());
   const app = Fastify({
-    logger: loggerOptions(options.logLevel),
+    ...(options.log === undefined ? { logger: loggerOptions(options.logLevel) } : { loggerInstance: options.log }),
     genReqId: requestId,
     bodyLimit: 1024 * 1024,
   });
@@ -103,6 +110,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(promptRoutes, { store, media: options.media });
       await api.register(mailboxRoutes, { store, media: options.media });
       await api.register(callRecordRoutes, { store, media: options.media });
+      if (options.calls !== undefined) await api.register(callRoutes, { store, calls: options.calls.service, voice: options.calls.voice });
       await api.register(calendarRoutes, { store });
       await api.register(callerListRoutes, { store });
       await api.register(callSettingsRoutes, { store });

@@ -10,7 +10,7 @@ import { answerOffer, type LocalMedia } from '../sdp/index.js';
 import { isSipUri, type Dialog, type DialogEndReason, type InviteHandler, type InviteOptions, type OutgoingInvite, type Respond, type SipLog, type SipRequest } from '../sip/index.js';
 import { calledParty, type CalledParty } from './called-party.js';
 import { Dialler } from './dialler.js';
-import type { CallRouter, DialTarget } from './inbound.js';
+import type { AnsweredLeg, CallRouter, DialTarget, LiveCall } from './inbound.js';
 import { Leg } from './leg.js';
 import { remoteOf } from './remote-endpoint.js';
 
@@ -32,7 +32,21 @@ interface Pending {
   serve: (leg: Leg) => Promise<void>;
   reach: ((target: string) => Promise<DialTarget[]>) | undefined;
   party: CalledParty;
+  owner: string | undefined;
+  direction: 'inbound' | 'outbound';
+  startedAt: Date;
   leg?: Leg;
+}
+
+/** A call Kefu places (a callback, a test): to the phones of one target, then served like any. */
+export interface Originate {
+  owner: string;
+  /** The caller ID shown to the phone. */
+  from: string;
+  to: string;
+  phones: DialTarget[];
+  timeoutMs: number;
+  serve(leg: AnsweredLeg): Promise<void>;
 }
 
 const SDP = 'application/sdp';
@@ -110,10 +124,67 @@ export class CallService implements InviteHandler {
       return;
     }
     await this.options.engine.setRemote(session.id, remoteOf(answer.audio));
-    const pending: Pending = { session: session.id, local, serve: decision.serve, reach: decision.reach, party: calledParty(request) };
+    const pending: Pending = {
+      session: session.id,
+      local,
+      serve: decision.serve,
+      reach: decision.reach,
+      party: calledParty(request),
+      owner: decision.owner,
+      direction: 'inbound',
+      startedAt: now(),
+    };
     this.#calls.set(key, pending);
     this.#bySession.set(session.id, pending);
     respond(200, { headers: [['Content-Type', SDP]], body: Buffer.from(answer.sdp) });
+  }
+
+  /** The calls of `owner` in progress. */
+  liveCalls(owner: string): LiveCall[] {
+    return [...this.#calls.values()]
+      .filter((call) => call.owner === owner)
+      .map((call) => ({
+        sipCallId: call.leg?.sipCallId ?? '',
+        direction: call.direction,
+        caller: call.party.caller,
+        called: call.party.dialled,
+        startedAt: call.startedAt,
+        answered: call.leg !== undefined,
+      }))
+      .filter((call) => call.answered);
+  }
+
+  /** Hangs up a call of `owner`; false when it has no such call. */
+  async hangup(owner: string, sipCallId: string): Promise<boolean> {
+    const call = [...this.#calls.values()].find((c) => c.owner === owner && c.leg?.sipCallId === sipCallId);
+    if (call?.leg === undefined) return false;
+    await call.leg.hangup();
+    return true;
+  }
+
+  /**
+   * Places a call to `phones` (RFC 3261 §13.2, all rung at once) and serves it once answered;
+   * resolves with its Call-ID, or undefined when nobody answered within `timeoutMs`.
+   */
+  async originate(call: Originate): Promise<string | undefined> {
+    const answered = await this.#dialler.ring(undefined, new Promise(() => undefined), call.from, call.phones, call.timeoutMs);
+    if (answered === undefined) return undefined;
+    const { dialog, attempt } = answered;
+    const pending: Pending = {
+      session: attempt.session,
+      local: attempt.local,
+      serve: call.serve,
+      reach: undefined,
+      party: { dialled: call.to, original: undefined, source: undefined, caller: call.from },
+      owner: call.owner,
+      direction: 'outbound',
+      startedAt: (this.options.now ?? (() => new Date()))(),
+    };
+    const key = callKey(dialog.callId, dialog.remoteTag);
+    this.#calls.set(key, pending);
+    this.#bySession.set(pending.session, pending);
+    this.start(pending, dialog);
+    return dialog.callId;
   }
 
   onCancel(request: SipRequest): void {
@@ -125,9 +196,13 @@ export class CallService implements InviteHandler {
 
   /** RFC 3261 §13.3.1.4: the ACK of our 2xx; now the caller hears what the application plays. */
   onAck(dialog: Dialog): void {
-    const key = callKey(dialog.callId, dialog.remoteTag);
-    const pending = this.#calls.get(key);
+    const pending = this.#calls.get(callKey(dialog.callId, dialog.remoteTag));
     if (pending === undefined || pending.leg !== undefined) return;
+    this.start(pending, dialog);
+  }
+
+  /** The call is up: its Leg is made and the application serves it. */
+  private start(pending: Pending, dialog: Dialog): void {
     const reach = pending.reach;
     const leg = new Leg(dialog.callId, pending.session, this.options.engine, {
       bye: async () => {

@@ -21,7 +21,7 @@ export interface DiallerOptions {
   onDialogEnd(dialog: Dialog, listener: () => void): void;
 }
 
-interface Attempt {
+export interface Attempt {
   invite: OutgoingInvite;
   session: string;
   local: LocalMedia;
@@ -35,7 +35,7 @@ export class Dialler {
       if (leg.hungUp) return { answered: false, reason: 'hangup' };
       const phones = await reach(target);
       if (phones.length === 0) continue;
-      const answered = await this.ring(leg, callerId, phones, options.timeoutMs);
+      const answered = await this.ring(leg.session, leg.ended, callerId, phones, options.timeoutMs);
       if (answered !== undefined) {
         await this.connect(leg, answered);
         return { answered: true, target };
@@ -44,13 +44,17 @@ export class Dialler {
     return { answered: false, reason: leg.hungUp ? 'hangup' : 'no-answer' };
   }
 
-  /** Rings every phone of a target; the first 2xx wins, the rest are cancelled. */
-  private async ring(leg: Leg, callerId: string, phones: DialTarget[], timeoutMs: number): Promise<{ dialog: Dialog; attempt: Attempt } | undefined> {
+  /**
+   * Rings every phone of a target from sessions placed near `near` (or anywhere); the first 2xx
+   * wins, the rest are cancelled; all are cancelled at `giveUp` or after `timeoutMs`.
+   */
+  async ring(near: string | undefined, giveUp: Promise<unknown>, callerId: string, phones: DialTarget[], timeoutMs: number): Promise<{ dialog: Dialog; attempt: Attempt } | undefined> {
+    let abandoned = false;
     const attempts: Attempt[] = [];
     for (const phone of phones) {
       const peer = parsePeer(phone.source);
       if (peer === undefined) continue;
-      const created = await this.options.engine.createSession({ near: leg.session });
+      const created = await this.options.engine.createSession(near === undefined ? {} : { near });
       const session = created.id;
       const local: LocalMedia = {
         address: this.options.mediaAddress,
@@ -71,14 +75,16 @@ export class Dialler {
     }
     let winner: { dialog: Dialog; attempt: Attempt } | undefined;
     const timeout = setTimeout(() => attempts.forEach((a) => a.invite.cancel()), timeoutMs);
-    const hangUp = () => attempts.forEach((a) => a.invite.cancel());
-    void leg.ended.then(hangUp);
+    void giveUp.then(() => {
+      abandoned = true;
+      attempts.forEach((a) => a.invite.cancel());
+    });
     await Promise.all(
       attempts.map(async (attempt) => {
         const outcome = await attempt.invite.result;
         if (outcome.kind !== 'answered') return;
         const answer = readAnswer(outcome.response.body.toString('utf8'), attempt.local);
-        if (winner !== undefined || leg.hungUp || !answer.ok) {
+        if (winner !== undefined || abandoned || !answer.ok) {
           await outcome.dialog.bye().catch(() => undefined);
           return;
         }

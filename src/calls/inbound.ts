@@ -42,9 +42,20 @@ export type CallDecision =
   | { action: 'reject'; status: number; reason?: string }
   /**
    * Answer, then `serve`; when it returns and the caller is still there, Kefu hangs up.
-   * `reach` says where a number or extension the flow dials can be found (the tenant's phones).
+   * `reach` says where a number or extension the flow dials can be found (the tenant's phones);
+   * `owner` (a tenant, to the applications) is who may list and hang up the call.
    */
-  | { action: 'answer'; serve(leg: AnsweredLeg): Promise<void>; reach?(target: string): Promise<DialTarget[]> };
+  | { action: 'answer'; serve(leg: AnsweredLeg): Promise<void>; reach?(target: string): Promise<DialTarget[]>; owner?: string };
+
+/** A call in progress, as the call layer can tell it. */
+export interface LiveCall {
+  sipCallId: string;
+  direction: 'inbound' | 'outbound';
+  caller: string | undefined;
+  called: string | undefined;
+  startedAt: Date;
+  answered: boolean;
+}
 
 export interface CallRouter {
   route(call: IncomingCall): Promise<CallDecision>;

@@ -15,6 +15,6 @@ export type {
   VoiceChannel,
 } from './voice-channel.js';
 export { amountText, dateText, digitsText, numberText } from '../media/index.js';
-export type { AnsweredLeg, CallDecision, CallRouter, DialTarget, IncomingCall, LegEnd, LegEndCause } from './inbound.js';
-export { CallService, type CallServiceOptions } from './call-service.js';
+export type { AnsweredLeg, CallDecision, CallRouter, DialTarget, IncomingCall, LegEnd, LegEndCause, LiveCall } from './inbound.js';
+export { CallService, type CallServiceOptions, type Originate } from './call-service.js';
 export { Leg, type LegSignalling } from './leg.js';

@@ -62,11 +62,16 @@ export class VoiceService implements CallRouter {
     if (typeof service === 'string') return { action: 'reject', status: 480, reason: service };
     const refusal = await this.screen(call, service.tenant);
     if (refusal !== undefined) return refusal;
-    return { action: 'answer', serve: (leg) => this.serve(call, number, service, leg), reach: (target) => this.reach(service.tenant, target) };
+    return {
+      action: 'answer',
+      serve: (leg) => this.serve(call, number, service, leg),
+      reach: (target) => this.reach(service.tenant, target),
+      owner: service.tenant.id,
+    };
   }
 
   /** The phones registered for an extension of the tenant (outside numbers need trunks, still to come). */
-  private async reach(tenant: TenantRow, target: string): Promise<DialTarget[]> {
+  async reach(tenant: TenantRow, target: string): Promise<DialTarget[]> {
     const bindings = await this.options.store.repos.sipBindings.live(tenant.id, target, this.options.now());
     return bindings.map((binding) => ({ uri: binding.contact, source: binding.source }));
   }
@@ -133,46 +138,82 @@ export class VoiceService implements CallRouter {
     }
   }
 
-  private async serve(call: IncomingCall, number: PhoneNumber, service: Service, leg: AnsweredLeg): Promise<void> {
-    const { store, media, now } = this.options;
-    const { tenant } = service;
-    const caller = call.party.caller;
-    const customer = caller === undefined ? undefined : await store.repos.customers.byAnyPhone(tenant.id, phoneVariants(caller));
-    const cdr = await store.repos.cdrs.start(tenant.id, {
+  private serve(call: IncomingCall, number: PhoneNumber, service: Service, leg: AnsweredLeg): Promise<void> {
+    const dialled = call.party.dialled;
+    return this.run(service, leg, {
       sipCallId: call.sipCallId,
       direction: 'inbound',
-      caller: caller ?? null,
-      called: call.party.dialled ?? null,
-      originalCalled: call.party.original ?? (call.party.dialled === number.number ? null : number.number),
+      party: call.party.caller,
+      called: dialled,
+      originalCalled: call.party.original ?? (dialled === number.number ? undefined : number.number),
+      startedAt: call.receivedAt,
+    });
+  }
+
+  /**
+   * A call Kefu placed (POST /calls: a callback, a test) runs `flow`'s live version; the person
+   * called is the flow's `caller`. Undefined when the tenant has no such live flow.
+   */
+  async outbound(tenant: TenantRow, flow: string, to: string, from: string): Promise<((leg: AnsweredLeg) => Promise<void>) | undefined> {
+    const service = await this.service({ tenantId: tenant.id, tenantSlug: tenant.slug, extensionCode: null, service: 'callback', flow });
+    if (typeof service === 'string') return undefined;
+    const startedAt = this.options.now();
+    return (leg) =>
+      this.run(service, leg, { sipCallId: leg.sipCallId, direction: 'outbound', party: to, called: from, originalCalled: undefined, startedAt });
+  }
+
+  /** Runs the service's flow on an answered leg, with a CDR from start to end. */
+  private async run(service: Service, leg: AnsweredLeg, facts: CallFacts): Promise<void> {
+    const { store, media, now } = this.options;
+    const { tenant } = service;
+    const party = facts.party;
+    const customer = party === undefined ? undefined : await store.repos.customers.byAnyPhone(tenant.id, phoneVariants(party));
+    const cdr = await store.repos.cdrs.start(tenant.id, {
+      sipCallId: facts.sipCallId,
+      direction: facts.direction,
+      caller: facts.direction === 'inbound' ? (party ?? null) : (facts.called ?? null),
+      called: facts.direction === 'inbound' ? (facts.called ?? null) : (party ?? null),
+      originalCalled: facts.originalCalled ?? null,
       flow: service.flow,
       flowVersion: service.version,
-      startedAt: call.receivedAt,
+      startedAt: facts.startedAt,
     });
     await store.repos.cdrs.change(tenant.id, cdr.id, { answeredAt: leg.answeredAt });
     const services = await storeServices({
       store,
       media,
       tenant,
-      call: { sipCallId: call.sipCallId, caller, customerId: customer?.id },
+      call: { sipCallId: facts.sipCallId, caller: party, customerId: customer?.id },
       now,
     });
     const variables: Record<string, string> = {
-      caller: caller ?? '',
-      called: call.party.dialled ?? '',
-      originalCalled: call.party.original ?? number.number,
+      caller: party ?? '',
+      called: facts.called ?? '',
+      originalCalled: facts.originalCalled ?? facts.called ?? '',
       language: tenant.locale === 'en' ? 'en' : 'zh-CN',
-      'call.id': call.sipCallId,
+      'call.id': facts.sipCallId,
       'tenant.name': tenant.name,
       'tenant.slug': tenant.slug,
       'customer.id': customer?.id ?? '',
       'customer.name': customer?.name ?? '',
       'customer.vip': customer?.vip === true ? 'true' : '',
     };
-    const run = new FlowRun({ document: service.document, channel: leg, services, variables });
-    const outcome = await run.run();
+    const outcome = await new FlowRun({ document: service.document, channel: leg, services, variables }).run();
     if (!leg.hungUp) await leg.hangup();
     const end = await leg.ended;
     await store.repos.cdrs.change(tenant.id, cdr.id, { endedAt: end.at, cause: end.cause, trace: outcome.trace.entries });
-    this.options.log.info({ callId: call.sipCallId, tenant: tenant.slug, flow: service.flow, version: service.version, end: outcome.end }, 'call served');
+    this.options.log.info({ callId: facts.sipCallId, tenant: tenant.slug, flow: service.flow, version: service.version, end: outcome.end }, 'call served');
   }
+}
+
+/** Who is on a call, as its CDR and the flow's variables tell it. */
+interface CallFacts {
+  sipCallId: string;
+  direction: 'inbound' | 'outbound';
+  /** The person: the caller of an inbound call, the one called by an outbound one. */
+  party: string | undefined;
+  /** The tenant's side: the number dialled, or the caller ID of an outbound call. */
+  called: string | undefined;
+  originalCalled: string | undefined;
+  startedAt: Date;
 }

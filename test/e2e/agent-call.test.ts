@@ -83,4 +83,32 @@ describe('[A4] a caller reaches an agent on a SIP phone', () => {
     const cdr = await finishedCdr(node.url, cookie, 'called=12345');
     assert.ok(cdr.trace.some((e) => e.event === 'note' && e.text === 'answered by 1001'), JSON.stringify(cdr.trace));
   });
+
+  it('POST /calls rings agent 1001 and runs a flow on the call; GET /calls lists it; DELETE /calls hangs it up', async () => {
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${node.url}/api/v1${path}`, {
+        method,
+        headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const from = phone.events.length;
+    const placed = await api('POST', '/calls', { to: '1001', flow: 'hotline' });
+    assert.equal(placed.status, 201, await placed.clone().text());
+    const { sipCallId } = (await placed.json()) as { sipCallId: string };
+    await phone.event('CALL_ESTABLISHED', { from, failures: ['CALL_CLOSED'], timeoutMs: 10_000 });
+    const live = (await (await api('GET', '/calls')).json()) as { items: { sipCallId: string; direction: string; called: string }[] };
+    assert.deepEqual(live.items.map((c) => [c.sipCallId, c.direction, c.called]), [[sipCallId, 'outbound', '1001']]);
+    await delay(2000);
+    assert.equal((await api('DELETE', `/calls/${encodeURIComponent(sipCallId)}`)).status, 204);
+    await phone.event('CALL_CLOSED', { from, timeoutMs: 10_000 });
+    assert.deepEqual(((await (await api('GET', '/calls')).json()) as { items: unknown[] }).items, []);
+    const cdr = await finishedCdr(node.url, cookie, `sip_call_id=${encodeURIComponent(sipCallId)}`);
+    assert.equal(cdr.called, '1001');
+    assert.equal(cdr.cause, 'kefu-hung-up');
+    assert.ok(cdr.trace.some((e) => e.event === 'said' && e.text === '您好，欢迎致电示范科技局科技服务热线。'), JSON.stringify(cdr.trace));
+
+    const nobody = await api('POST', '/calls', { to: '1002', flow: 'hotline' });
+    assert.equal(nobody.status, 400);
+    assert.deepEqual(((await nobody.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path), ['to']);
+  });
 });

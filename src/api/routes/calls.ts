@@ -1,0 +1,63 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { CallService } from '../../calls/index.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import type { VoiceService } from '../../flows/index.js';
+import type { Store } from '../../store/index.js';
+import { actor } from '../auth.js';
+import { extension } from '../schemas.js';
+
+const supervisors = ['tenant_admin', 'supervisor'] as const;
+
+/**
+ * Calls in progress (list, hang up) and calls placed by Kefu: `POST /calls` rings a phone and,
+ * once answered, runs a flow on the call (callbacks, tests).
+ */
+export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallService; voice: VoiceService }> = async (app, { store, calls, voice }) => {
+  app.get('/calls', { config: { roles: supervisors }, schema: { tags: ['calls'], summary: 'Calls in progress' } }, async (request) => ({
+    items: calls.liveCalls(actor(request).tenant.id),
+  }));
+
+  app.delete(
+    '/calls/:sipCallId',
+    {
+      config: { roles: supervisors },
+      schema: { tags: ['calls'], summary: 'Hang up a call in progress', params: z.object({ sipCallId: z.string().min(1).max(256) }) },
+    },
+    async (request, reply) => {
+      if (!(await calls.hangup(actor(request).tenant.id, request.params.sipCallId))) throw new NotFoundError('no such call in progress');
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/calls',
+    {
+      config: { roles: supervisors },
+      schema: {
+        tags: ['calls'],
+        summary: 'Place a call to an extension and run a flow on it once answered',
+        body: z.object({
+          to: extension,
+          flow: z.string().min(1).max(100),
+          /** The caller ID the phone shows; the tenant's first number by default. */
+          from: z.string().regex(/^\+?[0-9]{2,20}$/).optional(),
+          timeoutSeconds: z.number().int().min(5).max(120).default(30),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { tenant } = actor(request);
+      const { to, flow, timeoutSeconds } = request.body;
+      const numbers = await store.repos.numbers.list(tenant.id, {}, { limit: 1, offset: 0 });
+      const from = request.body.from ?? numbers.items[0]?.number ?? tenant.slug;
+      const serve = await voice.outbound(tenant, flow, to, from);
+      if (serve === undefined) throw new ValidationError(`flow ${flow} has no published version`, [{ path: 'flow', message: 'no published flow of this name' }]);
+      const phones = await voice.reach(tenant, to);
+      if (phones.length === 0) throw new ValidationError(`${to} has no registered phone`, [{ path: 'to', message: 'no registered phone' }]);
+      const sipCallId = await calls.originate({ owner: tenant.id, from, to, phones, timeoutMs: timeoutSeconds * 1000, serve });
+      if (sipCallId === undefined) return reply.code(200).send({ answered: false });
+      return reply.code(201).send({ answered: true, sipCallId });
+    },
+  );
+};
