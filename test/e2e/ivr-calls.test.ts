@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
@@ -120,5 +121,11 @@ describe('[B1][B4] IVR calls over SIP and RTP', () => {
     const spoken = [...readBack.slice(readBack.indexOf('：') + 1)].map((c) => spokenDigits[c] ?? '').join('');
 
     assert.equal(spoken, opened?.number);
+  });
+
+  it('a caller on the hotline puts Kefu on hold by re-INVITE (a=sendonly) and gets a=recvonly back', async () => {
+    const scenario = fileURLToPath(new URL('scenarios/hold-reinvite.xml', import.meta.url));
+    const run = await runSipp([`127.0.0.1:${node.sipPort}`, '-sf', scenario, '-m', '1', '-p', String(await freePort()), '-mp', String(await freePort()), '-timeout', '20', '-trace_err', '-nostdin'], {}, 30_000);
+    assert.equal(run.code, 0, `${run.errors}\n${node.stdout.slice(-2000)}`);
   });
 });

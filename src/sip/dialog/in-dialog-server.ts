@@ -112,14 +112,15 @@ export class InDialogServer {
       accept(200, {});
       return;
     }
-    const onOffer = this.context.handler.onOffer;
-    if (onOffer === undefined) {
+    const handler = this.context.handler;
+    if (handler.onOffer === undefined) {
       this.context.answer(transaction, 488);
       return;
     }
     entry.serverOffer = true;
     let final = false;
-    onOffer(dialog, request, (status, options = {}) => {
+    // Called on the handler, not detached: its methods may use `this`.
+    handler.onOffer(dialog, request, (status, options = {}) => {
       if (final || dialog.state === 'terminated') return;
       if (status >= 200) {
         final = true;
@@ -143,8 +144,8 @@ export class InDialogServer {
       this.context.answer(transaction, 400, { warning: { agent: 'kefu', text: referTo.reason } });
       return;
     }
-    const onRefer = this.context.handler.onRefer;
-    if (onRefer === undefined) {
+    const handler = this.context.handler;
+    if (handler.onRefer === undefined) {
       this.context.answer(transaction, 603);
       return;
     }
@@ -165,7 +166,7 @@ export class InDialogServer {
     };
     // RFC 3515 §2.4.4: the first NOTIFY goes at once, the referred request not yet answered.
     void notify(100);
-    onRefer(dialog, { request, referTo, notify });
+    handler.onRefer(dialog, { request, referTo, notify });
   }
 
   /** NOTIFY of the implicit subscription of a REFER we sent (RFC 3515 §2.4.4); other events: 489. */
@@ -181,8 +182,8 @@ export class InDialogServer {
 
   /** RFC 6086 §4.2: INFO passed up; an Info Package nobody handles gets 469. */
   private info(entry: DialogEntry, request: SipRequest, transaction: ServerTransaction): void {
-    const onInfo = this.context.handler.onInfo;
-    if (onInfo === undefined) {
+    const handler = this.context.handler;
+    if (handler.onInfo === undefined) {
       this.context.answer(transaction, request.headers.has('info-package') ? 469 : 200);
       return;
     }
@@ -192,6 +193,6 @@ export class InDialogServer {
       if (status >= 200) final = true;
       this.context.answer(transaction, status, options);
     };
-    onInfo(entry.dialog, request, respond);
+    handler.onInfo(entry.dialog, request, respond);
   }
 }
