@@ -34,6 +34,8 @@ export interface SippLoad {
   seconds: number;
   /** The target's process, whose CPU is measured. */
   pid: number;
+  /** Calls up at once at most; twice the rate by default (calls that end at once). */
+  concurrent?: number;
 }
 
 /** One step: SIPp at `rate` for `load.seconds`. A SIPp that did not end cleanly counts as a failure. */
@@ -45,7 +47,7 @@ export function step(load: SippLoad, rate: number): Step {
     const started = Date.now();
     const run = spawnSync(
       'sipp',
-      [load.target, ...load.scenario, '-r', String(rate), '-m', String(rate * load.seconds), '-l', String(rate * 2), '-p', '0', '-trace_rtt', '-rtt_freq', '1', '-timeout', String(load.seconds + 30), '-nostdin', '-trace_stat', '-stf', 'stat.csv'],
+      [load.target, ...load.scenario, '-r', String(rate), '-m', String(rate * load.seconds), '-l', String(load.concurrent ?? rate * 2), '-p', '0', '-trace_rtt', '-rtt_freq', '1', '-timeout', String(load.seconds + 30), '-nostdin', '-trace_stat', '-stf', 'stat.csv'],
       { cwd: folder, encoding: 'utf8', timeout: (load.seconds + 40) * 1000 },
     );
     const elapsed = (Date.now() - started) / 1000;
