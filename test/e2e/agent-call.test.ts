@@ -14,6 +14,7 @@ import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { Baresip } from './baresip.js';
 import { finishedCdr } from './cdr.js';
+import { nodeApi } from './node-api.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
 import { runSipp } from './sipp.js';
@@ -36,12 +37,7 @@ describe('[A4] a caller reaches an agent on a SIP phone', () => {
     const microphone = join(folder, 'agent.wav');
     execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', microphone, 'synth', '60', 'sine', '700', 'vol', '0.5']);
     phone = await Baresip.start({ sipPort: await freePort(), controlPort: await freePort(), audioFile: microphone });
-    const login = await fetch(`${node.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tenant: 'demo', username: 'admin', password }),
-    });
-    cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    cookie = (await nodeApi(node.url, 'demo', 'admin', password)).cookie;
     await fetch(`${node.url}/api/v1/call-settings`, {
       method: 'PUT',
       headers: { cookie, 'content-type': 'application/json' },

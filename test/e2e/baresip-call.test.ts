@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Baresip } from './baresip.js';
 import { finishedCdr } from './cdr.js';
+import { nodeApi } from './node-api.js';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
 
@@ -42,12 +43,7 @@ describe('[B2] baresip calls the demo hotline', () => {
   });
 
   it('dials 12345, keys 1 and hears the policy menu', async () => {
-    const login = await fetch(`${node.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tenant: 'demo', username: 'admin', password }),
-    });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = (await nodeApi(node.url, 'demo', 'admin', password)).cookie;
     const put = await fetch(`${node.url}/api/v1/call-settings`, {
       method: 'PUT',
       headers: { cookie, 'content-type': 'application/json' },

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
 import { finishedCdr } from './cdr.js';
+import { nodeApi, type NodeApi } from './node-api.js';
 import { runSipp } from './sipp.js';
 
 const password = 'demo-password-1';
@@ -29,24 +30,13 @@ describe('[A2][B10] inbound routing over SIP', () => {
   let node: KefuNode;
   let folder: string;
   let database: TestDatabase;
-  const cookies = new Map<string, string>();
+  const admins = new Map<string, NodeApi>();
 
-  const api = async (tenant: string, method: string, path: string, body?: unknown) => {
-    if (!cookies.has(tenant)) {
-      const login = await fetch(`${node.url}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ tenant, username: 'admin', password }),
-      });
-      cookies.set(tenant, login.headers.get('set-cookie')!.split(';')[0]!);
-    }
-    const response = await fetch(`${node.url}/api/v1${path}`, {
-      method,
-      headers: { cookie: cookies.get(tenant)!, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  const admin = async (tenant: string) => {
+    if (!admins.has(tenant)) admins.set(tenant, await nodeApi(node.url, tenant, 'admin', password));
+    return admins.get(tenant)!;
   };
+  const api = async (tenant: string, method: string, path: string, body?: unknown) => (await admin(tenant)).request(method, path, body);
 
   /** One call by SIPp: `extra` is one header line; the call must end on `expect`. */
   async function call(number: string, expect: number, options: { caller?: string; extra?: string } = {}) {
@@ -72,10 +62,7 @@ describe('[A2][B10] inbound routing over SIP', () => {
     assert.equal(run.code, 0, `${number} ${options.extra ?? ''}: ${run.errors}\n${node.stdout.slice(-2000)}`);
   }
 
-  const lastCdr = async (tenant: string) => {
-    await api(tenant, 'GET', '/auth/me');
-    return finishedCdr(node.url, cookies.get(tenant)!);
-  };
+  const lastCdr = async (tenant: string) => finishedCdr(node.url, (await admin(tenant)).cookie);
 
   before(async () => {
     buildDist();

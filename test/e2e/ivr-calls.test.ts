@@ -10,6 +10,7 @@ import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
 import { finishedCdr } from './cdr.js';
+import { nodeApi, type NodeApi } from './node-api.js';
 import { runSipp } from './sipp.js';
 
 const password = 'demo-password-1';
@@ -32,17 +33,9 @@ describe('[B1][B4] IVR calls over SIP and RTP', () => {
   let folder: string;
   let database: TestDatabase;
   let cookie: string;
+  let admin: NodeApi;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${node.url}/api/v1${path}`, {
-      method,
-      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const json = response.headers.get('content-type')?.includes('json') ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : {};
-    return { status: response.status, json, bytes };
-  };
+  const api = (method: string, path: string, body?: unknown) => admin.request(method, path, body);
 
   before(async () => {
     buildDist();
@@ -52,12 +45,8 @@ describe('[B1][B4] IVR calls over SIP and RTP', () => {
     await node.ready();
     // The node speaks its flows' fixed texts into the speech cache right after start.
     await node.output(/speech cache warmed/, 60_000);
-    const login = await fetch(`${node.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tenant: 'demo', username: 'admin', password }),
-    });
-    cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    admin = await nodeApi(node.url, 'demo', 'admin', password);
+    cookie = admin.cookie;
     // The night switch, so that the hotline is open whatever the time of the test.
     const settings = await api('PUT', '/call-settings', { version: 0, scheduleMode: 'day' });
     assert.equal(settings.status, 200, JSON.stringify(settings.json));

@@ -11,6 +11,7 @@ import { ivrScenario, type IvrScenario } from './ivr-scenario.js';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
 import { finishedCdr } from './cdr.js';
+import { nodeApi, type NodeApi } from './node-api.js';
 import { runSipp } from './sipp.js';
 
 const password = 'demo-password-1';
@@ -20,17 +21,9 @@ describe('[B6] voicemail over SIP and RTP', () => {
   let folder: string;
   let database: TestDatabase;
   let cookie: string;
+  let admin: NodeApi;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${node.url}/api/v1${path}`, {
-      method,
-      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const json = response.headers.get('content-type')?.includes('json') ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : {};
-    return { status: response.status, json, bytes };
-  };
+  const api = (method: string, path: string, body?: unknown) => admin.request(method, path, body);
 
   /** A call by SIPp with a test RTP peer as its media; `speak` plays 1004 Hz from its start (ms after the first audio) for its length. */
   async function call(number: string, scenario: IvrScenario, speak?: { fromMs: number; forMs: number }) {
@@ -63,12 +56,8 @@ describe('[B6] voicemail over SIP and RTP', () => {
     folder = mkdtempSync(join(tmpdir(), 'kefu-voicemail-'));
     node = await KefuNode.start({ KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password }, folder);
     await node.ready();
-    const login = await fetch(`${node.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tenant: 'demo', username: 'admin', password }),
-    });
-    cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    admin = await nodeApi(node.url, 'demo', 'admin', password);
+    cookie = admin.cookie;
     // The night switch: the hotline goes straight to the director's mailbox.
     assert.equal((await api('PUT', '/call-settings', { version: 0, scheduleMode: 'night' })).status, 200);
     const mailbox = ((await api('GET', '/mailboxes?q=director')).json.items as { id: string; version: number }[])[0]!;

@@ -1,0 +1,38 @@
+/** A Kefu node's API as a logged-in user, for the end-to-end tests. */
+
+export interface ApiAnswer {
+  status: number;
+  /** The body parsed, when it was JSON; else empty. */
+  json: Record<string, unknown>;
+  bytes: Buffer;
+}
+
+export interface NodeApi {
+  /** The session cookie (`kefu_session=…`). */
+  cookie: string;
+  request(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+}
+
+/** Logs in at `url` and returns a client for `/api/v1`. */
+export async function nodeApi(url: string, tenant: string, username: string, password: string): Promise<NodeApi> {
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tenant, username, password }),
+  });
+  if (login.status !== 200) throw new Error(`login of ${tenant}/${username} answered ${login.status}`);
+  const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+  return {
+    cookie,
+    async request(method, path, body) {
+      const response = await fetch(`${url}/api/v1${path}`, {
+        method,
+        headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const bytes = Buffer.from(await response.arrayBuffer());
+      const json = response.headers.get('content-type')?.includes('json') ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : {};
+      return { status: response.status, json, bytes };
+    },
+  };
+}
