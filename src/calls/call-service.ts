@@ -67,6 +67,11 @@ export class CallService implements InviteHandler {
       invite: (invite) => options.invite(invite),
       onDialogEnd: (dialog, listener) => this.#outbound.set(dialog.key, listener),
     });
+    // One listener per event kind for all calls, routed by session: a listener per leg would
+    // make every media event visit every call.
+    options.engine.on('dtmf', (event) => this.#bySession.get(event.session)?.leg?.pressed(event.digit));
+    options.engine.on('played', (event) => this.#bySession.get(event.session)?.leg?.played(event.end));
+    options.engine.on('recorded', (event) => this.#bySession.get(event.session)?.leg?.recorded(event.recording));
     options.engine.on('timeout', (event) => {
       const call = this.#bySession.get(event.session);
       if (call?.leg !== undefined) {

@@ -5,7 +5,7 @@
  * caller hangs up, so a flow never waits on a call that is gone.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { MediaEngine, PlayItem, Recording } from '../media/index.js';
+import type { MediaEngine, PlayerEnd, PlayItem, Recording } from '../media/index.js';
 import type { AnsweredLeg, LegEnd, LegEndCause } from './inbound.js';
 import type { Collected, CollectOptions, DialOptions, DialOutcome, PlayOutcome, Recorded, RecordOptions, Sound } from './voice-channel.js';
 
@@ -30,7 +30,6 @@ export class Leg implements AnsweredLeg {
   /** Whether the prompt playing now may be interrupted by a key. */
   #bargeIn = false;
   #recorded: ((recording: Recording) => void) | undefined;
-  readonly #unsubscribe: (() => void)[] = [];
 
   constructor(
     readonly sipCallId: string,
@@ -39,17 +38,16 @@ export class Leg implements AnsweredLeg {
     private readonly signalling: LegSignalling,
   ) {
     this.ended = new Promise((resolve) => (this.#end = resolve));
-    this.#unsubscribe.push(
-      engine.on('dtmf', (event) => {
-        if (event.session === session) this.pressed(event.digit);
-      }),
-      engine.on('played', (event) => {
-        if (event.session === session) this.#played?.(event.end);
-      }),
-      engine.on('recorded', (event) => {
-        if (event.session === session) this.#recorded?.(event.recording);
-      }),
-    );
+  }
+
+  /** The media engine's `played` event for this leg's session (the call service routes it here). */
+  played(end: PlayerEnd): void {
+    this.#played?.(end);
+  }
+
+  /** The media engine's `recorded` event for this leg's session. */
+  recorded(recording: Recording): void {
+    this.#recorded?.(recording);
   }
 
   get hungUp(): boolean {
@@ -174,7 +172,6 @@ export class Leg implements AnsweredLeg {
     if (recording !== null) this.#recorded?.(recording);
     this.#digitWaiter?.();
     this.#played?.('stopped');
-    this.#unsubscribe.forEach((off) => off());
     await this.engine.destroy(this.session).catch(() => null);
     this.#end({ at: new Date(), cause });
   }
