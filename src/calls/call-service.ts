@@ -6,12 +6,14 @@
  */
 import { randomInt } from 'node:crypto';
 import type { MediaEngine } from '../media/index.js';
-import { answerOffer, type LocalMedia } from '../sdp/index.js';
+import { answerOffer, createOffer, readAnswer, type LocalMedia } from '../sdp/index.js';
 import { isSipUri, type Dialog, type DialogEndReason, type InviteHandler, type InviteOptions, type OutgoingInvite, type Respond, type SipLog, type SipRequest } from '../sip/index.js';
+import { Call, type CallLeg } from './call.js';
 import { calledParty, type CalledParty } from './called-party.js';
 import { Dialler } from './dialler.js';
-import type { AnsweredLeg, CallRouter, DialTarget, LiveCall } from './inbound.js';
-import { Leg } from './leg.js';
+import { causeOfReason, reasonHeader, type HangupCause, type HangupSide } from './hangup-cause.js';
+import type { AnsweredLeg, CallDecision, CallRouter, DialTarget, LiveCall } from './inbound.js';
+import { Leg, playItem } from './leg.js';
 import { remoteOf } from './remote-endpoint.js';
 
 export interface CallServiceOptions {
@@ -27,8 +29,13 @@ export interface CallServiceOptions {
 
 /** An answered INVITE waiting for its ACK, then the leg it became. */
 interface Pending {
+  call: Call;
+  /** The caller's leg of the call, with its state machine. */
+  callLeg: CallLeg;
   session: string;
   local: LocalMedia;
+  /** RFC 3264 §5: the INVITE had no offer, so our 2xx made one and the ACK brings the answer. */
+  offeredIn2xx: boolean;
   serve: (leg: Leg) => Promise<void>;
   reach: ((target: string) => Promise<DialTarget[]>) | undefined;
   party: CalledParty;
@@ -56,8 +63,10 @@ export class CallService implements InviteHandler {
   readonly #calls = new Map<string, Pending>();
   readonly #bySession = new Map<string, Pending>();
   readonly #cancelled = new Set<string>();
-  /** Calls Kefu placed, by dialog key: told when the far end hangs up. */
-  readonly #outbound = new Map<string, () => void>();
+  /** Announcements playing as early media, stopped by a CANCEL. */
+  readonly #earlyCancels = new Map<string, () => void>();
+  /** Calls Kefu placed, by dialog key: told when the far end hangs up, and why. */
+  readonly #outbound = new Map<string, (cause: HangupCause, by: HangupSide) => void>();
   readonly #dialler: Dialler;
 
   constructor(private readonly options: CallServiceOptions) {
@@ -76,9 +85,13 @@ export class CallService implements InviteHandler {
       const call = this.#bySession.get(event.session);
       if (call?.leg !== undefined) {
         options.log.warn({ session: event.session, silentMs: event.silentMs }, 'no RTP from the caller: hanging up');
-        void call.leg.hangup();
+        void call.leg.hangup('recovery_on_timer_expire', 'network');
       }
     });
+  }
+
+  private now(): Date {
+    return (this.options.now ?? (() => new Date()))();
   }
 
   /** Calls in progress (answered, not yet ended). */
@@ -95,24 +108,58 @@ export class CallService implements InviteHandler {
 
   private async invite(request: SipRequest, respond: Respond): Promise<void> {
     const key = callKey(request.callId, request.fromTag);
-    const now = this.options.now ?? (() => new Date());
+    const party = calledParty(request);
     const decision = await this.options.router.route({
       sipCallId: request.callId ?? '',
-      party: calledParty(request),
+      party,
       domain: isSipUri(request.uri) ? request.uri.host : undefined,
       callerName: request.from?.displayName,
-      receivedAt: now(),
+      receivedAt: this.now(),
     });
     if (this.#cancelled.delete(key)) return;
     if (decision.action === 'reject') {
+      if (decision.announcement !== undefined && decision.announcement.length > 0) return this.announceAndReject(request, decision, respond);
       respond(decision.status, decision.reason === undefined ? {} : { reason: decision.reason });
       return;
     }
-    // RFC 3264 §5: an INVITE without a body asks us to offer; Kefu's callers always offer.
-    if (request.body.length === 0 || !/^application\/sdp/i.test(request.headers.get('content-type') ?? '')) {
-      respond(488, { warning: { agent: 'kefu', text: 'an SDP offer is needed in the INVITE' } });
+    const call = new Call(decision.owner, (record) => decision.onLeg?.(record), () => this.now());
+    const callLeg = call.addLeg({ role: 'caller', sipCallId: request.callId ?? '', direction: 'inbound', from: party.caller, to: party.dialled });
+    const media = await this.answerMedia(request, key);
+    if (media === undefined) return respond(488, { warning: { agent: 'kefu', text: 'no acceptable audio in the offer' } });
+    if ('status' in media) {
+      if (media.status !== 0) respond(media.status, { warning: { agent: 'kefu', text: media.reason } });
       return;
     }
+    const pending: Pending = {
+      call,
+      callLeg,
+      session: media.session,
+      local: media.local,
+      offeredIn2xx: media.offeredIn2xx,
+      serve: decision.serve,
+      reach: decision.reach,
+      party,
+      owner: decision.owner,
+      direction: 'inbound',
+      startedAt: callLeg.startedAt,
+    };
+    this.#calls.set(key, pending);
+    this.#bySession.set(media.session, pending);
+    callLeg.to('answering');
+    respond(200, { headers: [['Content-Type', SDP]], body: Buffer.from(media.sdp) });
+  }
+
+  /**
+   * A media session for an INVITE and the SDP for our 2xx (or 183): the answer to its offer, or,
+   * RFC 3264 §5, an offer of our own when it came without one (the ACK then answers).
+   * `status` 0 means the caller cancelled meanwhile (the 487 is the SIP layer's).
+   */
+  private async answerMedia(
+    request: SipRequest,
+    key: string,
+  ): Promise<{ session: string; local: LocalMedia; sdp: string; offeredIn2xx: boolean } | { status: number; reason: string } | undefined> {
+    const hasOffer = request.body.length > 0;
+    if (hasOffer && !/^application\/sdp/i.test(request.headers.get('content-type') ?? '')) return undefined;
     const session = await this.options.engine.createSession({ group: request.callId ?? key });
     const local: LocalMedia = {
       address: this.options.mediaAddress,
@@ -122,26 +169,51 @@ export class CallService implements InviteHandler {
       sessionId: randomInt(1, 2 ** 31),
       sessionVersion: 1,
     };
+    const drop = async () => void (await this.options.engine.destroy(session.id).catch(() => null));
+    if (this.#cancelled.delete(key)) {
+      await drop();
+      return { status: 0, reason: 'cancelled' };
+    }
+    if (!hasOffer) return { session: session.id, local, sdp: createOffer(local), offeredIn2xx: true };
     const answer = answerOffer(request.body.toString('utf8'), local);
-    if (!answer.ok || this.#cancelled.delete(key)) {
-      await this.options.engine.destroy(session.id).catch(() => null);
-      if (!answer.ok) respond(answer.status, { warning: { agent: 'kefu', text: answer.reason } });
-      return;
+    if (!answer.ok) {
+      await drop();
+      return { status: answer.status, reason: answer.reason };
     }
     await this.options.engine.setRemote(session.id, remoteOf(answer.audio));
-    const pending: Pending = {
-      session: session.id,
-      local,
-      serve: decision.serve,
-      reach: decision.reach,
-      party: calledParty(request),
-      owner: decision.owner,
-      direction: 'inbound',
-      startedAt: now(),
-    };
-    this.#calls.set(key, pending);
-    this.#bySession.set(session.id, pending);
-    respond(200, { headers: [['Content-Type', SDP]], body: Buffer.from(answer.sdp) });
+    return { session: session.id, local, sdp: answer.sdp, offeredIn2xx: false };
+  }
+
+  /**
+   * RFC 3261 §13.3.1.1 and RFC 3960: a 183 Session Progress with our SDP, the announcement as
+   * early media, then the final refusal. The caller hears why and is never answered.
+   */
+  private async announceAndReject(request: SipRequest, decision: Extract<CallDecision, { action: 'reject' }>, respond: Respond): Promise<void> {
+    const key = callKey(request.callId, request.fromTag);
+    const media = await this.answerMedia(request, key);
+    const refuse = () => respond(decision.status, decision.reason === undefined ? {} : { reason: decision.reason });
+    if (media === undefined || 'status' in media || media.offeredIn2xx) {
+      if (media !== undefined && !('status' in media)) await this.options.engine.destroy(media.session).catch(() => null);
+      if (media === undefined || !('status' in media) || media.status !== 0) refuse();
+      return;
+    }
+    respond(183, { headers: [['Content-Type', SDP]], body: Buffer.from(media.sdp) });
+    const played = new Promise<void>((resolve) => {
+      const off = this.options.engine.on('played', (event) => {
+        if (event.session !== media.session) return;
+        off();
+        resolve();
+      });
+      this.#earlyCancels.set(key, () => {
+        off();
+        resolve();
+      });
+    });
+    await this.options.engine.play(media.session, (decision.announcement ?? []).map(playItem), { interruptible: false });
+    await played;
+    this.#earlyCancels.delete(key);
+    await this.options.engine.destroy(media.session).catch(() => null);
+    if (!this.#cancelled.delete(key)) refuse();
   }
 
   /** The calls of `owner` in progress. */
@@ -163,7 +235,7 @@ export class CallService implements InviteHandler {
   async hangup(owner: string, sipCallId: string): Promise<boolean> {
     const call = [...this.#calls.values()].find((c) => c.owner === owner && c.leg?.sipCallId === sipCallId);
     if (call?.leg === undefined) return false;
-    await call.leg.hangup();
+    await call.leg.hangup('normal_clearing', 'kefu');
     return true;
   }
 
@@ -171,19 +243,31 @@ export class CallService implements InviteHandler {
    * Places a call to `phones` (RFC 3261 §13.2, all rung at once) and serves it once answered;
    * resolves with its Call-ID, or undefined when nobody answered within `timeoutMs`.
    */
-  async originate(call: Originate): Promise<string | undefined> {
-    const answered = await this.#dialler.ring(undefined, new Promise(() => undefined), call.from, call.phones, call.timeoutMs);
-    if (answered === undefined) return undefined;
+  async originate(request: Originate): Promise<string | undefined> {
+    const call = new Call(request.owner, () => undefined, () => this.now());
+    const answered = await this.#dialler.ring({
+      call,
+      role: 'caller',
+      target: request.to,
+      callerId: request.from,
+      phones: request.phones,
+      timeoutMs: request.timeoutMs,
+      giveUp: new Promise(() => undefined),
+    });
+    if (!('dialog' in answered)) return undefined;
     const { dialog, attempt } = answered;
     const pending: Pending = {
+      call,
+      callLeg: attempt.leg,
       session: attempt.session,
       local: attempt.local,
-      serve: call.serve,
+      offeredIn2xx: false,
+      serve: request.serve,
       reach: undefined,
-      party: { dialled: call.to, original: undefined, source: undefined, caller: call.from },
-      owner: call.owner,
+      party: { dialled: request.to, original: undefined, source: undefined, caller: request.from },
+      owner: request.owner,
       direction: 'outbound',
-      startedAt: (this.options.now ?? (() => new Date()))(),
+      startedAt: attempt.leg.startedAt,
     };
     const key = callKey(dialog.callId, dialog.remoteTag);
     this.#calls.set(key, pending);
@@ -195,30 +279,51 @@ export class CallService implements InviteHandler {
   onCancel(request: SipRequest): void {
     const key = callKey(request.callId, request.fromTag);
     const pending = this.#calls.get(key);
-    if (pending === undefined) this.#cancelled.add(key);
-    else void this.forget(key, pending, 'caller-hung-up');
+    const early = this.#earlyCancels.get(key);
+    if (early !== undefined) {
+      this.#cancelled.add(key);
+      early();
+    } else if (pending === undefined) this.#cancelled.add(key);
+    else void this.forget(key, pending, 'normal_clearing', 'caller');
   }
 
-  /** RFC 3261 §13.3.1.4: the ACK of our 2xx; now the caller hears what the application plays. */
-  onAck(dialog: Dialog): void {
-    const pending = this.#calls.get(callKey(dialog.callId, dialog.remoteTag));
+  /**
+   * RFC 3261 §13.3.1.4: the ACK of our 2xx; now the caller hears what the application plays.
+   * RFC 3264 §5: when our 2xx carried the offer, the ACK carries the answer; without a usable
+   * one there is no media to speak of, and the call ends (§13.3.1.4 leaves it to us to BYE).
+   */
+  onAck(dialog: Dialog, ack: SipRequest): void {
+    const key = callKey(dialog.callId, dialog.remoteTag);
+    const pending = this.#calls.get(key);
     if (pending === undefined || pending.leg !== undefined) return;
-    this.start(pending, dialog);
+    if (!pending.offeredIn2xx) return this.start(pending, dialog);
+    const answer = readAnswer(ack.body.toString('utf8'), pending.local);
+    if (!answer.ok) {
+      this.options.log.warn({ callId: dialog.callId, reason: answer.reason }, 'the ACK had no usable answer to our offer: ending the call');
+      void this.forget(key, pending, 'incompatible_destination', 'kefu');
+      void dialog.bye({ headers: [reasonHeader('incompatible_destination')] }).catch(() => undefined);
+      return;
+    }
+    this.options.engine
+      .setRemote(pending.session, remoteOf(answer.audio))
+      .then(() => this.start(pending, dialog))
+      .catch((error: unknown) => this.options.log.warn({ callId: dialog.callId, err: String(error) }, 'media for the call failed'));
   }
 
   /** The call is up: its Leg is made and the application serves it. */
   private start(pending: Pending, dialog: Dialog): void {
     const reach = pending.reach;
-    const leg = new Leg(dialog.callId, pending.session, this.options.engine, {
-      bye: async () => {
-        await dialog.bye();
+    pending.callLeg.to('up');
+    const leg = new Leg(pending.call.id, dialog.callId, pending.session, this.options.engine, {
+      bye: async (cause) => {
+        await dialog.bye({ headers: [reasonHeader(cause)] });
       },
       ...(reach === undefined
         ? {}
         : {
             dial: (from, options) => {
               const callerId = (options.callerId === 'caller' ? pending.party.caller : pending.party.dialled) ?? 'kefu';
-              return this.#dialler.dial(from, callerId, reach, options);
+              return this.#dialler.dial(pending.call, from, callerId, reach, options);
             },
           }),
     });
@@ -229,21 +334,23 @@ export class CallService implements InviteHandler {
       .finally(() => void leg.hangup());
   }
 
-  onEnd(dialog: Dialog, reason: DialogEndReason): void {
+  /** RFC 3326: the peer's BYE may say why in a Reason header; Kefu's own BYEs say it themselves. */
+  onEnd(dialog: Dialog, reason: DialogEndReason, bye?: SipRequest): void {
+    const { cause, by } = endOf(reason, bye);
     const outbound = this.#outbound.get(dialog.key);
     if (outbound !== undefined) {
       this.#outbound.delete(dialog.key);
-      outbound();
+      outbound(cause, by === 'caller' ? 'callee' : by);
       return;
     }
     const key = callKey(dialog.callId, dialog.remoteTag);
     const pending = this.#calls.get(key);
-    if (pending !== undefined) void this.forget(key, pending, reason === 'local-bye' ? 'kefu-hung-up' : reason === 'bye' ? 'caller-hung-up' : 'failed');
+    if (pending !== undefined) void this.forget(key, pending, cause, by);
   }
 
   /**
-   * A re-INVITE or UPDATE with an offer (RFC 3264 §8): hold (sendonly/inactive), resume, a new
-   * address. Answered from the same session and port; the new remote takes effect at once.
+   * A re-INVITE or UPDATE with an offer (RFC 3264 §8): hold (sendonly/inactive, §8.4), resume,
+   * a new address. Answered from the same session and port; the new remote takes effect at once.
    */
   onOffer(dialog: Dialog, request: SipRequest, respond: Respond): void {
     const pending = this.#calls.get(callKey(dialog.callId, dialog.remoteTag));
@@ -257,6 +364,8 @@ export class CallService implements InviteHandler {
       respond(answer.status);
       return;
     }
+    // Our direction is the mirror of the offer's: recvonly or inactive means the peer holds us.
+    pending.callLeg.state.tryTo(answer.audio.direction === 'recvonly' || answer.audio.direction === 'inactive' ? 'held' : 'up');
     this.options.engine
       .setRemote(pending.session, remoteOf(answer.audio))
       .then(() => respond(200, { headers: [['Content-Type', SDP]], body: Buffer.from(answer.sdp) }))
@@ -271,11 +380,27 @@ export class CallService implements InviteHandler {
     respond(200);
   }
 
-  private async forget(key: string, pending: Pending, cause: 'caller-hung-up' | 'kefu-hung-up' | 'failed'): Promise<void> {
+  private async forget(key: string, pending: Pending, cause: HangupCause, by: HangupSide): Promise<void> {
     this.#calls.delete(key);
     this.#bySession.delete(pending.session);
-    if (pending.leg !== undefined) await pending.leg.finish(cause);
+    pending.callLeg.end(cause, by);
+    if (pending.leg !== undefined) await pending.leg.finish(cause, by);
     else await this.options.engine.destroy(pending.session).catch(() => null);
+  }
+}
+
+/** Why a dialog ended, as a cause and the side that ended it. */
+function endOf(reason: DialogEndReason, bye: SipRequest | undefined): { cause: HangupCause; by: HangupSide } {
+  switch (reason) {
+    case 'bye':
+      return { cause: causeOfReason(bye?.headers.get('reason')) ?? 'normal_clearing', by: 'caller' };
+    case 'local-bye':
+      return { cause: 'normal_clearing', by: 'kefu' };
+    case 'no-ack':
+    case 'session-expired':
+      return { cause: 'recovery_on_timer_expire', by: 'network' };
+    case 'gone':
+      return { cause: 'temporary_failure', by: 'network' };
   }
 }
 

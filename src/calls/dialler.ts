@@ -1,13 +1,17 @@
 /**
- * Dialling out from an answered call (the `dial` and `queue` verbs): each target in turn, every
- * phone registered for it at once (RFC 3261 §16-like forking done by the UAC), the first to
- * answer bridged to the caller, the others cancelled; the call to it ends when either side
- * hangs up. What a target is (which phones) is the application's answer (`reach`).
+ * Dialling out from an answered call (the `dial` and `queue` verbs, a transfer): each target in
+ * turn, every phone registered for it at once (RFC 3261 §16-like forking done by the UAC), the
+ * first to answer bridged to the caller, the others cancelled; the call to it ends when either
+ * side hangs up. While it rings the caller hears ringback, or the far end's own early media when
+ * it sends a 183 with SDP (RFC 3960). Every phone rung is a leg of the call, ended with its cause.
+ * What a target is (which phones) is the application's answer (`reach`).
  */
 import { randomInt } from 'node:crypto';
 import type { MediaEngine } from '../media/index.js';
 import { createOffer, readAnswer, type LocalMedia } from '../sdp/index.js';
-import { parsePeer, type Dialog, type InviteOptions, type OutgoingInvite } from '../sip/index.js';
+import { parsePeer, type Dialog, type InviteOptions, type OutgoingInvite, type SipResponse } from '../sip/index.js';
+import type { Call, CallLeg, LegRole } from './call.js';
+import { causeOfStatus, reasonHeader, type HangupCause, type HangupSide } from './hangup-cause.js';
 import type { DialTarget } from './inbound.js';
 import type { Leg } from './leg.js';
 import { remoteOf } from './remote-endpoint.js';
@@ -17,45 +21,123 @@ export interface DiallerOptions {
   engine: MediaEngine;
   mediaAddress: string;
   invite(options: InviteOptions): OutgoingInvite;
-  /** Told when an outbound dialog ends, so that the bridge comes down. */
-  onDialogEnd(dialog: Dialog, listener: () => void): void;
+  /** Told when an outbound dialog ends (the far end's BYE, with its cause), so that the bridge comes down. */
+  onDialogEnd(dialog: Dialog, listener: (cause: HangupCause, by: HangupSide) => void): void;
 }
 
 export interface Attempt {
   invite: OutgoingInvite;
   session: string;
   local: LocalMedia;
+  leg: CallLeg;
+}
+
+export interface Answered {
+  dialog: Dialog;
+  attempt: Attempt;
+}
+
+/** What to ring: the phones of one target, as legs of `call`. */
+export interface Ringing {
+  call: Call;
+  role: LegRole;
+  target: string;
+  callerId: string;
+  phones: DialTarget[];
+  timeoutMs: number;
+  /** The session the new ones must share a worker with (the caller's, to bridge), if any. */
+  near?: string;
+  /** Settles when ringing must stop (the caller hung up). */
+  giveUp: Promise<unknown>;
+  /** The caller's leg, to hear ringback or early media meanwhile. */
+  caller?: Leg;
+}
+
+/** How ringing ended without an answer: the cause of the most telling failure. */
+export interface NotAnswered {
+  cause: HangupCause;
 }
 
 export class Dialler {
   constructor(private readonly options: DiallerOptions) {}
 
-  async dial(leg: Leg, callerId: string, reach: (target: string) => Promise<DialTarget[]>, options: DialOptions): Promise<DialOutcome> {
+  async dial(call: Call, leg: Leg, callerId: string, reach: (target: string) => Promise<DialTarget[]>, options: DialOptions): Promise<DialOutcome> {
+    let cause: HangupCause = 'no_route_destination';
     for (const target of options.targets) {
       if (leg.hungUp) return { answered: false, reason: 'hangup' };
       const phones = await reach(target);
       if (phones.length === 0) continue;
-      const answered = await this.ring(leg.session, leg.ended, callerId, phones, options.timeoutMs);
-      if (answered !== undefined) {
+      const ringing: Ringing = { call, role: 'callee', target, callerId, phones, timeoutMs: options.timeoutMs, near: leg.session, giveUp: leg.ended, caller: leg };
+      const answered = await this.ring(ringing);
+      if ('dialog' in answered) {
         await this.connect(leg, answered);
         return { answered: true, target };
       }
+      cause = answered.cause;
     }
-    return { answered: false, reason: leg.hungUp ? 'hangup' : 'no-answer' };
+    if (leg.hungUp) return { answered: false, reason: 'hangup' };
+    return { answered: false, reason: cause === 'user_busy' ? 'busy' : cause === 'no_answer' || cause === 'no_user_response' ? 'no-answer' : 'failed' };
   }
 
   /**
-   * Rings every phone of a target from sessions placed near `near` (or anywhere); the first 2xx
-   * wins, the rest are cancelled; all are cancelled at `giveUp` or after `timeoutMs`.
+   * Rings every phone of a target; the first 2xx wins, the rest are cancelled; all are cancelled
+   * at `giveUp` or after `timeoutMs` (RFC 3261 §9.1).
    */
-  async ring(near: string | undefined, giveUp: Promise<unknown>, callerId: string, phones: DialTarget[], timeoutMs: number): Promise<{ dialog: Dialog; attempt: Attempt } | undefined> {
-    let abandoned = false;
+  async ring(ringing: Ringing): Promise<Answered | NotAnswered> {
+    const early = new EarlyMedia(ringing.caller, this.options.engine);
+    const attempts = await this.invite(ringing, early);
+    let winner: Answered | undefined;
+    let stopped: { cause: HangupCause; by: HangupSide } | undefined;
+    const stop = (cause: HangupCause, by: HangupSide) => {
+      stopped ??= { cause, by };
+      attempts.forEach((a) => a.invite.cancel());
+    };
+    const timeout = setTimeout(() => stop('no_answer', 'callee'), ringing.timeoutMs);
+    void ringing.giveUp.then(() => stop('normal_clearing', 'caller'));
+    await early.ringback();
+    const failures: HangupCause[] = [];
+    await Promise.all(
+      attempts.map(async (attempt) => {
+        const outcome = await attempt.invite.result;
+        if (outcome.kind === 'failed') {
+          const status = outcome.response.status;
+          // Ours cancelled: the reason we cancelled, not the 487 it earned.
+          const cause = status === 487 && stopped !== undefined ? stopped : { cause: causeOfStatus(status), by: 'callee' as const };
+          attempt.leg.end(winner === undefined ? cause.cause : 'normal_clearing', winner === undefined ? cause.by : 'kefu', status);
+          failures.push(causeOfStatus(status));
+          await early.failed(attempt);
+          return;
+        }
+        const answer = readAnswer(outcome.response.body.toString('utf8'), attempt.local);
+        if (winner !== undefined || stopped !== undefined || !answer.ok) {
+          const cause: HangupCause = answer.ok ? 'normal_clearing' : 'incompatible_destination';
+          attempt.leg.to('up');
+          attempt.leg.end(cause, 'kefu');
+          await outcome.dialog.bye({ headers: [reasonHeader(cause)] }).catch(() => undefined);
+          return;
+        }
+        winner = { dialog: outcome.dialog, attempt };
+        attempt.leg.to('up');
+        await this.options.engine.setRemote(attempt.session, remoteOf(answer.audio));
+        attempts.forEach((other) => other !== attempt && other.invite.cancel());
+      }),
+    );
+    clearTimeout(timeout);
+    await early.done();
+    for (const attempt of attempts) {
+      if (attempt !== winner?.attempt) await this.options.engine.destroy(attempt.session).catch(() => null);
+    }
+    if (winner !== undefined) return winner;
+    return { cause: stopped?.cause ?? mostTelling(failures) };
+  }
+
+  /** Sends the INVITEs, each from a session near the caller's, each a leg of the call. */
+  private async invite(ringing: Ringing, early: EarlyMedia): Promise<Attempt[]> {
     const attempts: Attempt[] = [];
-    for (const phone of phones) {
+    for (const phone of ringing.phones) {
       const peer = parsePeer(phone.source);
       if (peer === undefined) continue;
-      const created = await this.options.engine.createSession(near === undefined ? {} : { near });
-      const session = created.id;
+      const created = await this.options.engine.createSession(ringing.near === undefined ? {} : { near: ringing.near });
       const local: LocalMedia = {
         address: this.options.mediaAddress,
         port: created.port,
@@ -64,50 +146,92 @@ export class Dialler {
         sessionId: randomInt(1, 2 ** 31),
         sessionVersion: 1,
       };
+      const attempt = {} as Attempt;
       const invite = this.options.invite({
         uri: phone.uri,
-        from: `<sip:${callerId}@${this.options.mediaAddress}>`,
+        from: `<sip:${ringing.callerId}@${this.options.mediaAddress}>`,
         peer,
         headers: [['Content-Type', 'application/sdp']],
         body: Buffer.from(createOffer(local)),
+        onProvisional: (response) => this.provisional(attempt, response, early),
       });
-      attempts.push({ invite, session, local });
+      const leg = ringing.call.addLeg({ role: ringing.role, sipCallId: invite.request.callId ?? '', direction: 'outbound', from: ringing.callerId, to: phone.uri, target: ringing.target });
+      Object.assign(attempt, { invite, session: created.id, local, leg });
+      attempts.push(attempt);
     }
-    let winner: { dialog: Dialog; attempt: Attempt } | undefined;
-    const timeout = setTimeout(() => attempts.forEach((a) => a.invite.cancel()), timeoutMs);
-    void giveUp.then(() => {
-      abandoned = true;
-      attempts.forEach((a) => a.invite.cancel());
-    });
-    await Promise.all(
-      attempts.map(async (attempt) => {
-        const outcome = await attempt.invite.result;
-        if (outcome.kind !== 'answered') return;
-        const answer = readAnswer(outcome.response.body.toString('utf8'), attempt.local);
-        if (winner !== undefined || abandoned || !answer.ok) {
-          await outcome.dialog.bye().catch(() => undefined);
-          return;
-        }
-        winner = { dialog: outcome.dialog, attempt };
-        await this.options.engine.setRemote(attempt.session, remoteOf(answer.audio));
-        attempts.forEach((other) => other !== attempt && other.invite.cancel());
-      }),
-    );
-    clearTimeout(timeout);
-    for (const attempt of attempts) {
-      if (attempt !== winner?.attempt) await this.options.engine.destroy(attempt.session).catch(() => null);
+    return attempts;
+  }
+
+  /** RFC 3261 §13.2.2.1: 180 rings; a 183 with SDP brings early media the caller hears instead of ringback. */
+  private provisional(attempt: Attempt, response: SipResponse, early: EarlyMedia): void {
+    if (attempt.leg === undefined || response.status === 100) return;
+    if (response.body.length === 0) {
+      attempt.leg.state.tryTo('ringing');
+      return;
     }
-    return winner;
+    const answer = readAnswer(response.body.toString('utf8'), attempt.local);
+    if (!answer.ok) return;
+    attempt.leg.state.tryTo('early');
+    void this.options.engine
+      .setRemote(attempt.session, remoteOf(answer.audio))
+      .then(() => early.hear(attempt))
+      .catch(() => null);
   }
 
   /** Bridges the caller to the answered phone until one of them hangs up. */
-  private async connect(leg: Leg, answered: { dialog: Dialog; attempt: Attempt }): Promise<void> {
+  private async connect(leg: Leg, answered: Answered): Promise<void> {
     const { dialog, attempt } = answered;
-    const calleeGone = new Promise<void>((resolve) => this.options.onDialogEnd(dialog, resolve));
+    const calleeGone = new Promise<{ cause: HangupCause; by: HangupSide }>((resolve) => this.options.onDialogEnd(dialog, (cause, by) => resolve({ cause, by })));
     await leg.bridge(attempt.session);
-    await Promise.race([calleeGone, leg.ended]);
+    const end = await Promise.race([calleeGone, leg.ended]);
     await leg.unbridge();
-    if (leg.hungUp) await dialog.bye().catch(() => undefined);
+    if (leg.hungUp) await dialog.bye({ headers: [reasonHeader(end.cause)] }).catch(() => undefined);
+    attempt.leg.end(end.cause, end.by);
     await this.options.engine.destroy(attempt.session).catch(() => null);
+  }
+}
+
+/** Busy beats unanswered beats the rest: what a caller would be told. */
+function mostTelling(causes: HangupCause[]): HangupCause {
+  for (const cause of ['user_busy', 'no_answer', 'no_user_response', 'call_rejected'] as const) if (causes.includes(cause)) return cause;
+  return causes[0] ?? 'no_route_destination';
+}
+
+/**
+ * What the caller hears while phones ring: ringback, until one sends early media, which is
+ * bridged to the caller instead; when that phone fails, ringback again.
+ */
+class EarlyMedia {
+  /** The phone whose early media the caller hears now. */
+  #hearing: Attempt | undefined;
+
+  constructor(
+    private readonly caller: Leg | undefined,
+    private readonly engine: MediaEngine,
+  ) {}
+
+  async ringback(): Promise<void> {
+    await this.caller?.startTone('ringback').catch(() => undefined);
+  }
+
+  async hear(attempt: Attempt): Promise<void> {
+    if (this.caller === undefined || this.caller.hungUp || this.#hearing !== undefined) return;
+    this.#hearing = attempt;
+    await this.caller.stopTone();
+    await this.engine.bridge(this.caller.session, attempt.session);
+  }
+
+  async failed(attempt: Attempt): Promise<void> {
+    if (this.caller === undefined || this.#hearing !== attempt) return;
+    this.#hearing = undefined;
+    await this.caller.unbridge();
+    await this.ringback();
+  }
+
+  async done(): Promise<void> {
+    if (this.caller === undefined) return;
+    if (this.#hearing !== undefined) await this.caller.unbridge();
+    this.#hearing = undefined;
+    await this.caller.stopTone();
   }
 }

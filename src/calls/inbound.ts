@@ -3,8 +3,10 @@
  * which number, they decide (refuse with a SIP status, or answer and serve), and it keeps the
  * SIP and media side. calls/ knows no tenants or flows; the decision carries a function instead.
  */
+import type { LegRecord } from './call.js';
 import type { CalledParty } from './called-party.js';
-import type { VoiceChannel } from './voice-channel.js';
+import type { HangupCause, HangupSide } from './hangup-cause.js';
+import type { Sound, VoiceChannel } from './voice-channel.js';
 
 export interface IncomingCall {
   sipCallId: string;
@@ -16,15 +18,17 @@ export interface IncomingCall {
   receivedAt: Date;
 }
 
-export type LegEndCause = 'caller-hung-up' | 'kefu-hung-up' | 'media-timeout' | 'failed';
-
 export interface LegEnd {
   at: Date;
-  cause: LegEndCause;
+  cause: HangupCause;
+  /** Which side ended the leg. */
+  by: HangupSide;
 }
 
 /** An answered call as an application serves it. */
 export interface AnsweredLeg extends VoiceChannel {
+  /** Kefu's id of the call: every leg of it shares it. */
+  readonly callId: string;
   readonly sipCallId: string;
   readonly answeredAt: Date;
   /** Settles once when the leg is over, for whatever reason. */
@@ -39,13 +43,24 @@ export interface DialTarget {
 }
 
 export type CallDecision =
-  | { action: 'reject'; status: number; reason?: string }
+  /**
+   * Refuse with a SIP status. With an `announcement`, the caller first hears it as early media
+   * (183 Session Progress with SDP, RFC 3261 §13.3.1.1): told why, and not charged for an answer.
+   */
+  | { action: 'reject'; status: number; reason?: string; announcement?: Sound[] }
   /**
    * Answer, then `serve`; when it returns and the caller is still there, Kefu hangs up.
    * `reach` says where a number or extension the flow dials can be found (the tenant's phones);
-   * `owner` (a tenant, to the applications) is who may list and hang up the call.
+   * `owner` (a tenant, to the applications) is who may list and hang up the call; `onLeg` hears
+   * of every other leg of the call (phones rung, transfer targets) when it ends, for its CDR.
    */
-  | { action: 'answer'; serve(leg: AnsweredLeg): Promise<void>; reach?(target: string): Promise<DialTarget[]>; owner?: string };
+  | {
+      action: 'answer';
+      serve(leg: AnsweredLeg): Promise<void>;
+      reach?(target: string): Promise<DialTarget[]>;
+      owner?: string;
+      onLeg?(record: LegRecord): void;
+    };
 
 /** A call in progress, as the call layer can tell it. */
 export interface LiveCall {

@@ -15,6 +15,9 @@ export type {
   VoiceChannel,
 } from './voice-channel.js';
 export { amountText, dateText, digitsText, numberText } from '../media/index.js';
-export type { AnsweredLeg, CallDecision, CallRouter, DialTarget, IncomingCall, LegEnd, LegEndCause, LiveCall } from './inbound.js';
+export type { AnsweredLeg, CallDecision, CallRouter, DialTarget, IncomingCall, LegEnd, LiveCall } from './inbound.js';
+export type { LegRecord, LegRole } from './call.js';
+export { causeOfReason, causeOfStatus, hangupCauses, reasonHeader, statusOfCause, type HangupCause, type HangupSide } from './hangup-cause.js';
+export { IllegalLegTransitionError, legStates, type LegState } from './leg-state.js';
 export { CallService, type CallServiceOptions, type Originate } from './call-service.js';
 export { Leg, type LegSignalling } from './leg.js';

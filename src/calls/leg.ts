@@ -6,12 +6,14 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MediaEngine, PlayerEnd, PlayItem, Recording } from '../media/index.js';
-import type { AnsweredLeg, LegEnd, LegEndCause } from './inbound.js';
+import type { HangupCause, HangupSide } from './hangup-cause.js';
+import type { AnsweredLeg, LegEnd } from './inbound.js';
 import type { Collected, CollectOptions, DialOptions, DialOutcome, PlayOutcome, Recorded, RecordOptions, Sound } from './voice-channel.js';
 
 /** What a leg needs to end its SIP side; the call service gives it the dialog's BYE. */
 export interface LegSignalling {
-  bye(): Promise<void>;
+  /** A BYE saying why (RFC 3326 Reason). */
+  bye(cause: HangupCause): Promise<void>;
   /** Places an outbound call for `dial`; absent where nothing can be dialled yet. */
   dial?(leg: Leg, options: DialOptions): Promise<DialOutcome>;
 }
@@ -32,6 +34,8 @@ export class Leg implements AnsweredLeg {
   #recorded: ((recording: Recording) => void) | undefined;
 
   constructor(
+    /** Kefu's id of the call this leg belongs to (shared with its other legs' CDRs). */
+    readonly callId: string,
     readonly sipCallId: string,
     readonly session: string,
     private readonly engine: MediaEngine,
@@ -157,14 +161,25 @@ export class Leg implements AnsweredLeg {
     await this.engine.unbridge(this.session).catch(() => null);
   }
 
-  async hangup(): Promise<void> {
+  /** Kefu ends the call (the flow is done, a supervisor, no RTP): BYE with the cause. */
+  async hangup(cause: HangupCause = 'normal_clearing', by: HangupSide = 'kefu'): Promise<void> {
     if (this.#hungUp) return;
-    await this.finish('kefu-hung-up');
-    await this.signalling.bye().catch(() => undefined);
+    await this.finish(cause, by);
+    await this.signalling.bye(cause).catch(() => undefined);
+  }
+
+  /** Plays ringback (or hold music) in a loop while something else happens; `stopTone` ends it. */
+  async startTone(tone: 'ringback' | 'hold'): Promise<void> {
+    if (this.#hungUp) return;
+    await this.engine.play(this.session, [{ kind: 'tone', tone, language: 'zh-CN' }], { loop: true, interruptible: false });
+  }
+
+  async stopTone(): Promise<void> {
+    await this.engine.stopPlaying(this.session).catch(() => null);
   }
 
   /** The call is over: the caller's BYE, our own, or media gone silent. Idempotent. */
-  async finish(cause: LegEndCause): Promise<void> {
+  async finish(cause: HangupCause, by: HangupSide): Promise<void> {
     if (this.#hungUp) return;
     this.#hungUp = true;
     // A recording in progress is closed before the session goes, so what was said is kept.
@@ -173,7 +188,7 @@ export class Leg implements AnsweredLeg {
     this.#digitWaiter?.();
     this.#played?.('stopped');
     await this.engine.destroy(this.session).catch(() => null);
-    this.#end({ at: new Date(), cause });
+    this.#end({ at: new Date(), cause, by });
   }
 
   /** The next key within `timeoutMs` (forever when undefined); undefined on time-out or hang-up. */
@@ -192,7 +207,7 @@ export class Leg implements AnsweredLeg {
   }
 }
 
-function playItem(sound: Sound): PlayItem {
+export function playItem(sound: Sound): PlayItem {
   switch (sound.kind) {
     case 'file':
       return { kind: 'file', path: sound.path };

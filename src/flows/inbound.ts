@@ -4,7 +4,7 @@
  * access number, the business the caller chooses by code. The live version is read once, so a
  * call finishes on the version it started with. Every answered call leaves a CDR with its trace.
  */
-import type { AnsweredLeg, CallDecision, CallRouter, DialTarget, IncomingCall } from '../calls/index.js';
+import { statusOfCause, type AnsweredLeg, type CallDecision, type CallRouter, type DialTarget, type HangupCause, type IncomingCall, type LegRecord } from '../calls/index.js';
 import { phoneVariants, screenCaller } from '../directory/index.js';
 import type { MediaFiles, NumberBinding, PhoneNumber, Store, TenantRow } from '../store/index.js';
 import { flowDocument, type FlowDocument } from './document.js';
@@ -36,6 +36,8 @@ interface Service {
 
 const CODE_ATTEMPTS = 3;
 
+type Refusal = Extract<CallDecision, { action: 'reject' }>;
+
 export class VoiceService implements CallRouter {
   constructor(private readonly options: VoiceServiceOptions) {}
 
@@ -61,13 +63,56 @@ export class VoiceService implements CallRouter {
     const service = await this.service(direct);
     if (typeof service === 'string') return { action: 'reject', status: 480, reason: service };
     const refusal = await this.screen(call, service.tenant);
-    if (refusal !== undefined) return refusal;
+    if (refusal !== undefined) {
+      await this.refused(call, service, number, refusal);
+      return refusal;
+    }
     return {
       action: 'answer',
       serve: (leg) => this.serve(call, number, service, leg),
       reach: (target) => this.reach(service.tenant, target),
       owner: service.tenant.id,
+      onLeg: (record) => this.recordLeg(service.tenant, record),
     };
+  }
+
+  /** The CDR of another leg of a tenant's call (a phone rung, a transfer target), once it ended. */
+  private recordLeg(tenant: TenantRow, record: LegRecord): void {
+    if (record.role === 'caller') return;
+    this.options.store.repos.cdrs
+      .leg(tenant.id, {
+        callId: record.callId,
+        leg: record.role,
+        sipCallId: record.sipCallId,
+        caller: record.from ?? null,
+        // The number or extension dialled; the phone's own address is the leg's SIP business.
+        called: record.target ?? record.to ?? null,
+        target: record.target ?? null,
+        startedAt: record.startedAt,
+        answeredAt: record.answeredAt ?? null,
+        endedAt: record.endedAt,
+        cause: record.cause,
+        endedBy: record.endedBy,
+        sipStatus: record.sipStatus ?? null,
+      })
+      .catch((error: unknown) => this.options.log.warn({ callId: record.sipCallId, err: String(error) }, 'CDR of a leg not written'));
+  }
+
+  /** A refused caller leaves a CDR too: never answered, the status and cause of the refusal. */
+  private async refused(call: IncomingCall, service: Service, number: PhoneNumber, refusal: Refusal): Promise<void> {
+    const dialled = call.party.dialled;
+    const row = await this.options.store.repos.cdrs.start(service.tenant.id, {
+      sipCallId: call.sipCallId,
+      direction: 'inbound',
+      caller: call.party.caller ?? null,
+      called: dialled ?? null,
+      originalCalled: call.party.original ?? (dialled === number.number ? null : number.number),
+      flow: service.flow,
+      flowVersion: service.version,
+      startedAt: call.receivedAt,
+    });
+    const cause: HangupCause = refusal.status === 486 ? 'user_busy' : 'call_rejected';
+    await this.options.store.repos.cdrs.change(service.tenant.id, row.id, { endedAt: this.options.now(), cause, endedBy: 'kefu', sipStatus: refusal.status });
   }
 
   /** The phones registered for an extension of the tenant (outside numbers need trunks, still to come). */
@@ -80,7 +125,7 @@ export class VoiceService implements CallRouter {
    * The tenant's blacklist and whitelist (B10), tried with every form of the calling number. A
    * refused caller gets 486 or 403, or hears the refusal prompt; the refusal is logged.
    */
-  private async screen(call: IncomingCall, tenant: TenantRow): Promise<CallDecision | undefined> {
+  private async screen(call: IncomingCall, tenant: TenantRow): Promise<Refusal | undefined> {
     const { repos } = this.options.store;
     const settings = await repos.callSettings.get(tenant.id);
     const forms = call.party.caller === undefined ? [undefined] : phoneVariants(call.party.caller);
@@ -93,14 +138,14 @@ export class VoiceService implements CallRouter {
     this.options.log.info({ callId: call.sipCallId, tenant: tenant.slug, caller: call.party.caller ?? null, because: verdict.because }, 'caller refused');
     switch (verdict.refuse) {
       case 'reject-busy':
-        return { action: 'reject', status: 486, reason: 'Busy Here' };
+        return { action: 'reject', status: statusOfCause('user_busy'), reason: 'Busy Here' };
       case 'reject-403':
-        return { action: 'reject', status: 403, reason: 'Forbidden' };
+        return { action: 'reject', status: statusOfCause('call_rejected'), reason: 'Forbidden' };
       case 'play-and-hang-up': {
+        // The refusal prompt is early media before the 403: the caller hears it unanswered and unbilled.
         const prompt = verdict.prompt === null ? undefined : await repos.prompts.byName(tenant.id, verdict.prompt);
-        if (prompt === undefined) return { action: 'reject', status: 403, reason: 'Forbidden' };
-        const path = this.options.media.path(prompt.file);
-        return { action: 'answer', serve: async (leg) => void (await leg.play([{ kind: 'file', path }], { bargeIn: false })) };
+        const announcement = prompt === undefined ? undefined : [{ kind: 'file' as const, path: this.options.media.path(prompt.file) }];
+        return { action: 'reject', status: statusOfCause('call_rejected'), reason: 'Forbidden', ...(announcement === undefined ? {} : { announcement }) };
       }
     }
   }
@@ -169,6 +214,7 @@ export class VoiceService implements CallRouter {
     const party = facts.party;
     const customer = party === undefined ? undefined : await store.repos.customers.byAnyPhone(tenant.id, phoneVariants(party));
     const cdr = await store.repos.cdrs.start(tenant.id, {
+      callId: leg.callId,
       sipCallId: facts.sipCallId,
       direction: facts.direction,
       caller: facts.direction === 'inbound' ? (party ?? null) : (facts.called ?? null),
@@ -201,7 +247,7 @@ export class VoiceService implements CallRouter {
     const outcome = await new FlowRun({ document: service.document, channel: leg, services, variables }).run();
     if (!leg.hungUp) await leg.hangup();
     const end = await leg.ended;
-    await store.repos.cdrs.change(tenant.id, cdr.id, { endedAt: end.at, cause: end.cause, trace: outcome.trace.entries });
+    await store.repos.cdrs.change(tenant.id, cdr.id, { endedAt: end.at, cause: end.cause, endedBy: end.by, trace: outcome.trace.entries });
     this.options.log.info({ callId: facts.sipCallId, tenant: tenant.slug, flow: service.flow, version: service.version, end: outcome.end }, 'call served');
   }
 }

@@ -278,8 +278,15 @@ export interface CdrTable {
   startedAt: Date;
   answeredAt: Date | null;
   endedAt: Date | null;
+  /** The Q.850 cause name (normal_clearing, user_busy …). */
   cause: string | null;
   sipStatus: number | null;
+  /** Kefu's id of the call; every leg of one call shares it. */
+  callId: string | null;
+  leg: Generated<'caller' | 'callee' | 'transfer'>;
+  /** For a leg Kefu placed: the number or extension it was placed to. */
+  target: string | null;
+  endedBy: 'caller' | 'callee' | 'kefu' | 'network' | null;
   /** What the caller heard and keyed, node by node. */
   trace: ColumnType<unknown[], string | undefined, string>;
 }

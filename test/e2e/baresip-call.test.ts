@@ -70,6 +70,6 @@ describe('[B2] baresip calls the demo hotline', () => {
     const said = cdr!.trace.filter((e) => e.event === 'said').map((e) => e.text);
     assert.equal(said[0], '您好，欢迎致电示范科技局科技服务热线。');
     assert.ok(said.some((t) => t?.startsWith('高新技术企业认定请按1')), JSON.stringify(said));
-    assert.equal(cdr?.cause, 'caller-hung-up');
+    assert.deepEqual([cdr?.cause, cdr?.endedBy], ['normal_clearing', 'caller']);
   });
 });

@@ -10,11 +10,18 @@ export interface TraceEntry {
 
 export interface Cdr {
   sipCallId: string;
+  callId: string | null;
+  leg: 'caller' | 'callee' | 'transfer';
+  caller: string | null;
   called: string | null;
+  target: string | null;
   originalCalled: string | null;
   flow: string | null;
   flowVersion: number | null;
   cause: string | null;
+  endedBy: string | null;
+  sipStatus: number | null;
+  answeredAt: string | null;
   endedAt: string | null;
   trace: TraceEntry[];
 }

@@ -15,7 +15,27 @@ export interface IvrScenario {
   steps: IvrStep[];
   /** `kefu` waits (up to a minute) for Kefu to hang up; a number is when the caller hangs up. */
   end: 'kefu' | { byeAfterMs: number };
+  /** RFC 3264 §5: the INVITE carries no offer; the caller answers Kefu's 200 in its ACK. */
+  lateOffer?: boolean;
+  /** A Reason header value (RFC 3326) for the caller's BYE. */
+  byeReason?: string;
+  /** A pattern Kefu's BYE must carry in its Reason header (the call fails otherwise). */
+  expectByeReason?: string;
 }
+
+/** The caller's audio: PCMU and telephone-event at the test RTP peer's port (field1). */
+const callerSdp = `Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=caller 1 1 IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [local_ip]
+      t=0 0
+      m=audio [field1] RTP/AVP 0 96
+      a=rtpmap:0 PCMU/8000
+      a=rtpmap:96 telephone-event/8000
+`;
 
 const headers = (method: string, cseq: number, branch = '[branch]') => `
       ${method} sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
@@ -33,9 +53,13 @@ export function ivrScenario(scenario: IvrScenario): string {
   const steps = scenario.steps
     .map((step) => `  <pause milliseconds="${step.pauseMs}"/>\n${step.keys === undefined ? '' : `  <nop><action><exec play_dtmf="${step.keys}"/></action></nop>\n`}`)
     .join('');
+  const reasonCheck =
+    scenario.expectByeReason === undefined
+      ? ''
+      : `<action><ereg regexp="${scenario.expectByeReason}" search_in="hdr" header="Reason:" check_it="true" assign_to="reason"/></action>`;
   const end =
     scenario.end === 'kefu'
-      ? `  <recv request="BYE" timeout="60000"/>
+      ? `  <recv request="BYE" timeout="60000">${reasonCheck}</recv>
   <send>
     <![CDATA[
       SIP/2.0 200 OK
@@ -50,7 +74,7 @@ export function ivrScenario(scenario: IvrScenario): string {
   </send>`
       : `  <pause milliseconds="${scenario.end.byeAfterMs}"/>
   <send retrans="500">
-    <![CDATA[${head('BYE', 2).replace('TO_TAG', '[peer_tag_param]')}
+    <![CDATA[${head('BYE', 2).replace('TO_TAG', '[peer_tag_param]')}${scenario.byeReason === undefined ? '' : `\n      Reason: ${scenario.byeReason}`}
       Content-Length: 0
 
     ]]>
@@ -60,29 +84,23 @@ export function ivrScenario(scenario: IvrScenario): string {
 <scenario name="ivr call">
   <send retrans="500">
     <![CDATA[${head('INVITE', 1).replace('TO_TAG', '')}
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=caller 1 1 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [local_ip]
-      t=0 0
-      m=audio [field1] RTP/AVP 0 96
-      a=rtpmap:0 PCMU/8000
-      a=rtpmap:96 telephone-event/8000
-
+      ${scenario.lateOffer === true ? 'Content-Length: 0\n' : callerSdp}
     ]]>
   </send>
   <recv response="100" optional="true"/>
-  <recv response="200"/>
+  <recv response="200">${scenario.lateOffer === true ? '<action><ereg regexp="m=audio [0-9]+ RTP/AVP" search_in="body" check_it="true" assign_to="offer"/></action>' : ''}</recv>
   <send>
     <![CDATA[${head('ACK', 1).replace('TO_TAG', '[peer_tag_param]')}
-      Content-Length: 0
-
+      ${scenario.lateOffer === true ? callerSdp : 'Content-Length: 0\n'}
     ]]>
   </send>
 ${steps}${end}
-</scenario>
+${references(scenario)}</scenario>
 `;
+}
+
+/** SIPp refuses a scenario that assigns a variable nothing reads: the checks' variables are referenced here. */
+function references(scenario: IvrScenario): string {
+  const names = [...(scenario.lateOffer === true ? ['offer'] : []), ...(scenario.expectByeReason === undefined ? [] : ['reason'])];
+  return names.length === 0 ? '' : `  <Reference variables="${names.join(',')}"/>\n`;
 }

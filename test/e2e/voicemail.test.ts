@@ -104,6 +104,6 @@ describe('[B6] voicemail over SIP and RTP', () => {
     await call('12399', { caller: '1002', steps: [{ pauseMs: 1000, keys: '1111#' }, { pauseMs: 3000, keys: '2222#' }, { pauseMs: 3000, keys: '3333#' }], end: 'kefu' });
     const cdr = await finishedCdr(node.url, cookie, 'called=12399');
     assert.equal(cdr?.trace.filter((e) => e.event === 'said' && e.text === '密码不正确').length, 3);
-    assert.equal(cdr?.cause, 'kefu-hung-up');
+    assert.deepEqual([cdr?.cause, cdr?.endedBy], ['normal_clearing', 'kefu']);
   });
 });

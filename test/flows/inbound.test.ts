@@ -43,7 +43,7 @@ describe('[A2] inbound calls to flows', () => {
     const leg = await serve(await route({ dialled: '12345' }, 'direct-1'), [{ keys: '1' }, { keys: '1' }, { hangup: true }], 'direct-1');
     assert.equal(leg.spoken[0], '您好，欢迎致电示范科技局科技服务热线。');
     const [cdr] = (await api.store.repos.cdrs.list(demo.id, { sipCallId: 'direct-1' }, { limit: 5, offset: 0 })).items;
-    assert.deepEqual([cdr?.flow, cdr?.flowVersion, cdr?.called, cdr?.cause], ['hotline', 1, '12345', 'caller-hung-up']);
+    assert.deepEqual([cdr?.flow, cdr?.flowVersion, cdr?.called, cdr?.cause, cdr?.endedBy], ['hotline', 1, '12345', 'normal_clearing', 'caller']);
     assert.ok(cdr?.trace.some((e) => (e as { event: string; digits?: string }).digits === '1'));
     assert.ok(cdr?.answeredAt !== null && cdr?.endedAt !== null);
   });

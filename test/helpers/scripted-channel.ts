@@ -3,7 +3,7 @@
  * the next keys of the script, each `record` writes a real WAV of the scripted length, each
  * `dial` gets the scripted answer. The end-to-end tests run the same flows over real SIP calls.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { AnsweredLeg, Collected, CollectOptions, DialOptions, DialOutcome, LegEnd, PlayOutcome, Recorded, RecordOptions, Sound } from '../../src/calls/index.js';
 import { wavHeader } from '../../src/media/index.js';
@@ -15,6 +15,7 @@ export class ScriptedChannel implements AnsweredLeg {
   readonly played: Sound[] = [];
   readonly dialled: string[][] = [];
   readonly answeredAt = new Date();
+  readonly callId = randomUUID();
   readonly ended: Promise<LegEnd>;
   readonly #script: Step[];
   #end!: (end: LegEnd) => void;
@@ -40,7 +41,7 @@ export class ScriptedChannel implements AnsweredLeg {
     const step = this.#script.shift();
     if (!this.hungUp && (step === undefined || 'hangup' in step)) {
       this.hungUp = true;
-      this.#end({ at: new Date(), cause: 'caller-hung-up' });
+      this.#end({ at: new Date(), cause: 'normal_clearing', by: 'caller' });
     }
     return step;
   }
@@ -88,6 +89,6 @@ export class ScriptedChannel implements AnsweredLeg {
   async hangup(): Promise<void> {
     if (this.hungUp) return;
     this.hungUp = true;
-    this.#end({ at: new Date(), cause: 'kefu-hung-up' });
+    this.#end({ at: new Date(), cause: 'normal_clearing', by: 'kefu' });
   }
 }

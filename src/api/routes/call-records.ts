@@ -23,6 +23,8 @@ export const callRecordRoutes: FastifyPluginAsyncZod<{ store: Store; media: Medi
         querystring: z.object({
           ...pageQuery,
           sip_call_id: z.string().min(1).max(256).optional(),
+          /** Every leg of one call (the caller's, the phones rung, transfer targets). */
+          call_id: z.uuid().optional(),
           caller: z.string().max(64).optional(),
           called: z.string().max(64).optional(),
           since: z.coerce.date().optional(),
@@ -31,8 +33,9 @@ export const callRecordRoutes: FastifyPluginAsyncZod<{ store: Store; media: Medi
       },
     },
     async (request) => {
-      const { limit, offset, sip_call_id: sipCallId, ...filter } = request.query;
-      return store.repos.cdrs.list(actor(request).tenant.id, { ...filter, ...(sipCallId === undefined ? {} : { sipCallId }) }, { limit, offset });
+      const { limit, offset, sip_call_id: sipCallId, call_id: callId, ...filter } = request.query;
+      const ids = { ...(sipCallId === undefined ? {} : { sipCallId }), ...(callId === undefined ? {} : { callId }) };
+      return store.repos.cdrs.list(actor(request).tenant.id, { ...filter, ...ids }, { limit, offset });
     },
   );
 

@@ -28,7 +28,8 @@ export interface ReferRequest {
 export interface DialogHandler {
   /** The ACK of our 2xx arrived (§13.3.1.4); its body, if any, is the answer to our 2xx offer. */
   onAck?(dialog: Dialog, ack: SipRequest): void;
-  onEnd?(dialog: Dialog, reason: DialogEndReason): void;
+  /** The dialog is over; `bye` is the peer's BYE when that ended it (its Reason header, RFC 3326, says why). */
+  onEnd?(dialog: Dialog, reason: DialogEndReason, bye?: SipRequest): void;
   /**
    * A re-INVITE (§14.2) or UPDATE (RFC 3311) with an offer, or a re-INVITE without one (our 2xx
    * then carries the offer): answer with `respond`, the SDP answer in the body. Hold and resume

@@ -182,19 +182,19 @@ export class DialogLayer implements DialogRequests {
   }
 
   /** Ends a dialog: every timer cleared, forgotten, the handler told. */
-  end(entry: DialogEntry, reason: DialogEndReason): void {
+  end(entry: DialogEntry, reason: DialogEndReason, bye?: SipRequest): void {
     if (this.#dialogs.get(entry.dialog.key) !== entry) return;
     entry.timers.stopAll();
     entry.abandoned?.();
     entry.abandoned = undefined;
     this.#dialogs.delete(entry.dialog.key);
     entry.dialog.state = 'terminated';
-    this.context.handler.onEnd?.(entry.dialog, reason);
+    this.context.handler.onEnd?.(entry.dialog, reason, bye);
   }
 
   /** Sends a BYE (§15.1.1) and ends the dialog at once. */
-  private terminate(entry: DialogEntry, reason: DialogEndReason): Promise<SipResponse> {
-    const bye = entry.dialog.createRequest('BYE');
+  private terminate(entry: DialogEntry, reason: DialogEndReason, options: OutgoingRequestOptions = {}): Promise<SipResponse> {
+    const bye = entry.dialog.createRequest('BYE', options);
     this.end(entry, reason);
     return this.transact(entry.dialog, bye);
   }
@@ -244,7 +244,7 @@ export class DialogLayer implements DialogRequests {
   request(dialog: Dialog, method: string, options: OutgoingRequestOptions = {}): Promise<SipResponse> {
     const entry = this.entry(dialog);
     if (method === 'INVITE') return this.reinvite(dialog, options);
-    if (method === 'BYE') return this.bye(dialog);
+    if (method === 'BYE') return this.bye(dialog, options);
     const offer = method === 'UPDATE' && (options.body?.length ?? 0) > 0;
     // RFC 3311 §5.1: no UPDATE offer while another offer is outstanding.
     if (offer && (entry.clientOffer || entry.serverOffer)) return Promise.reject(new Error('an offer is already pending in this dialog'));
@@ -321,8 +321,9 @@ export class DialogLayer implements DialogRequests {
     return this.request(dialog, 'REFER', { headers: [['Refer-To', referToValue(target, options.replaces)], ...(options.headers ?? [])] });
   }
 
-  bye(dialog: Dialog): Promise<SipResponse> {
-    return this.terminate(this.entry(dialog), 'local-bye');
+  /** A BYE; `options.headers` may carry a Reason (RFC 3326) saying why the call ended. */
+  bye(dialog: Dialog, options: OutgoingRequestOptions = {}): Promise<SipResponse> {
+    return this.terminate(this.entry(dialog), 'local-bye', options);
   }
 
   /** RFC 4028 §10: the refresher's refresh, by UPDATE when the peer allows it, else by re-INVITE. */

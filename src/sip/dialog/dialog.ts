@@ -27,7 +27,7 @@ export interface DialogRequests {
   request(dialog: Dialog, method: string, options: OutgoingRequestOptions): Promise<SipResponse>;
   reinvite(dialog: Dialog, options: ReinviteOptions): Promise<SipResponse>;
   refer(dialog: Dialog, target: string, options: ReferOptions): Promise<SipResponse>;
-  bye(dialog: Dialog): Promise<SipResponse>;
+  bye(dialog: Dialog, options?: OutgoingRequestOptions): Promise<SipResponse>;
 }
 
 export interface DialogInit {
@@ -224,9 +224,9 @@ export class Dialog {
     return this.requests().refer(this, target, options);
   }
 
-  /** Ends the dialog with a BYE (§15.1.1); resolves on its response. */
-  async bye(): Promise<SipResponse> {
-    return this.requests().bye(this);
+  /** Ends the dialog with a BYE (§15.1.1), with a Reason (RFC 3326) if given; resolves on its response. */
+  async bye(options: OutgoingRequestOptions = {}): Promise<SipResponse> {
+    return this.requests().bye(this, options);
   }
 
   /** Any other request inside the dialog. */

@@ -17,7 +17,7 @@ import { negotiateAsUas, type SessionTimerSettings, type UasDecision } from './s
 
 /** What the in-dialog server needs of the dialog layer. */
 export interface DialogCore {
-  end(entry: DialogEntry, reason: DialogEndReason): void;
+  end(entry: DialogEntry, reason: DialogEndReason, bye?: SipRequest): void;
   retransmit2xx(entry: DialogEntry, invite: InviteServerTransaction, response: SipResponse): void;
   startSession(entry: DialogEntry, decision: UasDecision, we: 'uac' | 'uas'): void;
   request(dialog: Dialog, method: string, options: OutgoingRequestOptions): Promise<SipResponse>;
@@ -50,7 +50,7 @@ export class InDialogServer {
     switch (request.method) {
       case 'BYE':
         this.context.answer(transaction, 200);
-        this.core.end(entry, 'bye');
+        this.core.end(entry, 'bye', request);
         return;
       case 'INVITE':
       case 'UPDATE':

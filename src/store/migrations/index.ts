@@ -8,6 +8,7 @@ import * as sipBindings from './0002-sip-bindings.js';
 import * as flows from './0003-flows.js';
 import * as calendarsAndLists from './0004-calendars-and-lists.js';
 import * as calls from './0005-calls.js';
+import * as callLegs from './0007-call-legs.js';
 
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0003-flows': flows,
   '0004-calendars-and-lists': calendarsAndLists,
   '0005-calls': calls,
+  '0007-call-legs': callLegs,
 };
 
 export const migrationProvider: MigrationProvider = {

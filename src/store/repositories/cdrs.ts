@@ -11,6 +11,23 @@ export interface CdrStart {
   flow: string | null;
   flowVersion: number | null;
   startedAt: Date;
+  callId?: string | null;
+}
+
+/** A leg other than the caller's (a phone rung, a transfer target), written whole when it ends. */
+export interface CdrLeg {
+  callId: string;
+  leg: 'callee' | 'transfer';
+  sipCallId: string;
+  caller: string | null;
+  called: string | null;
+  target: string | null;
+  startedAt: Date;
+  answeredAt: Date | null;
+  endedAt: Date;
+  cause: string;
+  endedBy: 'caller' | 'callee' | 'kefu' | 'network';
+  sipStatus: number | null;
 }
 
 export interface CdrChange {
@@ -18,6 +35,7 @@ export interface CdrChange {
   endedAt?: Date;
   cause?: string;
   sipStatus?: number;
+  endedBy?: 'caller' | 'callee' | 'kefu' | 'network';
   flow?: string | null;
   flowVersion?: number | null;
   trace?: unknown[];
@@ -25,6 +43,7 @@ export interface CdrChange {
 
 export interface CdrFilter {
   sipCallId?: string;
+  callId?: string;
   caller?: string;
   called?: string;
   since?: Date;
@@ -37,6 +56,14 @@ export class CdrRepository {
 
   async start(tenantId: string, start: CdrStart): Promise<CdrRow> {
     return this.db.insertInto('cdrs').values({ tenantId, ...start }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async leg(tenantId: string, leg: CdrLeg): Promise<CdrRow> {
+    return this.db
+      .insertInto('cdrs')
+      .values({ tenantId, direction: 'outbound', originalCalled: null, flow: null, flowVersion: null, ...leg })
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   async change(tenantId: string, id: string, change: CdrChange): Promise<void> {
@@ -56,6 +83,7 @@ export class CdrRepository {
   async list(tenantId: string, filter: CdrFilter, page: PageRequest): Promise<Page<CdrRow>> {
     let query = this.db.selectFrom('cdrs').where('tenantId', '=', tenantId);
     if (filter.sipCallId !== undefined) query = query.where('sipCallId', '=', filter.sipCallId);
+    if (filter.callId !== undefined) query = query.where('callId', '=', filter.callId);
     if (filter.caller !== undefined) query = query.where('caller', '=', filter.caller);
     if (filter.called !== undefined) {
       const called = filter.called;
