@@ -1,0 +1,32 @@
+export { RoutingCore, type AgentView, type QueueStats, type RoutingCoreOptions } from './routing-core.js';
+export type { Decision, InteractionMode, RefusalCode, ReservationOutcome, RoutingEvent, Step } from './events.js';
+export { refusalCodes } from './events.js';
+export { agentStates, IllegalAgentTransitionError, MISSED_REASON, presences, type AgentState, type Presence } from './agent-state.js';
+export {
+  asAgentId,
+  asInteractionId,
+  asQueueId,
+  asReservationId,
+  countingIds,
+  type AgentId,
+  type InteractionId,
+  type QueueId,
+  type ReservationId,
+  type ReservationIdFactory,
+} from './ids.js';
+export { seededRandom, type RandomSource } from './random.js';
+export type { ServiceLevelFigures } from './service-level.js';
+export {
+  agentProfileSchema,
+  channels,
+  interactionRequestSchema,
+  queueSettingsSchema,
+  strategies,
+  type AgentProfile,
+  type Channel,
+  type InteractionRequest,
+  type OverflowTarget,
+  type QueueSettings,
+  type SkillRequirement,
+  type Strategy,
+} from './settings.js';
