@@ -50,7 +50,7 @@ export class ServiceLevelWindow {
       }
     }
     const counted = answered + lateAbandons;
-    return { percent: counted === 0 ? null : (within / counted) * 100, answered, answeredWithinThreshold: within, abandoned };
+    return { percent: counted === 0 ? null : (within * 100) / counted, answered, answeredWithinThreshold: within, abandoned };
   }
 
   #trim(now: number): void {
