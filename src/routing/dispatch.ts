@@ -6,6 +6,7 @@
  * all their queues: VIPs first, then the lowest key (arrival less priority), so an agent in
  * several queues serves the one whose customer has waited longest, weighted by priority.
  */
+import { channels } from './settings.js';
 import { pickAgents } from './strategies.js';
 import type { AgentRecord, InteractionRecord } from './records.js';
 import type { RoutingState } from './routing-state.js';
@@ -35,15 +36,26 @@ function offerInteraction(state: RoutingState, interaction: InteractionRecord): 
   for (const agent of pickAgents(candidates, interaction, queue, state.options.random)) state.offer(interaction, agent);
 }
 
-/** The best interaction this agent could be offered now, across their queues. */
+/**
+ * The best interaction this agent could be offered now, across their queues: the first that
+ * suits them in each list of a channel they have a slot for and a skill they have (or none).
+ */
 function bestFor(state: RoutingState, agent: AgentRecord): InteractionRecord | undefined {
   let chosen: InteractionRecord | undefined;
-  for (const queue of agent.queues) {
-    for (const interaction of queue.waiting) {
-      if (chosen !== undefined && !before(interaction, chosen)) break;
-      if (state.hasFreeSlot(agent, interaction.channel) && suits(state, agent, interaction)) {
-        chosen = interaction;
-        break;
+  const skills = ['', ...Object.keys(agent.config.skills)];
+  for (const channel of channels) {
+    if (!state.hasFreeSlot(agent, channel)) continue;
+    for (const queue of agent.queues) {
+      for (const skill of skills) {
+        const list = queue.bySkill.get(`${channel}:${skill}`);
+        if (list === undefined) continue;
+        for (const interaction of list) {
+          if (chosen !== undefined && !before(interaction, chosen)) break;
+          if (suits(state, agent, interaction)) {
+            chosen = interaction;
+            break;
+          }
+        }
       }
     }
   }

@@ -47,7 +47,7 @@ export class InteractionEvents {
     const { interaction, agent, queue } = reservation;
     state.endReservation(reservation, 'accepted');
     for (const other of [...interaction.offers.values()]) state.endReservation(other, 'cancelled');
-    if (interaction.inList) queue.waiting.remove(interaction);
+    state.unlist(interaction);
     const waitedMs = state.now - interaction.queuedAt;
     queue.serviceLevel.answered(state.now, waitedMs, queue.config.serviceLevel.seconds * 1000);
     this.#connect(interaction, agent);
@@ -87,7 +87,7 @@ export class InteractionEvents {
     if (interaction.phase === 'waiting') {
       const queue = interaction.queue!;
       for (const reservation of [...interaction.offers.values()]) state.endReservation(reservation, 'cancelled');
-      if (interaction.inList) queue.waiting.remove(interaction);
+      state.unlist(interaction);
       const waitedMs = state.now - interaction.queuedAt;
       queue.serviceLevel.abandoned(state.now, waitedMs, queue.config.serviceLevel.seconds * 1000);
       state.emit({ type: 'abandoned', interaction: id, queue: queue.config.id, waitedMs, at: state.now });
@@ -167,6 +167,7 @@ export class InteractionEvents {
       key: 0,
       seq: 0,
       inList: false,
+      bucket: '',
       offers: new Map(),
       missedBy: new Map(),
       relaxedBy: 0,

@@ -12,6 +12,11 @@ import type { WaitingList } from './waiting-list.js';
 export interface QueueRecord {
   config: QueueConfig;
   waiting: WaitingList<InteractionRecord>;
+  /**
+   * The same interactions by channel and the first skill they still require (`voice:french`,
+   * or `voice:` when none): an agent looks only at the lists of the skills they have.
+   */
+  bySkill: Map<string, WaitingList<InteractionRecord>>;
   /** Members and the order they joined (a Map iterates in that order): round robin walks this ring. */
   members: Map<AgentRecord, number>;
   /** Members who are ready with a free slot of the channel: the only ones an interaction needs to look at. */
@@ -66,7 +71,10 @@ export interface InteractionRecord {
   /** Its order among waiting interactions, in its queue and across queues: lower first. */
   key: number;
   seq: number;
+  /** In its queue's lists (waiting and not ringing anyone, or ringing some in a ring-all queue). */
   inList: boolean;
+  /** The `bySkill` list it is in while listed. */
+  bucket: string;
   /** Live offers by agent: at most one unless the queue rings all. */
   offers: Map<AgentId, Reservation>;
   /** Agents who let it ring out, and until when they are passed over for it. */

@@ -11,6 +11,7 @@ import { asReservationId, type AgentId, type InteractionId, type QueueId, type R
 import type { RandomSource } from './random.js';
 import type { AgentRecord, InteractionRecord, QueueRecord, Reservation } from './records.js';
 import { channels, type Channel, type OverflowTarget } from './settings.js';
+import { WaitingList } from './waiting-list.js';
 import { WakeUps } from './wake-ups.js';
 
 /** A VIP's key is this much lower than anyone else's: ahead of every non-VIP (about 3,000 years). */
@@ -116,7 +117,7 @@ export class RoutingState {
     interaction.seq = ++this.#seq;
     this.#scheduleWaits(interaction, queue);
     if (queue.config.overflowWhenUnstaffed && queue.staffed === 0 && this.overflow(interaction, 'unstaffed')) return;
-    queue.waiting.insert(interaction);
+    this.list(interaction);
     this.emit({ type: 'queued', interaction: interaction.id, queue: queue.config.id, position: queue.waiting.position(interaction), requeued: false, at: this.now });
     this.dirtyInteractions.add(interaction);
   }
@@ -127,13 +128,13 @@ export class RoutingState {
     const target = from.config.overflow;
     if (target === undefined || interaction.overflows >= this.options.maxOverflows) return false;
     interaction.overflows++;
-    if (interaction.inList) from.waiting.remove(interaction);
+    this.unlist(interaction);
     this.emit({ type: 'overflow', interaction: interaction.id, from: from.config.id, target, reason, waitedMs: this.now - interaction.queuedAt, at: this.now });
-    this.#follow(interaction, from, target);
+    this.#follow(interaction, target);
     return true;
   }
 
-  #follow(interaction: InteractionRecord, from: QueueRecord, target: OverflowTarget): void {
+  #follow(interaction: InteractionRecord, target: OverflowTarget): void {
     switch (target.kind) {
       case 'queue':
         this.enterQueue(interaction, this.queues.get(target.queue)!);
@@ -141,7 +142,7 @@ export class RoutingState {
       case 'callback':
         interaction.mode = 'callback';
         interaction.overdue = false;
-        from.waiting.insert(interaction);
+        this.list(interaction);
         this.dirtyInteractions.add(interaction);
         return;
       case 'flow':
@@ -175,6 +176,10 @@ export class RoutingState {
         live: waiting,
         fire: () => {
           interaction.relaxedBy = step.lowerBy;
+          if (interaction.inList) {
+            this.unlist(interaction);
+            this.list(interaction);
+          }
           this.dirtyInteractions.add(interaction);
         },
       });
@@ -217,7 +222,7 @@ export class RoutingState {
     agent.used[interaction.channel]++;
     this.refreshFree(agent);
     this.touched.add(agent);
-    if (queue.config.strategy !== 'ring_all' && interaction.inList) queue.waiting.remove(interaction);
+    if (queue.config.strategy !== 'ring_all') this.unlist(interaction);
     queue.lastPicked = queue.members.get(agent) ?? queue.lastPicked;
     this.wakeUps.add({ at: reservation.expiresAt, live: () => reservation.live, fire: () => this.offerLost(reservation, 'timed_out') });
     this.emit({
@@ -270,7 +275,7 @@ export class RoutingState {
     if (interaction.offers.size > 0 || interaction.phase !== 'waiting') return;
     if (interaction.overdue && this.overflow(interaction, 'max_wait')) return;
     const queue = interaction.queue!;
-    if (!interaction.inList) queue.waiting.insert(interaction);
+    this.list(interaction);
     this.emit({ type: 'queued', interaction: interaction.id, queue: queue.config.id, position: queue.waiting.position(interaction), requeued: true, at: this.now });
     this.dirtyInteractions.add(interaction);
   }
@@ -297,6 +302,27 @@ export class RoutingState {
   scheduleWrapUpEnd(interaction: InteractionRecord): void {
     const endsAt = interaction.wrapUpEndsAt;
     this.wakeUps.add({ at: endsAt, live: () => interaction.phase === 'wrap_up' && interaction.wrapUpEndsAt === endsAt, fire: () => this.endWrapUp(interaction) });
+  }
+
+  /** Puts a waiting interaction in its queue's lists (no-op when it is there). */
+  list(interaction: InteractionRecord): void {
+    if (interaction.inList) return;
+    const queue = interaction.queue!;
+    queue.waiting.insert(interaction);
+    const required = interaction.skills.find((requirement) => requirement.level - interaction.relaxedBy > 0);
+    interaction.bucket = `${interaction.channel}:${required?.skill ?? ''}`;
+    let bucket = queue.bySkill.get(interaction.bucket);
+    if (bucket === undefined) queue.bySkill.set(interaction.bucket, (bucket = new WaitingList()));
+    bucket.insert(interaction);
+    interaction.inList = true;
+  }
+
+  unlist(interaction: InteractionRecord): void {
+    if (!interaction.inList) return;
+    const queue = interaction.queue!;
+    queue.waiting.remove(interaction);
+    queue.bySkill.get(interaction.bucket)!.remove(interaction);
+    interaction.inList = false;
   }
 
   forget(interaction: InteractionRecord): void {

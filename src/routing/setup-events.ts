@@ -32,6 +32,7 @@ export function defineQueue(state: RoutingState, settings: QueueSettings, servic
   const queue: QueueRecord = {
     config,
     waiting: new WaitingList(),
+    bySkill: new Map(),
     members: new Map(),
     free: new Map(channels.map((channel) => [channel, new Set<AgentRecord>()])),
     staffed: 0,

@@ -1,15 +1,15 @@
 /**
- * The interactions waiting in one queue, kept sorted by their key (VIPs first, then the oldest
- * arrival after priority) and the order they came in. Most arrive at the end; a VIP, a higher
- * priority or a re-queued interaction is placed by binary search. Position is the index + 1.
+ * Interactions waiting, kept sorted by their key (VIPs first, then the oldest arrival after
+ * priority) and the order they came in. Most arrive at the end; a VIP, a higher priority or a
+ * re-queued interaction is placed by binary search. A queue keeps one list of all its waiting
+ * interactions (position is the index + 1) and one per channel and skill for matching.
  */
-/** What the list needs of an interaction: its order, and a flag it keeps for whether it is listed. */
+/** What the list needs of an interaction: its order. */
 export interface Waiting {
   readonly id: string;
   readonly key: number;
   readonly seq: number;
   readonly queuedAt: number;
-  inList: boolean;
 }
 
 export function before(a: Waiting, b: Waiting): boolean {
@@ -32,14 +32,12 @@ export class WaitingList<Item extends Waiting> {
     const at = this.#lowerBound(interaction);
     if (at === this.#items.length) this.#items.push(interaction);
     else this.#items.splice(at, 0, interaction);
-    interaction.inList = true;
   }
 
   remove(interaction: Item): void {
     const at = this.#lowerBound(interaction);
     if (this.#items[at] !== interaction) throw new Error(`interaction ${interaction.id} is not in its waiting list`);
     this.#items.splice(at, 1);
-    interaction.inList = false;
   }
 
   /** 1 for the next to be served. */

@@ -43,10 +43,6 @@ export class WakeUps {
     return top;
   }
 
-  get size(): number {
-    return this.#heap.length;
-  }
-
   #pop(): void {
     const last = this.#heap.pop()!;
     if (this.#heap.length === 0) return;
