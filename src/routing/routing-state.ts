@@ -5,7 +5,7 @@
  * slot back when it ends or its wrap-up does. Each move records its decisions in `out`, and
  * marks what changed as dirty for the matcher (dispatch.ts) and as touched for the agent state.
  */
-import { agentStateOf, canMoveAgent, IllegalAgentTransitionError, type Presence } from './agent-state.js';
+import { agentStateOf, canMoveAgent, IllegalAgentTransitionError, MISSED_REASON, type Presence } from './agent-state.js';
 import type { Decision, ReservationOutcome } from './events.js';
 import { asReservationId, type AgentId, type InteractionId, type QueueId, type ReservationId, type ReservationIdFactory } from './ids.js';
 import type { RandomSource } from './random.js';
@@ -265,7 +265,7 @@ export class RoutingState {
     agent.misses++;
     if (agent.misses >= this.options.missedLimit && agent.presence === 'ready') {
       agent.misses = 0;
-      this.setPresence(agent, 'not_ready', 'missed');
+      this.setPresence(agent, 'not_ready', MISSED_REASON);
     }
     this.returnToQueue(interaction);
   }
