@@ -48,6 +48,10 @@ export class DirectoryAccounts implements SipAccounts {
     return (await this.tenantFor(domain))?.sipRealm ?? domain;
   }
 
+  async removeExpired(now: number): Promise<number> {
+    return this.repos.sipBindings.removeExpired(new Date(now));
+  }
+
   async find(user: string, domain: string): Promise<SipAccount | undefined> {
     const tenant = await this.tenantFor(domain);
     if (tenant === undefined || tenant.status !== 'active') return undefined;

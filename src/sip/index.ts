@@ -33,6 +33,7 @@ export { isScanner, SourceGuard, type SecurityEvent, type SecurityReason, type S
 export {
   Registrar,
   type Binding,
+  type BindingChanges,
   type ContactSpec,
   type LocationService,
   type RegisterOutcome,

@@ -20,6 +20,7 @@ import { validateRequest, DEFAULT_REQUEST_POLICY } from './message/validate.js';
 import { paramValue } from './message/cursor.js';
 import { Fault } from './fault.js';
 import { isScanner, SourceGuard, type SecurityEvent, type SourceGuardOptions } from './protection/source-guard.js';
+import { sweepExpiredBindings } from './registrar/binding-sweep.js';
 import { Registrar, type ContactSpec, type LocationService, type RegistrarOptions } from './registrar/registrar.js';
 import { ServerTransactionLayer, type ServerTransaction } from './transaction/server-transaction-layer.js';
 import type { InviteServerTransaction } from './transaction/server-transactions.js';
@@ -42,6 +43,8 @@ export interface SipAccounts {
   find(user: string, domain: string): Promise<SipAccount | undefined>;
   /** The realm to challenge with at `domain`, whether or not the user exists. */
   realm(domain: string): Promise<string>;
+  /** Forgets every account's bindings expired at `now`; the server calls it every `registrar.sweepMs`. */
+  removeExpired?(now: number): Promise<unknown>;
 }
 
 /**
@@ -68,7 +71,8 @@ export interface SipServerOptions {
   userAgent: string;
   accounts: SipAccounts;
   invites: InviteHandler;
-  registrar: Omit<RegistrarOptions, 'now'>;
+  /** `sweepMs`: how often expired bindings are removed, every minute by default. */
+  registrar: Omit<RegistrarOptions, 'now'> & { sweepMs?: number };
   /** Algorithms in the order offered: many UACs (SIPp, older phones) answer only the first challenge. */
   digest: { nonceLifetimeMs: number; algorithms: DigestAlgorithm[]; secret?: Buffer };
   protection: Omit<SourceGuardOptions, 'now' | 'onBlock'> & { dropScanners: boolean };
@@ -87,6 +91,7 @@ export class SipServer {
   readonly #clients: ClientTransactionLayer;
   readonly #dialogs: DialogLayer;
   #transport!: TransportLayer;
+  #stopSweeping = () => {};
 
   private constructor(private readonly options: SipServerOptions) {
     this.#transactions = new ServerTransactionLayer({
@@ -132,6 +137,9 @@ export class SipServer {
       },
       onUnparsable: (error, peer) => server.unparsable(error, peer),
     });
+    const removeExpired = options.accounts.removeExpired?.bind(options.accounts);
+    const everyMs = options.registrar.sweepMs ?? 60_000;
+    if (removeExpired) server.#stopSweeping = sweepExpiredBindings({ clock: options.clock, everyMs, now: options.now, removeExpired, log: options.log });
     return server;
   }
 
@@ -176,8 +184,9 @@ export class SipServer {
     );
   }
 
-  /** Stops listening and forgets every transaction and dialog, their timers with them. */
+  /** Stops listening and sweeping, and forgets every transaction and dialog, their timers with them. */
   close(): Promise<void> {
+    this.#stopSweeping();
     this.#clients.close();
     this.#dialogs.close();
     return this.#transport.close();

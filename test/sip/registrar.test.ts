@@ -1,21 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Registrar, type Binding, type LocationService, type RegisterRequest } from '../../src/sip/registrar/registrar.js';
-
-/** A location service held in memory: the registrar's rules do not depend on where bindings live. */
-class MemoryLocation implements LocationService {
-  readonly rows = new Map<string, Map<string, Binding>>();
-  async bindings(aor: string, now: number) {
-    return [...(this.rows.get(aor)?.values() ?? [])].filter((b) => b.expiresAt > now).sort((a, b) => (b.q ?? -1) - (a.q ?? -1));
-  }
-  async save(aor: string, binding: Binding) {
-    if (!this.rows.has(aor)) this.rows.set(aor, new Map());
-    this.rows.get(aor)?.set(binding.contact, binding);
-  }
-  async remove(aor: string, contact: string) {
-    this.rows.get(aor)?.delete(contact);
-  }
-}
+import { Registrar, type RegisterRequest } from '../../src/sip/registrar/registrar.js';
+import { MemoryLocation } from '../helpers/memory-location.js';
 
 function setup() {
   const clock = { now: 1_000_000 };

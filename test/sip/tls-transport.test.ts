@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { parseMessage, type Binding, type SipServer } from '../../src/sip/index.js';
+import { parseMessage, type SipServer } from '../../src/sip/index.js';
+import { MemoryLocation } from '../helpers/memory-location.js';
 import { digestAuthorization, sipRequest, SipClient } from '../helpers/sip-client.js';
 import { startSipServer } from '../helpers/sip-server.js';
 import { selfSignedCertificate, type TestCertificate } from '../helpers/tls-certificate.js';
@@ -11,7 +12,7 @@ import { selfSignedCertificate, type TestCertificate } from '../helpers/tls-cert
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 describe('SIP over TLS (RFC 3261 §18, §26.2)', () => {
-  const bindings = new Map<string, Binding>();
+  const location = new MemoryLocation();
   let sip: SipServer;
   let certificate: TestCertificate;
   let tlsPort: number;
@@ -30,11 +31,7 @@ describe('SIP over TLS (RFC 3261 §18, §26.2)', () => {
               : {
                   realm: 'test',
                   ha1: { md5: md5('1001:test:secret-1001'), sha256: '' },
-                  location: {
-                    bindings: async () => [...bindings.values()],
-                    save: async (_aor, binding) => void bindings.set(binding.contact, binding),
-                    remove: async (_aor, contact) => void bindings.delete(contact),
-                  },
+                  location,
                 },
         },
       },
@@ -86,7 +83,7 @@ describe('SIP over TLS (RFC 3261 §18, §26.2)', () => {
     assert.equal(challenge.status, 401);
     client.send(register(2, digestAuthorization(challenge.headers.get('www-authenticate') ?? '', '1001', 'secret-1001', 'REGISTER', 'sips:test')));
     assert.equal((await client.response()).status, 200);
-    assert.match(bindings.get('sips:1001@127.0.0.1:5999')?.source ?? '', /^tls:127\.0\.0\.1:\d+$/);
+    assert.match(location.binding('1001', 'sips:1001@127.0.0.1:5999')?.source ?? '', /^tls:127\.0\.0\.1:\d+$/);
     client.end();
   });
 

@@ -3,11 +3,12 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { describePeer, parseMessage, parsePeer, TransportLayer, type Binding, type Message, type Peer, type SipAccounts, type SipServer } from '../../src/sip/index.js';
+import { describePeer, parseMessage, parsePeer, TransportLayer, type Message, type Peer, type SipAccounts, type SipServer } from '../../src/sip/index.js';
 import { WebSocket } from 'ws';
 import { FakeTimers } from '../helpers/fake-timers.js';
 import { mutate, random } from '../helpers/sip-mutator.js';
 import { digestAuthorization, sipRequest, SipClient } from '../helpers/sip-client.js';
+import { MemoryLocation } from '../helpers/memory-location.js';
 import { startSipServer } from '../helpers/sip-server.js';
 import { INVITE, REGISTER } from './fixtures.js';
 import { selfSignedCertificate, type TestCertificate } from '../helpers/tls-certificate.js';
@@ -16,7 +17,7 @@ const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** One account, 1001 in realm test, its bindings in memory. */
-function accounts(bindings: Map<string, Binding>): SipAccounts {
+function accounts(location: MemoryLocation): SipAccounts {
   return {
     realm: async () => 'test',
     find: async (user) =>
@@ -25,11 +26,7 @@ function accounts(bindings: Map<string, Binding>): SipAccounts {
         : {
             realm: 'test',
             ha1: { md5: md5('1001:test:secret-1001'), sha256: sha256('1001:test:secret-1001') },
-            location: {
-              bindings: async (_aor, now) => [...bindings.values()].filter((b) => b.expiresAt > now),
-              save: async (_aor, binding) => void bindings.set(binding.contact, binding),
-              remove: async (_aor, contact) => void bindings.delete(contact),
-            },
+            location,
           },
   };
 }
@@ -38,7 +35,7 @@ const options = (): string => sipRequest({ method: 'OPTIONS', uri: 'sip:127.0.0.
 
 describe('SIP over WebSocket (RFC 7118)', () => {
   const clock = new FakeTimers();
-  const bindings = new Map<string, Binding>();
+  const location = new MemoryLocation();
   let sip: SipServer;
   let http: Server;
   let url: string;
@@ -50,7 +47,7 @@ describe('SIP over WebSocket (RFC 7118)', () => {
       { onInvite: (_request, _transaction, respond) => respond(480) },
       {
         clock,
-        accounts: accounts(bindings),
+        accounts: accounts(location),
         transport: { websocket: { path: '/sip', pingIntervalMs: 30_000, port: 0 }, tls: { cert: certificate.cert, key: certificate.key, port: 0 } },
       },
     );
@@ -171,7 +168,7 @@ describe('SIP over WebSocket (RFC 7118)', () => {
     assert.equal(challenge.status, 401);
     client.send(register(2, digestAuthorization(challenge.headers.get('www-authenticate') ?? '', '1001', 'secret-1001', 'REGISTER', 'sip:test')));
     assert.equal((await client.response()).status, 200);
-    const binding = bindings.get('sip:k3l2j4@df7jal23ls0d.invalid;transport=ws');
+    const binding = location.binding('1001', 'sip:k3l2j4@df7jal23ls0d.invalid;transport=ws');
     assert.match(binding?.source ?? '', /^ws:127\.0\.0\.1:\d+$/);
     client.end();
   });

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, sql } from 'kysely';
+import { PGliteDialect, preparedStatementLimit } from '../../src/store/pglite-dialect.js';
+
+// The embedded database's driver itself, whatever DATABASE_URL says: PGlite in memory.
+describe('embedded database driver (PGlite)', () => {
+  let db: Kysely<unknown>;
+  const prepared = async (text: string) =>
+    (await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement = ${text}`.execute(db)).rows[0]?.n;
+
+  before(async () => {
+    db = new Kysely<unknown>({ dialect: new PGliteDialect(await PGlite.create()) });
+    await sql`create table things (id int primary key, at timestamptz, tags text[], doc jsonb, note text)`.execute(db);
+  });
+  after(async () => {
+    await db.destroy();
+  });
+
+  it('prepares a query once and runs it again by name, with each run’s parameters', async () => {
+    const insert = (id: number, note: string | null) =>
+      sql`insert into things (id, at, tags, doc, note) values (${id}, ${new Date(Date.UTC(2026, 11, 5, id))}, ${['a', 'b"c']}, ${JSON.stringify({ id })}, ${note})`.execute(db);
+    const first = await insert(1, 'one');
+    await insert(2, null);
+    assert.equal(first.numAffectedRows, 1n);
+    const select = (id: number) => sql<{ id: number; at: Date; tags: string[]; doc: { id: number }; note: string | null }>`select * from things where id = ${id}`.execute(db);
+    assert.deepEqual((await select(1)).rows, [{ id: 1, at: new Date('2026-12-05T01:00:00Z'), tags: ['a', 'b"c'], doc: { id: 1 }, note: 'one' }]);
+    assert.deepEqual((await select(2)).rows[0]?.note, null);
+    assert.equal(await prepared('select * from things where id = $1'), 1, 'one prepared statement for both runs');
+  });
+
+  it(`keeps at most ${preparedStatementLimit} prepared statements, the latest used`, async () => {
+    for (let i = 0; i < preparedStatementLimit + 20; i++) await sql`select ${i}::int + ${sql.lit(i)} as n`.execute(db);
+    const count = (await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(db)).rows[0]?.n ?? 0;
+    assert.ok(count <= preparedStatementLimit, `${count} prepared statements`);
+    assert.equal(await prepared(`select $1::int + ${preparedStatementLimit + 19} as n`), 1);
+    assert.equal(await prepared('select $1::int + 0 as n'), 0, 'the least recently used was closed');
+  });
+
+  it('a statement whose table changed shape is prepared again; errors keep their SQLSTATE', async () => {
+    const all = () => sql<Record<string, unknown>>`select * from things where id = ${1}`.execute(db);
+    await all();
+    await sql`alter table things add column extra int default 7`.execute(db);
+    assert.equal((await all()).rows[0]?.extra, 7);
+    await assert.rejects(sql`insert into things (id) values (${1})`.execute(db), (error: { code?: string }) => error.code === '23505');
+    await assert.rejects(
+      db.transaction().execute(async (trx) => {
+        await sql`insert into things (id) values (${9})`.execute(trx);
+        await sql`insert into things (id) values (${1})`.execute(trx);
+      }),
+      (error: { code?: string }) => error.code === '23505',
+    );
+    assert.deepEqual((await sql`select id from things where id = ${9}`.execute(db)).rows, [], 'the failed transaction left nothing');
+  });
+});
