@@ -4,10 +4,10 @@
  * Re-INVITEs and UPDATEs (hold, resume, a moved peer) are answered from the same session; INFO
  * digits and the peer's BYE reach the leg; a session without RTP for too long is hung up.
  */
-import { randomInt } from 'node:crypto';
 import type { MediaEngine } from '../media/index.js';
-import { answerOffer, createOffer, readAnswer, type LocalMedia } from '../sdp/index.js';
-import { isSipUri, type Dialog, type DialogEndReason, type InviteHandler, type InviteOptions, type OutgoingInvite, type Respond, type SipLog, type SipRequest } from '../sip/index.js';
+import { answerOffer, readAnswer, type LocalMedia } from '../sdp/index.js';
+import { answerMedia, EarlyAnnouncements } from './answering.js';
+import { isSipUri, type Dialog, type DialogEndReason, type ReferRequest, type InviteHandler, type InviteOptions, type OutgoingInvite, type Respond, type SipLog, type SipRequest } from '../sip/index.js';
 import { Call, type CallLeg } from './call.js';
 import { calledParty, type CalledParty } from './called-party.js';
 import { Dialler } from './dialler.js';
@@ -15,6 +15,8 @@ import { causeOfReason, reasonHeader, type HangupCause, type HangupSide } from '
 import type { AnsweredLeg, CallDecision, CallRouter, DialTarget, LiveCall } from './inbound.js';
 import { Leg, playItem } from './leg.js';
 import { remoteOf } from './remote-endpoint.js';
+import type { TransferResult } from './connection.js';
+import { Transfers, type TransferMode } from './transfers.js';
 
 export interface CallServiceOptions {
   engine: MediaEngine;
@@ -63,18 +65,22 @@ export class CallService implements InviteHandler {
   readonly #calls = new Map<string, Pending>();
   readonly #bySession = new Map<string, Pending>();
   readonly #cancelled = new Set<string>();
-  /** Announcements playing as early media, stopped by a CANCEL. */
-  readonly #earlyCancels = new Map<string, () => void>();
   /** Calls Kefu placed, by dialog key: told when the far end hangs up, and why. */
   readonly #outbound = new Map<string, (cause: HangupCause, by: HangupSide) => void>();
   readonly #dialler: Dialler;
+  readonly #transfers: Transfers;
+  /** Announcements playing as early media, stopped by a CANCEL. */
+  readonly #early: EarlyAnnouncements;
 
   constructor(private readonly options: CallServiceOptions) {
+    this.#early = new EarlyAnnouncements(options.engine);
+    this.#transfers = new Transfers(options.log);
     this.#dialler = new Dialler({
       engine: options.engine,
       mediaAddress: options.mediaAddress,
       invite: (invite) => options.invite(invite),
       onDialogEnd: (dialog, listener) => this.#outbound.set(dialog.key, listener),
+      onConnection: (connection, party) => this.#transfers.connected(connection, party),
     });
     // One listener per event kind for all calls, routed by session: a listener per leg would
     // make every media event visit every call.
@@ -150,41 +156,6 @@ export class CallService implements InviteHandler {
   }
 
   /**
-   * A media session for an INVITE and the SDP for our 2xx (or 183): the answer to its offer, or,
-   * RFC 3264 §5, an offer of our own when it came without one (the ACK then answers).
-   * `status` 0 means the caller cancelled meanwhile (the 487 is the SIP layer's).
-   */
-  private async answerMedia(
-    request: SipRequest,
-    key: string,
-  ): Promise<{ session: string; local: LocalMedia; sdp: string; offeredIn2xx: boolean } | { status: number; reason: string } | undefined> {
-    const hasOffer = request.body.length > 0;
-    if (hasOffer && !/^application\/sdp/i.test(request.headers.get('content-type') ?? '')) return undefined;
-    const session = await this.options.engine.createSession({ group: request.callId ?? key });
-    const local: LocalMedia = {
-      address: this.options.mediaAddress,
-      port: session.port,
-      codecs: ['PCMU', 'PCMA'],
-      telephoneEvent: true,
-      sessionId: randomInt(1, 2 ** 31),
-      sessionVersion: 1,
-    };
-    const drop = async () => void (await this.options.engine.destroy(session.id).catch(() => null));
-    if (this.#cancelled.delete(key)) {
-      await drop();
-      return { status: 0, reason: 'cancelled' };
-    }
-    if (!hasOffer) return { session: session.id, local, sdp: createOffer(local), offeredIn2xx: true };
-    const answer = answerOffer(request.body.toString('utf8'), local);
-    if (!answer.ok) {
-      await drop();
-      return { status: answer.status, reason: answer.reason };
-    }
-    await this.options.engine.setRemote(session.id, remoteOf(answer.audio));
-    return { session: session.id, local, sdp: answer.sdp, offeredIn2xx: false };
-  }
-
-  /**
    * RFC 3261 §13.3.1.1 and RFC 3960: a 183 Session Progress with our SDP, the announcement as
    * early media, then the final refusal. The caller hears why and is never answered.
    */
@@ -198,22 +169,12 @@ export class CallService implements InviteHandler {
       return;
     }
     respond(183, { headers: [['Content-Type', SDP]], body: Buffer.from(media.sdp) });
-    const played = new Promise<void>((resolve) => {
-      const off = this.options.engine.on('played', (event) => {
-        if (event.session !== media.session) return;
-        off();
-        resolve();
-      });
-      this.#earlyCancels.set(key, () => {
-        off();
-        resolve();
-      });
-    });
-    await this.options.engine.play(media.session, (decision.announcement ?? []).map(playItem), { interruptible: false });
-    await played;
-    this.#earlyCancels.delete(key);
-    await this.options.engine.destroy(media.session).catch(() => null);
+    await this.#early.play(key, media.session, (decision.announcement ?? []).map(playItem));
     if (!this.#cancelled.delete(key)) refuse();
+  }
+
+  private answerMedia(request: SipRequest, key: string): ReturnType<typeof answerMedia> {
+    return answerMedia(this.options.engine, this.options.mediaAddress, request, request.callId ?? key, () => this.#cancelled.delete(key));
   }
 
   /** The calls of `owner` in progress. */
@@ -237,6 +198,32 @@ export class CallService implements InviteHandler {
     if (call?.leg === undefined) return false;
     await call.leg.hangup('normal_clearing', 'kefu');
     return true;
+  }
+
+  /**
+   * Transfers a caller of `owner` who is connected to a party (an agent a dial reached): blind,
+   * or attended (the caller on hold while the party consults the target; then complete or cancel).
+   * Undefined when `owner` has no such call.
+   */
+  async transfer(owner: string, sipCallId: string, target: string, mode: TransferMode): Promise<TransferResult | undefined> {
+    if (!this.owns(owner, sipCallId)) return undefined;
+    return this.#transfers.transfer(sipCallId, target, mode);
+  }
+
+  /** Ends an attended transfer: `complete` joins caller and target, else the caller goes back. */
+  async finishTransfer(owner: string, sipCallId: string, how: 'complete' | 'cancel'): Promise<boolean> {
+    if (!this.owns(owner, sipCallId)) return false;
+    await (how === 'complete' ? this.#transfers.complete(sipCallId) : this.#transfers.cancel(sipCallId));
+    return true;
+  }
+
+  /** RFC 3515: a phone Kefu connected a caller to transfers that caller. */
+  onRefer(dialog: Dialog, refer: ReferRequest): void {
+    this.#transfers.onRefer(dialog, refer);
+  }
+
+  private owns(owner: string, sipCallId: string): boolean {
+    return [...this.#calls.values()].some((c) => c.owner === owner && c.leg?.sipCallId === sipCallId);
   }
 
   /**
@@ -279,11 +266,8 @@ export class CallService implements InviteHandler {
   onCancel(request: SipRequest): void {
     const key = callKey(request.callId, request.fromTag);
     const pending = this.#calls.get(key);
-    const early = this.#earlyCancels.get(key);
-    if (early !== undefined) {
-      this.#cancelled.add(key);
-      early();
-    } else if (pending === undefined) this.#cancelled.add(key);
+    if (this.#early.stop(key)) this.#cancelled.add(key);
+    else if (pending === undefined) this.#cancelled.add(key);
     else void this.forget(key, pending, 'normal_clearing', 'caller');
   }
 

@@ -10,7 +10,9 @@ import { randomInt } from 'node:crypto';
 import type { MediaEngine } from '../media/index.js';
 import { createOffer, readAnswer, type LocalMedia } from '../sdp/index.js';
 import { parsePeer, type Dialog, type InviteOptions, type OutgoingInvite, type SipResponse } from '../sip/index.js';
-import type { Call, CallLeg, LegRole } from './call.js';
+import type { Answered, Attempt, NotAnswered } from './attempt.js';
+import type { Call, LegRole } from './call.js';
+import { Connection } from './connection.js';
 import { causeOfStatus, reasonHeader, type HangupCause, type HangupSide } from './hangup-cause.js';
 import type { DialTarget } from './inbound.js';
 import type { Leg } from './leg.js';
@@ -23,19 +25,12 @@ export interface DiallerOptions {
   invite(options: InviteOptions): OutgoingInvite;
   /** Told when an outbound dialog ends (the far end's BYE, with its cause), so that the bridge comes down. */
   onDialogEnd(dialog: Dialog, listener: (cause: HangupCause, by: HangupSide) => void): void;
+  /** Told when a caller is connected to a party (or no longer: undefined), for transfers. */
+  onConnection(connection: Connection, party: Answered | undefined): void;
 }
 
-export interface Attempt {
-  invite: OutgoingInvite;
-  session: string;
-  local: LocalMedia;
-  leg: CallLeg;
-}
-
-export interface Answered {
-  dialog: Dialog;
-  attempt: Attempt;
-}
+/** How long a transfer target may ring. */
+const TRANSFER_RING_MS = 30_000;
 
 /** What to ring: the phones of one target, as legs of `call`. */
 export interface Ringing {
@@ -53,11 +48,6 @@ export interface Ringing {
   caller?: Leg;
 }
 
-/** How ringing ended without an answer: the cause of the most telling failure. */
-export interface NotAnswered {
-  cause: HangupCause;
-}
-
 export class Dialler {
   constructor(private readonly options: DiallerOptions) {}
 
@@ -70,7 +60,7 @@ export class Dialler {
       const ringing: Ringing = { call, role: 'callee', target, callerId, phones, timeoutMs: options.timeoutMs, near: leg.session, giveUp: leg.ended, caller: leg };
       const answered = await this.ring(ringing);
       if ('dialog' in answered) {
-        await this.connect(leg, answered);
+        await this.connect(call, leg, answered, callerId, reach);
         return { answered: true, target };
       }
       cause = answered.cause;
@@ -96,37 +86,42 @@ export class Dialler {
     void ringing.giveUp.then(() => stop('normal_clearing', 'caller'));
     await early.ringback();
     const failures: HangupCause[] = [];
-    await Promise.all(
-      attempts.map(async (attempt) => {
-        const outcome = await attempt.invite.result;
-        if (outcome.kind === 'failed') {
-          const status = outcome.response.status;
-          // Ours cancelled: the reason we cancelled, not the 487 it earned.
-          const cause = status === 487 && stopped !== undefined ? stopped : { cause: causeOfStatus(status), by: 'callee' as const };
-          attempt.leg.end(winner === undefined ? cause.cause : 'normal_clearing', winner === undefined ? cause.by : 'kefu', status);
-          failures.push(causeOfStatus(status));
-          await early.failed(attempt);
-          return;
-        }
-        const answer = readAnswer(outcome.response.body.toString('utf8'), attempt.local);
-        if (winner !== undefined || stopped !== undefined || !answer.ok) {
-          const cause: HangupCause = answer.ok ? 'normal_clearing' : 'incompatible_destination';
-          attempt.leg.to('up');
-          attempt.leg.end(cause, 'kefu');
-          await outcome.dialog.bye({ headers: [reasonHeader(cause)] }).catch(() => undefined);
-          return;
-        }
-        winner = { dialog: outcome.dialog, attempt };
+    let answered: () => void = () => undefined;
+    const won = new Promise<void>((resolve) => (answered = resolve));
+    const settled = attempts.map(async (attempt) => {
+      const outcome = await attempt.invite.result;
+      if (outcome.kind === 'failed') {
+        const status = outcome.response.status;
+        // Ours cancelled: the reason we cancelled, not the 487 it earned.
+        const cause = status === 487 && stopped !== undefined ? stopped : { cause: causeOfStatus(status), by: 'callee' as const };
+        attempt.leg.end(winner === undefined ? cause.cause : 'normal_clearing', winner === undefined ? cause.by : 'kefu', status);
+        failures.push(causeOfStatus(status));
+        await early.failed(attempt);
+        return;
+      }
+      const answer = readAnswer(outcome.response.body.toString('utf8'), attempt.local);
+      if (winner !== undefined || stopped !== undefined || !answer.ok) {
+        const cause: HangupCause = answer.ok ? 'normal_clearing' : 'incompatible_destination';
         attempt.leg.to('up');
-        await this.options.engine.setRemote(attempt.session, remoteOf(answer.audio));
-        attempts.forEach((other) => other !== attempt && other.invite.cancel());
-      }),
-    );
+        attempt.leg.end(cause, 'kefu');
+        await outcome.dialog.bye({ headers: [reasonHeader(cause)] }).catch(() => undefined);
+        return;
+      }
+      winner = { dialog: outcome.dialog, attempt };
+      attempt.leg.to('up');
+      await this.options.engine.setRemote(attempt.session, remoteOf(answer.audio));
+      attempts.forEach((other) => other !== attempt && other.invite.cancel());
+      answered();
+    });
+    // The first answer ends the ringing: a phone that never answered anything can't be
+    // cancelled before its first provisional response (RFC 3261 §9.1), and may take Timer B.
+    await Promise.race([won, Promise.all(settled)]);
     clearTimeout(timeout);
     await early.done();
-    for (const attempt of attempts) {
-      if (attempt !== winner?.attempt) await this.options.engine.destroy(attempt.session).catch(() => null);
-    }
+    attempts.forEach((attempt, i) => {
+      if (attempt === winner?.attempt) return;
+      void settled[i]!.catch(() => undefined).then(() => this.options.engine.destroy(attempt.session).catch(() => null));
+    });
     if (winner !== undefined) return winner;
     return { cause: stopped?.cause ?? mostTelling(failures) };
   }
@@ -178,16 +173,19 @@ export class Dialler {
       .catch(() => null);
   }
 
-  /** Bridges the caller to the answered phone until one of them hangs up. */
-  private async connect(leg: Leg, answered: Answered): Promise<void> {
-    const { dialog, attempt } = answered;
-    const calleeGone = new Promise<{ cause: HangupCause; by: HangupSide }>((resolve) => this.options.onDialogEnd(dialog, (cause, by) => resolve({ cause, by })));
-    await leg.bridge(attempt.session);
-    const end = await Promise.race([calleeGone, leg.ended]);
-    await leg.unbridge();
-    if (leg.hungUp) await dialog.bye({ headers: [reasonHeader(end.cause)] }).catch(() => undefined);
-    attempt.leg.end(end.cause, end.by);
-    await this.options.engine.destroy(attempt.session).catch(() => null);
+  /** Bridges the caller to the answered phone until one of them hangs up, following transfers. */
+  private async connect(call: Call, leg: Leg, answered: Answered, callerId: string, reach: (target: string) => Promise<DialTarget[]>): Promise<void> {
+    const connection = new Connection(leg, answered, {
+      engine: this.options.engine,
+      ring: async (target, caller) => {
+        const phones = await reach(target);
+        if (phones.length === 0) return { cause: 'unallocated_number' };
+        return this.ring({ call, role: 'transfer', target, callerId, phones, timeoutMs: TRANSFER_RING_MS, near: leg.session, giveUp: leg.ended, ...(caller === undefined ? {} : { caller }) });
+      },
+      gone: (party) => new Promise((resolve) => this.options.onDialogEnd(party.dialog, (cause, by) => resolve({ cause, by }))),
+      onParty: (connection, party) => this.options.onConnection(connection, party),
+    });
+    await connection.run();
   }
 }
 

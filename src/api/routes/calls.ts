@@ -30,6 +30,46 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
     },
   );
 
+  const callParams = z.object({ sipCallId: z.string().min(1).max(256) });
+
+  app.post(
+    '/calls/:sipCallId/transfer',
+    {
+      config: { roles: supervisors },
+      schema: {
+        tags: ['calls'],
+        summary: 'Transfer a caller connected to an agent: blind, or attended (the agent consults the target first)',
+        params: callParams,
+        body: z.object({
+          /** An extension or a number the tenant can dial. */
+          to: z.string().regex(/^\+?[0-9*#]{1,32}$/, 'an extension or phone number'),
+          mode: z.enum(['blind', 'attended']).default('blind'),
+        }),
+      },
+    },
+    async (request) => {
+      const result = await calls.transfer(actor(request).tenant.id, request.params.sipCallId, request.body.to, request.body.mode);
+      if (result === undefined) throw new NotFoundError('no such call in progress');
+      return result;
+    },
+  );
+
+  app.post(
+    '/calls/:sipCallId/transfer/:how',
+    {
+      config: { roles: supervisors },
+      schema: {
+        tags: ['calls'],
+        summary: 'Finish an attended transfer: complete joins the caller and the target; cancel returns the caller to the agent',
+        params: callParams.extend({ how: z.enum(['complete', 'cancel']) }),
+      },
+    },
+    async (request, reply) => {
+      if (!(await calls.finishTransfer(actor(request).tenant.id, request.params.sipCallId, request.params.how))) throw new NotFoundError('no such call in progress');
+      return reply.code(204).send();
+    },
+  );
+
   app.post(
     '/calls',
     {

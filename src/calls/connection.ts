@@ -1,0 +1,165 @@
+/**
+ * A caller connected to a party Kefu dialled, for as long as either stays: the bridge between the
+ * caller's leg and the party's session, and the transfers that move the caller on. A blind
+ * transfer (the party's phone sends REFER, RFC 3515, or Kefu is asked through the API) rings the
+ * new target while the caller hears ringback, bridges the caller to it and lets the old party go;
+ * an attended one (Kefu-initiated) holds the caller with music, connects the party to the target
+ * to consult, then either completes (caller ↔ target) or is cancelled (caller back to the party).
+ */
+import type { MediaEngine } from '../media/index.js';
+import type { Answered, NotAnswered } from './attempt.js';
+import { reasonHeader, statusOfCause, type HangupCause, type HangupSide } from './hangup-cause.js';
+import { KefuError } from '../errors.js';
+import type { Leg } from './leg.js';
+
+/** What a transfer can't do now: nothing connected, or another transfer under way. */
+export class TransferStateError extends KefuError {
+  readonly code = 'ERR_TRANSFER_STATE';
+}
+
+export interface ConnectionOptions {
+  engine: MediaEngine;
+  /** Rings a target for this call (as a `transfer` leg), near the caller's session. */
+  ring(target: string, caller: Leg | undefined): Promise<Answered | NotAnswered>;
+  /** Resolves when the far end of `dialog` hangs up, with why. */
+  gone(party: Answered): Promise<{ cause: HangupCause; by: HangupSide }>;
+  /** Told whenever the connected party changes, so that REFERs on its dialog find this connection. */
+  onParty(connection: Connection, party: Answered | undefined): void;
+}
+
+export type TransferResult = { transferred: true; target: string } | { transferred: false; cause: HangupCause; status: number };
+
+export class Connection {
+  #party: Answered | undefined;
+  #consult: { target: string; party: Answered } | undefined;
+  #busy = false;
+  /** Wakes the connection's loop when the party changed. */
+  #changed: () => void = () => undefined;
+
+  constructor(
+    readonly leg: Leg,
+    party: Answered,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.#party = party;
+  }
+
+  get party(): Answered | undefined {
+    return this.#party;
+  }
+
+  /** Bridges the caller to the party and follows transfers until the caller or the last party leaves. */
+  async run(): Promise<void> {
+    this.options.onParty(this, this.#party);
+    await this.leg.bridge(this.#party!.attempt.session);
+    while (this.#party !== undefined && !this.leg.hungUp) {
+      const party = this.#party;
+      const changed = new Promise<'changed'>((resolve) => (this.#changed = () => resolve('changed')));
+      const outcome = await Promise.race([this.options.gone(party), this.leg.ended, changed]);
+      if (outcome === 'changed') continue;
+      if (this.leg.hungUp) {
+        await this.release(party, outcome.cause, outcome.by);
+        break;
+      }
+      party.attempt.leg.end(outcome.cause, outcome.by);
+      await this.options.engine.destroy(party.attempt.session).catch(() => null);
+      // A party that hangs up while its blind transfer rings leaves the caller to the transfer.
+      if (this.#party === party && !this.#busy) this.#party = undefined;
+      else if (this.#party === party) await new Promise<void>((resolve) => (this.#changed = resolve));
+    }
+    if (this.#consult !== undefined) await this.release(this.#consult.party, 'normal_clearing', this.leg.hungUp ? 'caller' : 'kefu');
+    await this.leg.unbridge();
+    this.options.onParty(this, undefined);
+  }
+
+  /**
+   * Blind transfer: rings `target`; on answer the caller is bridged to it and the old party
+   * released; otherwise the caller goes back to the old party if it is still there.
+   * `progress` reports to a REFER's subscription (RFC 3515 §2.4.5).
+   */
+  async blind(target: string, progress: (status: number) => void = () => undefined): Promise<TransferResult> {
+    if (this.#busy || this.#consult !== undefined) throw new TransferStateError('a transfer of this call is already under way');
+    const old = this.#party;
+    if (old === undefined) throw new TransferStateError('the call is not connected to anyone');
+    this.#busy = true;
+    try {
+      await this.leg.unbridge();
+      const answered = await this.options.ring(target, this.leg);
+      if (!('dialog' in answered)) {
+        const status = statusOfCause(answered.cause);
+        progress(status);
+        if (this.#party === old && !old.attempt.leg.ended && !this.leg.hungUp) await this.leg.bridge(old.attempt.session);
+        else this.#party = undefined;
+        return { transferred: false, cause: answered.cause, status };
+      }
+      progress(200);
+      await this.swap(answered);
+      if (!old.attempt.leg.ended) await this.release(old, 'normal_clearing', 'kefu');
+      return { transferred: true, target };
+    } finally {
+      this.#busy = false;
+      this.#changed();
+    }
+  }
+
+  /** Attended transfer, first half: the caller hears hold music while the party talks to `target`. */
+  async consult(target: string): Promise<TransferResult> {
+    const party = this.#party;
+    if (this.#busy || this.#consult !== undefined) throw new TransferStateError('a transfer of this call is already under way');
+    if (party === undefined) throw new TransferStateError('the call is not connected to anyone');
+    this.#busy = true;
+    try {
+      await this.leg.unbridge();
+      await this.leg.startTone('hold');
+      const answered = await this.options.ring(target, undefined);
+      if (!('dialog' in answered)) {
+        await this.leg.stopTone();
+        if (!this.leg.hungUp && !party.attempt.leg.ended) await this.leg.bridge(party.attempt.session);
+        return { transferred: false, cause: answered.cause, status: statusOfCause(answered.cause) };
+      }
+      this.#consult = { target, party: answered };
+      await this.options.engine.bridge(party.attempt.session, answered.attempt.session);
+      return { transferred: true, target };
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** Attended transfer, second half: the caller to the consulted target, the party released. */
+  async complete(): Promise<void> {
+    const consult = this.#consult;
+    const old = this.#party;
+    if (consult === undefined || old === undefined) throw new TransferStateError('no consultation to complete');
+    this.#consult = undefined;
+    await this.options.engine.unbridge(old.attempt.session).catch(() => null);
+    await this.leg.stopTone();
+    await this.swap(consult.party);
+    await this.release(old, 'normal_clearing', 'kefu');
+    this.#changed();
+  }
+
+  /** Attended transfer abandoned: the target released, the caller back with the party. */
+  async cancel(): Promise<void> {
+    const consult = this.#consult;
+    const party = this.#party;
+    if (consult === undefined || party === undefined) throw new TransferStateError('no consultation to cancel');
+    this.#consult = undefined;
+    await this.options.engine.unbridge(party.attempt.session).catch(() => null);
+    await this.release(consult.party, 'normal_clearing', 'kefu');
+    await this.leg.stopTone();
+    await this.leg.bridge(party.attempt.session);
+  }
+
+  private async swap(party: Answered): Promise<void> {
+    this.#party = party;
+    this.options.onParty(this, party);
+    await this.leg.bridge(party.attempt.session);
+  }
+
+  /** Ends a party's leg from Kefu's side: BYE with the cause, its session closed. */
+  private async release(party: Answered, cause: HangupCause, by: HangupSide): Promise<void> {
+    if (!party.attempt.leg.ended) party.attempt.leg.end(cause, by);
+    await party.dialog.bye({ headers: [reasonHeader(cause)] }).catch(() => undefined);
+    await this.options.engine.destroy(party.attempt.session).catch(() => null);
+  }
+}
