@@ -3,6 +3,7 @@
  * (CamelCasePlugin). Every table of tenant data carries `tenantId`.
  */
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { RoutingTables } from './routing-tables.js';
 
 type CreatedAt = ColumnType<Date, never, never>;
 type UpdatedAt = ColumnType<Date, never, Date>;
@@ -360,7 +361,7 @@ export interface SurveyAnswerTable {
   createdAt: CreatedAt;
 }
 
-export interface Database {
+export interface Database extends RoutingTables {
   tenants: TenantTable;
   numbers: NumberTable;
   numberBindings: NumberBindingTable;

@@ -19,6 +19,7 @@ const uniqueConstraints: Record<string, { path: string; message: string }> = {
   flows_tenant_id_name_key: { path: 'name', message: 'a flow with this name exists' },
   prompts_tenant_id_name_key: { path: 'name', message: 'a prompt with this name exists' },
   mailboxes_tenant_id_name_key: { path: 'name', message: 'a mailbox with this name exists' },
+  queues_tenant_id_name_key: { path: 'name', message: 'a queue with this name exists' },
   tenant_calendar_days_date: { path: 'date', message: 'this date is already in the calendar' },
   caller_lists_entry: { path: 'number', message: 'this number is already on the list' },
 };

@@ -35,3 +35,19 @@ export type { SurveyAnswer } from './repositories/surveys.js';
 export type { CalendarDayInput, CalendarFilter, NewCalendarDayInput } from './repositories/calendar.js';
 export type { CallerListFilter, CallerListInput, NewCallerListInput } from './repositories/caller-lists.js';
 export { defaultCallSettings, type CallSettings, type CallSettingsInput } from './repositories/call-settings.js';
+export { interactionStates, reservationStates, type Interaction, type InteractionState, type QueueRow, type ReservationState } from './routing-tables.js';
+export {
+  nodeRestartCause,
+  type AgentStateChange,
+  type AgentStateEntry,
+  type AgentStateFilter,
+  type InteractionChange,
+  type InteractionFilter,
+  type Lease,
+  type NewInteraction,
+  type NewReservation,
+  type Recovery,
+  type ReservationEnd,
+  type TimelineEntry,
+  type TimelineEvent,
+} from './repositories/routing.js';

@@ -1,6 +1,8 @@
 /**
  * Versioned migrations, applied in name order at start-up. A migration, once released, is never
- * edited: a change to the schema is a new file.
+ * edited: a change to the schema is a new file. Numbers are taken by branches in parallel, so one
+ * may land after a higher number has run somewhere (0006 after 0007): the store applies whatever
+ * has not run, in name order, rather than refusing the database (see `migrate` in store.ts).
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as directory from './0001-directory.js';
@@ -9,6 +11,7 @@ import * as flows from './0003-flows.js';
 import * as calendarsAndLists from './0004-calendars-and-lists.js';
 import * as calls from './0005-calls.js';
 import * as callLegs from './0007-call-legs.js';
+import * as routing from './0008-routing.js';
 
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
@@ -17,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0004-calendars-and-lists': calendarsAndLists,
   '0005-calls': calls,
   '0007-call-legs': callLegs,
+  '0008-routing': routing,
 };
 
 export const migrationProvider: MigrationProvider = {

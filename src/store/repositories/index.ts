@@ -15,6 +15,8 @@ import { SurveyRepository } from './surveys.js';
 import { FlowRepository } from './flows.js';
 import { NumberRepository } from './numbers.js';
 import { PromptRepository } from './prompts.js';
+import { QueueRepository } from './queues.js';
+import { RoutingRepository } from './routing.js';
 import { SessionRepository } from './sessions.js';
 import { SipBindingRepository } from './sip-bindings.js';
 import { TenantRepository } from './tenants.js';
@@ -41,6 +43,8 @@ export class Repositories {
   readonly calendar: CalendarRepository;
   readonly callerLists: CallerListRepository;
   readonly callSettings: CallSettingsRepository;
+  readonly queues: QueueRepository;
+  readonly routing: RoutingRepository;
 
   constructor(db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -62,5 +66,7 @@ export class Repositories {
     this.calendar = new CalendarRepository(db);
     this.callerLists = new CallerListRepository(db);
     this.callSettings = new CallSettingsRepository(db);
+    this.queues = new QueueRepository(db);
+    this.routing = new RoutingRepository(db);
   }
 }

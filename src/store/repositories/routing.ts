@@ -1,0 +1,310 @@
+import { sql, type Kysely } from 'kysely';
+import { NotFoundError } from '../../errors.js';
+import type { Database } from '../database.js';
+import type { Page, PageRequest } from '../page.js';
+import type { Interaction, InteractionState } from '../routing-tables.js';
+
+/**
+ * The right to route a shard of tenants. `epoch` moves on whenever another holder takes the
+ * shard over, and every reservation write names the lease it is made under: a holder that lost
+ * its lease (a stalled node) is fenced, its writes refused.
+ */
+export interface Lease {
+  shard: string;
+  holder: string;
+  epoch: number;
+}
+
+export interface NewReservation {
+  id: string;
+  tenantId: string;
+  interactionId: string;
+  agentId: string;
+  channel: string;
+  slot: number;
+  offeredAt: Date;
+  expiresAt: Date;
+}
+
+export type ReservationEnd = 'accepted' | 'rejected' | 'timed_out' | 'cancelled';
+
+export interface NewInteraction {
+  id: string;
+  channel: string;
+  /** Null for work given to an agent directly (an outbound call). */
+  queue: string | null;
+  sipCallId: string | null;
+  caller: string | null;
+  priority: number;
+  vip: boolean;
+  createdAt: Date;
+}
+
+export type InteractionChange = Partial<{
+  state: InteractionState;
+  answeredAt: Date | null;
+  endedAt: Date | null;
+  agentId: string | null;
+  endCause: string | null;
+  waitedMs: number | null;
+  queue: string | null;
+}>;
+
+export interface InteractionFilter {
+  state?: string | undefined;
+  queue?: string | undefined;
+  /** Created at or after. */
+  from?: Date | undefined;
+  /** Created before. */
+  to?: Date | undefined;
+}
+
+export interface TimelineEvent {
+  at: Date;
+  kind: string;
+  agentId?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export interface TimelineEntry {
+  at: Date;
+  kind: string;
+  agentId: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AgentStateChange {
+  agentId: string;
+  from: string;
+  to: string;
+  reason: string | null;
+  presence: string;
+  /** The supervisor who forced the change. */
+  by: string | null;
+  at: Date;
+}
+
+export interface AgentStateEntry extends AgentStateChange {
+  id: string;
+}
+
+export interface AgentStateFilter {
+  agentId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export interface Recovery {
+  interactions: number;
+  reservations: number;
+  /** Agents whose last logged state was not `logged_out`, now logged out. */
+  agents: number;
+}
+
+/** Why a node that stopped uncleanly ended what it held. */
+export const nodeRestartCause = 'node_restart';
+
+/** Where routing's decisions are kept: leases, reservations, interactions and their timelines, agent states. */
+export class RoutingRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Free, expired or already ours → ours (a takeover from another holder bumps the epoch); held live by another → undefined. */
+  async acquireLease(shard: string, holder: string, ttlMs: number, now: Date): Promise<Lease | undefined> {
+    const { rows } = await sql<{ shard: string; holder: string; epoch: string | number }>`
+      insert into routing_leases (shard, holder, epoch, expires_at)
+      values (${shard}, ${holder}, 1, ${new Date(now.getTime() + ttlMs)}::timestamptz)
+      on conflict (shard) do update set
+        epoch = case when routing_leases.holder = excluded.holder then routing_leases.epoch else routing_leases.epoch + 1 end,
+        holder = excluded.holder,
+        expires_at = excluded.expires_at
+      where routing_leases.holder = excluded.holder or routing_leases.expires_at <= ${now}::timestamptz
+      returning shard, holder, epoch`.execute(this.db);
+    const row = rows[0];
+    return row === undefined ? undefined : { shard: row.shard, holder: row.holder, epoch: Number(row.epoch) };
+  }
+
+  /** Extends the lease; false when fenced (another holder took the shard over). */
+  async renewLease(lease: Lease, ttlMs: number, now: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('routingLeases')
+      .set({ expiresAt: new Date(now.getTime() + ttlMs) })
+      .where('shard', '=', lease.shard)
+      .where('holder', '=', lease.holder)
+      .where('epoch', '=', lease.epoch)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Lets another holder take the shard at once. The row stays, so the next holder's epoch moves on. */
+  async releaseLease(lease: Lease): Promise<void> {
+    await this.db
+      .updateTable('routingLeases')
+      .set({ expiresAt: new Date(0) })
+      .where('shard', '=', lease.shard)
+      .where('holder', '=', lease.holder)
+      .where('epoch', '=', lease.epoch)
+      .execute();
+  }
+
+  /**
+   * Writes a live reservation in one statement, only if `lease` is current and unexpired at
+   * `offeredAt`. The lease row is read FOR SHARE, so a takeover waits for this write or fences it.
+   * Another live reservation of the agent's channel slot → `slot_taken` (the partial unique index
+   * decides, across instances); nothing raised, so a surrounding transaction stays usable.
+   */
+  async reserve(lease: Lease, row: NewReservation): Promise<'reserved' | 'slot_taken' | 'fenced'> {
+    const { rows } = await sql<{ current: boolean; inserted: boolean }>`
+      with lease as (
+        select 1 from routing_leases
+        where shard = ${lease.shard} and holder = ${lease.holder} and epoch = ${lease.epoch}::bigint and expires_at > ${row.offeredAt}::timestamptz
+        for share
+      ), inserted as (
+        insert into reservations (id, tenant_id, interaction_id, agent_id, channel, slot, offered_at, expires_at, shard, epoch)
+        select ${row.id}::uuid, ${row.tenantId}::uuid, ${row.interactionId}::uuid, ${row.agentId}::uuid, ${row.channel}::text,
+          ${row.slot}::integer, ${row.offeredAt}::timestamptz, ${row.expiresAt}::timestamptz, ${lease.shard}::text, ${lease.epoch}::bigint
+        where exists (select 1 from lease)
+        on conflict (agent_id, channel, slot) where state = 'live' do nothing
+        returning id
+      )
+      select exists (select 1 from lease) as current, exists (select 1 from inserted) as inserted`.execute(this.db);
+    const result = rows[0];
+    if (result?.current !== true) return 'fenced';
+    return result.inserted ? 'reserved' : 'slot_taken';
+  }
+
+  /** Ends a live reservation of the lease's shard; false when it is not live or the lease is fenced. */
+  async endReservation(lease: Lease, id: string, state: ReservationEnd, at: Date): Promise<boolean> {
+    const { rows } = await sql<{ id: string }>`
+      with lease as (
+        select 1 from routing_leases where shard = ${lease.shard} and holder = ${lease.holder} and epoch = ${lease.epoch}::bigint for share
+      )
+      update reservations set state = ${state}, ended_at = ${at}::timestamptz
+      where id = ${id}::uuid and shard = ${lease.shard} and state = 'live' and exists (select 1 from lease)
+      returning id`.execute(this.db);
+    return rows.length > 0;
+  }
+
+  /** The safety net: every live reservation past its expiry ends `timed_out`, whoever wrote it. */
+  async expireReservations(now: Date): Promise<number> {
+    const result = await this.db
+      .updateTable('reservations')
+      .set({ state: 'timed_out', endedAt: now })
+      .where('state', '=', 'live')
+      .where('expiresAt', '<=', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async createInteraction(tenantId: string, row: NewInteraction): Promise<void> {
+    await this.db
+      .insertInto('interactions')
+      .values({ tenantId, ...row, answeredAt: null, endedAt: null, agentId: null, endCause: null, waitedMs: null })
+      .execute();
+  }
+
+  async updateInteraction(tenantId: string, id: string, change: InteractionChange): Promise<void> {
+    if (Object.keys(change).length === 0) return;
+    const result = await this.db.updateTable('interactions').set(change).where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw new NotFoundError('interaction not found');
+  }
+
+  async getInteraction(tenantId: string, id: string): Promise<Interaction | undefined> {
+    return this.db.selectFrom('interactions').selectAll().where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  }
+
+  async addEvent(tenantId: string, interactionId: string, event: TimelineEvent): Promise<void> {
+    await this.db
+      .insertInto('interactionEvents')
+      .values({ tenantId, interactionId, at: event.at, kind: event.kind, agentId: event.agentId ?? null, detail: JSON.stringify(event.detail ?? {}) })
+      .execute();
+  }
+
+  /** The interaction's timeline, oldest first. */
+  async timeline(tenantId: string, interactionId: string): Promise<TimelineEntry[]> {
+    return this.db
+      .selectFrom('interactionEvents')
+      .select(['at', 'kind', 'agentId', 'detail'])
+      .where('tenantId', '=', tenantId)
+      .where('interactionId', '=', interactionId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+  }
+
+  /** Newest first. */
+  async listInteractions(tenantId: string, filter: InteractionFilter, page: PageRequest): Promise<Page<Interaction>> {
+    let query = this.db.selectFrom('interactions').where('tenantId', '=', tenantId);
+    if (filter.state !== undefined) query = query.where('state', '=', filter.state as InteractionState);
+    if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue);
+    if (filter.from !== undefined) query = query.where('createdAt', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('createdAt', '<', filter.to);
+    const [items, count] = await Promise.all([
+      query.selectAll().orderBy('createdAt', 'desc').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(count.total), ...page };
+  }
+
+  async logAgentState(tenantId: string, row: AgentStateChange): Promise<void> {
+    await this.db
+      .insertInto('agentStateLog')
+      .values({ tenantId, agentId: row.agentId, fromState: row.from, toState: row.to, reason: row.reason, presence: row.presence, forcedBy: row.by, at: row.at })
+      .execute();
+  }
+
+  /** Newest first. */
+  async agentStateLog(tenantId: string, filter: AgentStateFilter, page: PageRequest): Promise<Page<AgentStateEntry>> {
+    let query = this.db.selectFrom('agentStateLog').where('tenantId', '=', tenantId);
+    if (filter.agentId !== undefined) query = query.where('agentId', '=', filter.agentId);
+    if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('at', '<', filter.to);
+    const [rows, count] = await Promise.all([
+      query.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    ]);
+    const items = rows.map((r) => ({ id: String(r.id), agentId: r.agentId, from: r.fromState, to: r.toState, reason: r.reason, presence: r.presence, by: r.forcedBy, at: r.at }));
+    return { items, total: Number(count.total), ...page };
+  }
+
+  /**
+   * Run once at start-up, before routing begins, on a node that held every shard: what the last
+   * run left open ends now. Open interactions end with cause `node_restart` and an `ended` entry
+   * in their timeline (waited up to their answer, or to now); live reservations are cancelled;
+   * agents whose last logged state was not `logged_out` are logged out with reason `node_restart`.
+   */
+  async recoverAfterRestart(now: Date): Promise<Recovery> {
+    const interactions = await sql<{ count: string | number }>`
+      with ended as (
+        update interactions set state = 'ended', ended_at = ${now}::timestamptz, end_cause = ${nodeRestartCause},
+          waited_ms = coalesce(waited_ms, round(extract(epoch from (coalesce(answered_at, ${now}::timestamptz) - created_at) * 1000))::integer)
+        where state <> 'ended'
+        returning tenant_id, id, agent_id, waited_ms
+      ), timeline as (
+        insert into interaction_events (tenant_id, interaction_id, at, kind, agent_id, detail)
+        select tenant_id, id, ${now}::timestamptz, 'ended', agent_id, jsonb_build_object('cause', ${nodeRestartCause}::text, 'waitedMs', waited_ms) from ended
+      )
+      select count(*) as count from ended`.execute(this.db);
+    const reservations = await this.db
+      .updateTable('reservations')
+      .set({ state: 'cancelled', endedAt: now })
+      .where('state', '=', 'live')
+      .executeTakeFirst();
+    const agents = await sql<{ count: string | number }>`
+      with logged_out as (
+        insert into agent_state_log (tenant_id, agent_id, from_state, to_state, reason, presence, forced_by, at)
+        select tenant_id, agent_id, to_state, 'logged_out', ${nodeRestartCause}::text, 'logged_out', null, ${now}::timestamptz
+        from (
+          select distinct on (tenant_id, agent_id) tenant_id, agent_id, to_state
+          from agent_state_log order by tenant_id, agent_id, at desc, id desc
+        ) last
+        where to_state <> 'logged_out'
+        returning 1
+      )
+      select count(*) as count from logged_out`.execute(this.db);
+    return {
+      interactions: Number(interactions.rows[0]?.count ?? 0),
+      reservations: Number(reservations.numUpdatedRows),
+      agents: Number(agents.rows[0]?.count ?? 0),
+    };
+  }
+}
