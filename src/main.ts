@@ -51,6 +51,10 @@ async function main(argv: string[]): Promise<void> {
   const metrics = new Metrics();
   const files = new MediaFiles(join(config.dataDir, 'media'));
   const log = pino(loggerOptions(config.logLevel));
+  // Before anything routes: what the last run left waiting, ringing or logged in ends now, with
+  // cause node_restart (issue 6 item 9). One node holds every shard, so it recovers them all.
+  const recovered = await store.repos.routing.recoverAfterRestart(new Date());
+  if (recovered.interactions + recovered.reservations + recovered.agents > 0) log.warn({ recovered }, 'ended what the last run left open');
   const voice = new VoiceService({ store, media: files, log, now: () => new Date(), defaultTenant: config.sipDefaultTenant });
   const calls = new CallService({
     engine,
