@@ -1,7 +1,7 @@
 /**
  * The demo centre, created on first start with an empty database so that a newcomer has
  * something to call and click: the Demo Science Bureau on hotline 12345, a business (acme) whose
- * own number is forwarded to the platform's access number, people, departments and customers.
+ * own number is forwarded to the platform's access number, people, departments, queues and customers.
  */
 import type { Store, TenantRow } from '../store/index.js';
 import { randomPassword } from './passwords.js';
@@ -33,6 +33,47 @@ const demoPeople: DemoPerson[] = [
   { username: 'lead', displayName: '王班长 Team lead Wang', roles: ['supervisor'] },
   { username: '1001', displayName: '李明 Li Ming', roles: ['agent'], extension: '1001', skills: { consultation: 8, complaints: 5 } },
   { username: '1002', displayName: '陈静 Chen Jing', roles: ['agent'], extension: '1002', skills: { consultation: 6, complaints: 9 } },
+];
+
+/**
+ * The demo centre's queues, as routing runs them (its queue settings with every default written
+ * out). `consultation` is the queue the hotline's "0: an agent" enters; with nobody logged in,
+ * or after two minutes, the caller is sent to the director's mailbox, as the hotline did before
+ * routing. `complaints` goes to the most skilled agent first and overflows to consultation.
+ */
+const demoQueues = [
+  {
+    name: 'consultation',
+    settings: {
+      strategy: 'longest_idle',
+      priority: 0,
+      ringTimeoutSeconds: 20,
+      wrapUpSeconds: 10,
+      maxWaitSeconds: 120,
+      overflow: { kind: 'voicemail', mailbox: 'director' },
+      overflowWhenUnstaffed: true,
+      serviceLevel: { percent: 80, seconds: 20 },
+      relaxation: [],
+      announceEverySeconds: 30,
+      expectedHandleSeconds: 180,
+    },
+  },
+  {
+    name: 'complaints',
+    settings: {
+      strategy: 'skills_weighted',
+      priority: 10,
+      ringTimeoutSeconds: 20,
+      wrapUpSeconds: 30,
+      maxWaitSeconds: 180,
+      overflow: { kind: 'queue', queue: 'consultation' },
+      overflowWhenUnstaffed: false,
+      serviceLevel: { percent: 80, seconds: 30 },
+      relaxation: [{ afterSeconds: 60, lowerBy: 3 }],
+      announceEverySeconds: 30,
+      expectedHandleSeconds: 300,
+    },
+  },
 ];
 
 /**
@@ -91,6 +132,7 @@ export async function seedDemoCentre(store: Store, platform: TenantRow, password
       { name: '投诉受理科', nameEn: 'Complaints Section', phones: ['+861062340003', '+861062340013'], description: '投诉与举报 Complaints and tip-offs' },
     ];
     for (const department of departments) await repos.departments.create(demo.id, department);
+    for (const queue of demoQueues) await repos.queues.create(demo.id, queue);
 
     const customer = { company: '', emails: [] as string[], vip: false, tags: [] as string[], notes: '', address: '' };
     await repos.customers.create(demo.id, {
