@@ -50,6 +50,11 @@ export class StaleVersionError extends KefuError {
   }
 }
 
+/** The object cannot go while others refer to it (a queue another queue overflows to). */
+export class InUseError extends KefuError {
+  readonly code = 'ERR_IN_USE';
+}
+
 /** The request carries no valid credentials. */
 export class UnauthenticatedError extends KefuError {
   readonly code = 'ERR_UNAUTHENTICATED';

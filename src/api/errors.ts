@@ -16,6 +16,7 @@ const statusByCode: Record<string, number> = {
   ERR_NOT_FOUND: 404,
   ERR_DUPLICATE: 409,
   ERR_STALE_VERSION: 409,
+  ERR_IN_USE: 409,
   ERR_TRANSFER_STATE: 409,
   ERR_RATE_LIMITED: 429,
 };

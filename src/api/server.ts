@@ -24,8 +24,10 @@ import { callerListRoutes } from './routes/caller-lists.js';
 import { customerRoutes } from './routes/customers.js';
 import { departmentRoutes } from './routes/departments.js';
 import { flowRoutes } from './routes/flows.js';
+import { interactionRoutes } from './routes/interactions.js';
 import { numberRoutes } from './routes/numbers.js';
 import { promptRoutes } from './routes/prompts.js';
+import { queueRoutes } from './routes/queues.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { callRecordRoutes } from './routes/call-records.js';
 import { callRoutes } from './routes/calls.js';
@@ -114,6 +116,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(calendarRoutes, { store });
       await api.register(callerListRoutes, { store });
       await api.register(callSettingsRoutes, { store });
+      await api.register(queueRoutes, { store });
+      await api.register(interactionRoutes, { store });
     },
     { prefix: '/api/v1' },
   );

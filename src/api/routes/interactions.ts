@@ -1,0 +1,64 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { NotFoundError } from '../../errors.js';
+import { interactionStates, type Store } from '../../store/index.js';
+import { actor } from '../auth.js';
+import { idParams, pageQuery } from '../schemas.js';
+
+const readers = ['tenant_admin', 'supervisor', 'statistician'] as const;
+const period = {
+  /** Created (or changed state, for the agent log) at or after. */
+  since: z.coerce.date().optional(),
+  /** Before. */
+  until: z.coerce.date().optional(),
+};
+
+/**
+ * What routing leaves behind (issue 6 items 2 and 9): every interaction with its timeline
+ * (queued, offered to whom and when, answered, transfers, wrap-up, how it ended), and every
+ * change of an agent's state. Read-only: routing writes them.
+ */
+export const interactionRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, { store }) => {
+  app.get(
+    '/interactions',
+    {
+      config: { roles: readers },
+      schema: {
+        tags: ['interactions'],
+        summary: 'Interactions of every channel, newest first',
+        querystring: z.object({ ...pageQuery, ...period, state: z.enum(interactionStates).optional(), queue: z.string().min(1).max(100).optional() }),
+      },
+    },
+    async (request) => {
+      const { limit, offset, since, until, ...filter } = request.query;
+      return store.repos.routing.listInteractions(actor(request).tenant.id, { ...filter, from: since, to: until }, { limit, offset });
+    },
+  );
+
+  app.get(
+    '/interactions/:id',
+    { config: { roles: readers }, schema: { tags: ['interactions'], summary: 'One interaction with its timeline, oldest entry first', params: idParams } },
+    async (request) => {
+      const tenantId = actor(request).tenant.id;
+      const row = await store.repos.routing.getInteraction(tenantId, request.params.id);
+      if (row === undefined) throw new NotFoundError('interaction not found');
+      return { ...row, timeline: await store.repos.routing.timeline(tenantId, row.id) };
+    },
+  );
+
+  app.get(
+    '/agent-states',
+    {
+      config: { roles: readers },
+      schema: {
+        tags: ['agent-states'],
+        summary: 'Every change of an agent\'s state (logged out, ready, not ready with its reason, reserved, busy, wrap-up), newest first',
+        querystring: z.object({ ...pageQuery, ...period, agent_id: z.uuid('must be a UUID').optional() }),
+      },
+    },
+    async (request) => {
+      const { limit, offset, since, until, agent_id: agentId } = request.query;
+      return store.repos.routing.agentStateLog(actor(request).tenant.id, { agentId, from: since, to: until }, { limit, offset });
+    },
+  );
+};
