@@ -6,21 +6,21 @@
  *   applications flows/ routing/ cases/ voicemail/ recordings/ reports/ billing/ directory/
  *   calls        calls/
  *   access       sip/ sdp/ media/ channels/
- *   support      store/ cluster/
+ *   support      store/ cluster/ events/
  *   shared leaves config.ts errors.ts (import nothing of the layers)
  */
 const management = '^src/(api|ops)/';
 const applications = '^src/(flows|routing|cases|voicemail|recordings|reports|billing|directory)/';
 const calls = '^src/calls/';
 const access = '^src/(sip|sdp|media|channels)/';
-const support = '^src/(store|cluster)/';
+const support = '^src/(store|cluster|events)/';
 
 module.exports = {
   forbidden: [
     { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
     {
       name: 'support-stays-at-the-bottom',
-      comment: 'store/ and cluster/ serve everyone and import nothing above them',
+      comment: 'store/, cluster/ and events/ serve everyone and import nothing above them',
       severity: 'error',
       from: { path: support },
       to: { path: [management, applications, calls, access] },

@@ -3,8 +3,6 @@
  * and an orderly stop on SIGTERM/SIGINT. The one place that creates the node's long-lived objects.
  */
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
@@ -15,6 +13,7 @@ import { CallService, DirectoryAccounts } from './calls/index.js';
 import { configHelp, loadConfig, type Config } from './config.js';
 import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, type DemoCredential } from './directory/index.js';
 import { ConfigError, KefuError } from './errors.js';
+import { EventHub } from './events/index.js';
 import { seedDemoFlows, VoiceService, warmSpeech, type DemoMailboxPin } from './flows/index.js';
 import { MediaEngine } from './media/index.js';
 import { loggerOptions, Metrics } from './ops/index.js';
@@ -63,7 +62,20 @@ async function main(argv: string[]): Promise<void> {
     log,
     invite: (options) => sip.invite(options),
   });
-  const app = await buildServer({ store, media: files, metrics, logLevel: config.logLevel, log, version, calls: { service: calls, voice } });
+  // The node's live events: the routing service publishes, /api/v1/events carries them to browsers.
+  const events = new EventHub({ onSubscriberError: (error, tenantId) => log.error({ err: error, tenantId }, 'event subscriber failed and was dropped') });
+  const app = await buildServer({
+    store,
+    media: files,
+    metrics,
+    logLevel: config.logLevel,
+    log,
+    version,
+    calls: { service: calls, voice },
+    events: { hub: events },
+    // SIP over WebSocket shares the HTTP port: upgrades at KEFU_SIP_WS_PATH go to the SIP stack.
+    upgrade: (request, socket, head) => sip.acceptUpgrade(request, socket, head),
+  });
   const accounts = new DirectoryAccounts(store.repos, config.sipDefaultTenant);
   const sip = await SipServer.start({
     transport: {
@@ -122,10 +134,6 @@ async function main(argv: string[]): Promise<void> {
       process.exit(1);
     }
   };
-  // SIP over WebSocket shares the HTTP port: upgrades at KEFU_SIP_WS_PATH go to the SIP stack.
-  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!sip.acceptUpgrade(request, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-  });
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 

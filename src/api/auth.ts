@@ -68,21 +68,48 @@ export function registerAuth(app: FastifyInstance, store: Store, now: () => Date
   app.addHook('preHandler', async (request, reply) => {
     const roles = request.routeOptions.config.roles;
     if (roles === undefined || roles === 'public') return;
-    const principal = await identify(request, store, now());
-    if (principal === undefined) throw new UnauthenticatedError('log in or send an API key');
-    if (!hasAnyRole(principal.roles, roles)) {
-      throw new ForbiddenError(`this needs one of the roles: ${roles.join(', ')}`);
-    }
+    const chosen = request.headers[tenantHeader];
+    const credentials: Credentials = {
+      authorization: request.headers.authorization,
+      sessionToken: request.cookies[sessionCookie],
+      tenantSlug: typeof chosen === 'string' ? chosen : undefined,
+    };
+    const { principal, tenant } = await authenticate(store, credentials, roles, now());
     request.principal = principal;
-    request.tenant = await actingTenant(request, principal, store);
-    request.log = request.log.child({ tenantId: request.tenant.id, actor: `${principal.home.slug}/${principal.name}` });
+    request.tenant = tenant;
+    request.log = request.log.child({ tenantId: tenant.id, actor: `${principal.home.slug}/${principal.name}` });
     // Fastify writes the "request completed" line through reply.log: it should say whose request it was.
     reply.log = request.log;
   });
 }
 
-async function identify(request: FastifyRequest, store: Store, at: Date): Promise<Principal | undefined> {
-  const authorization = request.headers.authorization;
+/** What a request presents: an `Authorization` header, a session token (the cookie's value), a tenant to act in. */
+export interface Credentials {
+  authorization: string | undefined;
+  sessionToken: string | undefined;
+  tenantSlug: string | undefined;
+}
+
+/**
+ * Who presents these credentials and in which tenant they act, provided they hold one of `roles`;
+ * throws `UnauthenticatedError` (401), `ForbiddenError` (403) or `NotFoundError` (unknown tenant).
+ */
+export async function authenticate(
+  store: Store,
+  credentials: Credentials,
+  roles: readonly Role[],
+  at: Date,
+): Promise<{ principal: Principal; tenant: TenantRow }> {
+  const principal = await identify(credentials, store, at);
+  if (principal === undefined) throw new UnauthenticatedError('log in or send an API key');
+  if (!hasAnyRole(principal.roles, roles)) {
+    throw new ForbiddenError(`this needs one of the roles: ${roles.join(', ')}`);
+  }
+  return { principal, tenant: await actingTenant(credentials.tenantSlug, principal, store) };
+}
+
+async function identify(credentials: Credentials, store: Store, at: Date): Promise<Principal | undefined> {
+  const authorization = credentials.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (match === null) throw new UnauthenticatedError('the Authorization header must be "Bearer <API key>"');
@@ -92,7 +119,7 @@ async function identify(request: FastifyRequest, store: Store, at: Date): Promis
     if (home === undefined || home.status !== 'active') throw new UnauthenticatedError('the tenant is suspended');
     return { kind: 'api_key', id: key.id, name: `api-key:${key.name}`, roles: key.roles, home };
   }
-  const token = request.cookies[sessionCookie];
+  const token = credentials.sessionToken;
   if (token === undefined) return undefined;
   const tokenHash = sha256(token);
   const session = await store.repos.sessions.live(tokenHash, at);
@@ -105,9 +132,8 @@ async function identify(request: FastifyRequest, store: Store, at: Date): Promis
   return { kind: 'user', id: user.id, name: user.username, roles: user.roles, home, sessionTokenHash: tokenHash };
 }
 
-async function actingTenant(request: FastifyRequest, principal: Principal, store: Store): Promise<TenantRow> {
-  const chosen = request.headers[tenantHeader];
-  if (typeof chosen !== 'string' || chosen === principal.home.slug) return principal.home;
+async function actingTenant(chosen: string | undefined, principal: Principal, store: Store): Promise<TenantRow> {
+  if (chosen === undefined || chosen === principal.home.slug) return principal.home;
   if (!principal.roles.includes('platform_admin')) {
     throw new ForbiddenError(`only a platform administrator may act in another tenant (${tenantHeader} header)`);
   }

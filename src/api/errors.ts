@@ -21,11 +21,16 @@ const statusByCode: Record<string, number> = {
   ERR_RATE_LIMITED: 429,
 };
 
-interface ErrorBody {
+/** The HTTP status of an error code (500 for a code the API does not know). */
+export function statusOf(code: string): number {
+  return statusByCode[code] ?? 500;
+}
+
+export interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetail[] };
 }
 
-function body(code: string, message: string, details: ErrorDetail[] = []): ErrorBody {
+export function errorBody(code: string, message: string, details: ErrorDetail[] = []): ErrorBody {
   return { error: { code, message, details } };
 }
 
@@ -38,21 +43,21 @@ export function registerErrorHandling(app: FastifyInstance): void {
         message: issue.message ?? 'is not valid',
       }));
       const fields = [...new Set(details.map((d) => d.path))].join(', ');
-      return reply.code(400).send(body('ERR_VALIDATION', `invalid ${where}: ${fields}`, details));
+      return reply.code(400).send(errorBody('ERR_VALIDATION', `invalid ${where}: ${fields}`, details));
     }
     if (error instanceof KefuError) {
       if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
-      return reply.code(statusByCode[error.code] ?? 500).send(body(error.code, error.message, error.details));
+      return reply.code(statusOf(error.code)).send(errorBody(error.code, error.message, error.details));
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply.code(status).send(body(error.code ?? 'ERR_BAD_REQUEST', error.message));
+      return reply.code(status).send(errorBody(error.code ?? 'ERR_BAD_REQUEST', error.message));
     }
     request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send(body('ERR_INTERNAL', 'internal error; the request id in the log tells what happened'));
+    return reply.code(500).send(errorBody('ERR_INTERNAL', 'internal error; the request id in the log tells what happened'));
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(body('ERR_ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`));
+    reply.code(404).send(errorBody('ERR_ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`));
   });
 }

@@ -5,14 +5,18 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { loggerOptions, registerHealth, registerMetrics, requestId, type Metrics } from '../ops/index.js';
 import type { CallService } from '../calls/index.js';
+import { EventHub } from '../events/index.js';
 import type { VoiceService } from '../flows/index.js';
 import type { MediaFiles, Store } from '../store/index.js';
 import { registerAuth, sessionCookie } from './auth.js';
 import { registerErrorHandling } from './errors.js';
+import { EventStream, type EventStreamOptions } from './event-stream.js';
 import { LoginThrottle } from './login-throttle.js';
 import { agentRoutes } from './routes/agents.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -31,6 +35,7 @@ import { queueRoutes } from './routes/queues.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { callRecordRoutes } from './routes/call-records.js';
 import { callRoutes } from './routes/calls.js';
+import { eventRoutes } from './routes/events.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userRoutes } from './routes/users.js';
 
@@ -46,6 +51,20 @@ export interface ServerOptions {
   log?: FastifyBaseLogger;
   version: string;
   now?: () => Date;
+  /** The node's event hub and the stream's limits; a hub of the server's own when left out. */
+  events?: Partial<EventStreamOptions>;
+  /**
+   * Other WebSocket upgrades on the HTTP port (SIP over WebSocket): true when taken; false and
+   * the server answers 404. The event stream at /api/v1/events is asked first.
+   */
+  upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Where the node's live events are published (`/api/v1/events` carries them). */
+    events: EventHub;
+  }
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -96,6 +115,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'));
 
   registerAuth(app, store, now);
+  const stream = new EventStream({ ...options.events, hub: options.events?.hub ?? new EventHub() }, { store, log: app.log, now });
+  app.decorate('events', stream.hub);
+  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (stream.acceptUpgrade(request, socket, head) || options.upgrade?.(request, socket, head) === true) return;
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  // Before the HTTP server waits for its connections to end: the streams' sockets are among them.
+  app.addHook('preClose', async () => stream.close());
   const throttle = new LoginThrottle({ maxFailures: 10, windowMs: 60_000, maxAddresses: 100_000, now: () => now().getTime() });
   await app.register(
     async (api) => {
@@ -118,6 +145,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(callSettingsRoutes, { store });
       await api.register(queueRoutes, { store });
       await api.register(interactionRoutes, { store });
+      await api.register(eventRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -85,6 +85,11 @@ export class AgentRepository {
     return this.select().where('agents.tenantId', '=', tenantId).where('agents.id', '=', id).executeTakeFirst();
   }
 
+  /** The agent a user is, if they are one. */
+  async ofUser(tenantId: string, userId: string): Promise<Agent | undefined> {
+    return this.select().where('agents.tenantId', '=', tenantId).where('agents.userId', '=', userId).executeTakeFirst();
+  }
+
   async sipCredentials(tenantId: string, extension: string): Promise<AgentSipCredentials | undefined> {
     return this.db
       .selectFrom('agents')

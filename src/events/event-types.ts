@@ -1,0 +1,173 @@
+/**
+ * What the live event stream carries (issue 6 item 6): the names of the events, the shape of each
+ * one's data, and who may see it. Ids are plain strings here: this folder sits below the
+ * applications, so routing's branded ids (which are strings) fit without an import upward.
+ * docs/api-events.md describes the same shapes for clients.
+ */
+
+export const eventTypes = [
+  'interaction.queued',
+  'interaction.offered',
+  'interaction.answered',
+  'interaction.transferred',
+  'interaction.ended',
+  'agent.state',
+  'queue.stats',
+] as const;
+export type EventType = (typeof eventTypes)[number];
+
+export interface InteractionQueuedData {
+  interactionId: string;
+  queueId: string;
+  channel: string;
+  /** 1 = next to be served. */
+  position: number;
+  /** Back in the queue after an offer went unanswered, keeping its place. */
+  requeued: boolean;
+}
+
+export interface InteractionOfferedData {
+  interactionId: string;
+  queueId: string;
+  agentId: string;
+  reservationId: string;
+  channel: string;
+  /** `callback`: the agent accepts, then the customer is called. */
+  mode: 'live' | 'callback';
+  /** Epoch ms when the offer rings out. */
+  expiresAt: number;
+}
+
+export interface InteractionAnsweredData {
+  interactionId: string;
+  /** Null for work given to the agent directly (an outbound call, a transfer to the agent). */
+  queueId: string | null;
+  agentId: string;
+  reservationId: string | null;
+  channel: string;
+}
+
+/** Where a transfer sends the interaction. */
+export type TransferTarget =
+  | { kind: 'agent'; agentId: string }
+  | { kind: 'queue'; queueId: string }
+  | { kind: 'department'; departmentId: string }
+  | { kind: 'number'; number: string }
+  | { kind: 'flow'; flowId: string };
+
+export interface InteractionTransferredData {
+  interactionId: string;
+  /** The agent who transferred it; null when a flow or a supervisor moved it. */
+  agentId: string | null;
+  to: TransferTarget;
+  /** `consult`: the agent spoke to the target first (attended transfer). */
+  mode: 'blind' | 'consult';
+}
+
+export interface InteractionEndedData {
+  interactionId: string;
+  queueId: string | null;
+  /** The agent who had it; null when it ended before anyone answered. */
+  agentId: string | null;
+  /** `abandoned`: ended waiting or ringing; `completed`: ended after an answer; `overflowed`: left for a flow, voicemail or callback. */
+  outcome: 'abandoned' | 'completed' | 'overflowed';
+  waitedMs: number | null;
+  talkMs: number | null;
+}
+
+export interface AgentStateData {
+  agentId: string;
+  from: string;
+  to: string;
+  reason: string | null;
+  presence: string;
+  /** The supervisor who forced the change, or null. */
+  by: string | null;
+}
+
+export interface QueueStatsData {
+  queueId: string;
+  waiting: number;
+  longestWaitMs: number;
+  serviceLevel: {
+    /** Null until something was answered or abandoned late in the window. */
+    percent: number | null;
+    answered: number;
+    answeredWithinThreshold: number;
+    abandoned: number;
+    targetPercent: number;
+    thresholdSeconds: number;
+  };
+  /** Agents of the queue by state (`ready`, `busy`, `wrap_up` …). */
+  agents: Record<string, number>;
+}
+
+export interface EventDataByType {
+  'interaction.queued': InteractionQueuedData;
+  'interaction.offered': InteractionOfferedData;
+  'interaction.answered': InteractionAnsweredData;
+  'interaction.transferred': InteractionTransferredData;
+  'interaction.ended': InteractionEndedData;
+  'agent.state': AgentStateData;
+  'queue.stats': QueueStatsData;
+}
+
+/**
+ * Who may see an event besides the tenant's supervisors and administrators, who see all of it:
+ * `all` — everyone of the tenant; `supervisors` — nobody else; `agents` — these agents.
+ */
+export type Audience = 'all' | 'supervisors' | { agentId: string } | { agentIds: readonly string[] };
+
+/** What a publisher hands in; without an audience, `defaultAudience` decides. */
+export type NewEvent = {
+  [T in EventType]: { type: T; audience?: Audience; data: EventDataByType[T] };
+}[EventType];
+
+/** An event as the stream holds and sends it. */
+export type StreamEvent = {
+  [T in EventType]: {
+    /** Per tenant, increasing by one for every event published (a filtered view sees gaps). */
+    seq: number;
+    type: T;
+    /** ISO 8601 time of publication. */
+    at: string;
+    data: EventDataByType[T];
+    audience: Audience;
+  };
+}[EventType];
+
+/**
+ * The audience an event has when the publisher names none: an agent's state goes to that agent;
+ * an interaction to the agents it involves (none: supervisors only); queue statistics to all.
+ */
+export function defaultAudience(event: NewEvent): Audience {
+  switch (event.type) {
+    case 'queue.stats':
+      return 'all';
+    case 'agent.state':
+    case 'interaction.offered':
+    case 'interaction.answered':
+      return { agentId: event.data.agentId };
+    case 'interaction.ended':
+      return event.data.agentId === null ? 'supervisors' : { agentId: event.data.agentId };
+    case 'interaction.transferred': {
+      const agents = [event.data.agentId, event.data.to.kind === 'agent' ? event.data.to.agentId : null].filter((id) => id !== null);
+      return agents.length === 0 ? 'supervisors' : { agentIds: agents };
+    }
+    case 'interaction.queued':
+      return 'supervisors';
+    default: {
+      const unknown: never = event;
+      throw new Error(`no default audience for ${(unknown as NewEvent).type}`);
+    }
+  }
+}
+
+/** Who is watching: the whole tenant (supervisors, administrators), or an agent (or nobody in particular). */
+export type Viewer = { kind: 'supervisor' } | { kind: 'member'; agentId: string | null };
+
+export function canSee(viewer: Viewer, audience: Audience): boolean {
+  if (viewer.kind === 'supervisor' || audience === 'all') return true;
+  if (audience === 'supervisors' || viewer.agentId === null) return false;
+  return 'agentId' in audience ? audience.agentId === viewer.agentId : audience.agentIds.includes(viewer.agentId);
+}
