@@ -76,6 +76,8 @@ export class EventStream {
   readonly #heartbeat: NodeJS.Timeout;
   /** Upgrades being authenticated, counted against the limit too. */
   #pending = 0;
+  /** A beat's credential checks are still running: the next beat waits its turn. */
+  #beating = false;
 
   constructor(
     options: EventStreamOptions,
@@ -91,7 +93,13 @@ export class EventStream {
       maxPayload: 4096,
       handleProtocols: (offered) => (offered.has(eventsProtocol) ? eventsProtocol : false),
     });
-    this.#heartbeat = setInterval(() => void this.#beat(), options.pingIntervalMs ?? 30_000);
+    this.#heartbeat = setInterval(() => {
+      if (this.#beating) return;
+      this.#beating = true;
+      this.#beat()
+        .catch((error: unknown) => this.deps.log.error({ err: error }, 'event stream heartbeat failed'))
+        .finally(() => (this.#beating = false));
+    }, options.pingIntervalMs ?? 30_000);
     this.#heartbeat.unref();
   }
 
@@ -122,10 +130,16 @@ export class EventStream {
     return true;
   }
 
-  /** Closes every stream (1001) and stops the heartbeat. */
-  close(): void {
+  /** Closes every stream (1001) and stops the heartbeat; a client that has not answered the close within a second is cut off. */
+  async close(): Promise<void> {
     clearInterval(this.#heartbeat);
-    for (const watcher of this.#watchers) this.#drop(watcher, closeCodes.goingAway, 'server stopping');
+    const sockets = [...this.#watchers].map((watcher) => watcher.ws);
+    for (const watcher of [...this.#watchers]) this.#drop(watcher, closeCodes.goingAway, 'server stopping');
+    const closed = sockets.map((ws) => new Promise<void>((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : ws.once('close', () => resolve()))));
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (grace = setTimeout(resolve, 1000)))]);
+    clearTimeout(grace);
+    for (const ws of sockets) ws.terminate();
   }
 
   async #admit(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL, offered: string[]): Promise<void> {
@@ -214,8 +228,16 @@ export class EventStream {
   }
 }
 
+/** Each event is serialized once, however many streams carry it. */
+const frames = new WeakMap<StreamEvent, string>();
+
 function frame(event: StreamEvent): string {
-  return JSON.stringify({ seq: event.seq, type: event.type, at: event.at, data: event.data });
+  let text = frames.get(event);
+  if (text === undefined) {
+    text = JSON.stringify({ seq: event.seq, type: event.type, at: event.at, data: event.data });
+    frames.set(event, text);
+  }
+  return text;
 }
 
 /** `since` (the last seq seen) and `stream` (the stream it came from) of the query; both optional. */

@@ -1,1 +1,2 @@
 export { buildServer, type ServerOptions } from './server.js';
+export { closeCodes, eventsPath, eventsProtocol, type EventStreamOptions } from './event-stream.js';

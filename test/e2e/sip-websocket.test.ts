@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Store } from '../../src/store/index.js';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
+import { EventWatch } from '../helpers/event-watch.js';
 import { digestAuthorization, sipRequest, SipClient } from '../helpers/sip-client.js';
 import { selfSignedCertificate, type TestCertificate } from '../helpers/tls-certificate.js';
 import { buildDist, freePort, KefuNode, projectRoot, within } from './kefu-node.js';
@@ -26,6 +27,17 @@ async function register(client: SipClient, transport: string, contact: string): 
   assert.equal(challenge.status, 401);
   client.send(request(2, digestAuthorization(challenge.headers.get('www-authenticate') ?? '', '1001', password, 'REGISTER', 'sip:demo')));
   return (await client.response()).status;
+}
+
+/** The session cookie of the demo centre's supervisor. */
+async function leadCookie(url: string): Promise<string> {
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tenant: 'demo', username: 'lead', password }),
+  });
+  assert.equal(login.status, 200);
+  return (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
 }
 
 describe('a Kefu node speaks SIP over WebSocket on its HTTP port, and over TLS and WSS with a certificate', () => {
@@ -82,6 +94,14 @@ describe('a Kefu node speaks SIP over WebSocket on its HTTP port, and over TLS a
     await assert.rejects(SipClient.webSocket(`${node.url.replace('http', 'ws')}/api/v1`), /Unexpected server response: 404/);
   });
 
+  it('carries the event stream at /api/v1/events on the same port, and SIP only at /sip', async () => {
+    const events = await EventWatch.open(`${node.url.replace('http', 'ws')}/api/v1/events`, { headers: { cookie: await leadCookie(node.url) } });
+    const [hello] = await events.take(1);
+    assert.equal(hello!.type, 'hello');
+    events.close();
+    await assert.rejects(SipClient.webSocket(`${node.url.replace('http', 'ws')}/api/v1/events`), /Unexpected server response: 404/, 'a SIP client is not taken there');
+  });
+
   it('registers 1001 over TLS, and answers over WSS on its own port', async () => {
     const tls = await SipClient.tls(tlsPort, certificate.cert);
     assert.equal(await register(tls, 'TLS', '<sip:1001@127.0.0.1:5999;transport=tls>'), 200);
@@ -92,9 +112,11 @@ describe('a Kefu node speaks SIP over WebSocket on its HTTP port, and over TLS a
     wss.end();
   });
 
-  it('stops cleanly on SIGTERM with a WebSocket open, and the bindings name their transports', async () => {
+  it('stops cleanly on SIGTERM with a WebSocket and an event stream open, and the bindings name their transports', async () => {
     const client = await SipClient.webSocket(`${node.url.replace('http', 'ws')}/sip`);
+    const events = await EventWatch.open(`${node.url.replace('http', 'ws')}/api/v1/events`, { headers: { cookie: await leadCookie(node.url) } });
     assert.equal((await node.stop('SIGTERM')).code, 0);
+    assert.equal((await events.ended()).code, 1001, 'the stream is told the server is going away');
     await within(5000, 'the WebSocket to close', new Promise<void>((resolve) => (client.closed ? resolve() : client.socket.once('close', () => resolve()))));
     const store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
     try {

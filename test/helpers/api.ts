@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildServer } from '../../src/api/index.js';
+import { buildServer, type EventStreamOptions } from '../../src/api/index.js';
 import { preparePlatform, seedDemoCentre } from '../../src/directory/index.js';
 import { Metrics } from '../../src/ops/index.js';
 import { MediaFiles, Store } from '../../src/store/index.js';
@@ -37,7 +37,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { now?: () => Date } = {}): Promise<TestApi> {
+export async function startTestApi(options: { now?: () => Date; events?: Partial<EventStreamOptions> } = {}): Promise<TestApi> {
   const database: TestDatabase = await testDatabase();
   const store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
   const platform = await preparePlatform(store, platformPassword);
@@ -50,6 +50,7 @@ export async function startTestApi(options: { now?: () => Date } = {}): Promise<
     logLevel: 'silent',
     version: 'test',
     ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.events !== undefined ? { events: options.events } : {}),
   });
 
   const client = (extra: Record<string, string>): Client => {
