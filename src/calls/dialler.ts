@@ -53,20 +53,36 @@ export class Dialler {
 
   async dial(call: Call, leg: Leg, callerId: string, reach: (target: string) => Promise<DialTarget[]>, options: DialOptions): Promise<DialOutcome> {
     let cause: HangupCause = 'no_route_destination';
+    let cancelled = false;
+    void options.cancel?.then(() => (cancelled = true));
+    const giveUp = options.cancel === undefined ? leg.ended : Promise.race([leg.ended, options.cancel]);
     for (const target of options.targets) {
       if (leg.hungUp) return { answered: false, reason: 'hangup' };
+      if (cancelled) return { answered: false, reason: 'cancelled' };
       const phones = await reach(target);
       if (phones.length === 0) continue;
-      const ringing: Ringing = { call, role: 'callee', target, callerId, phones, timeoutMs: options.timeoutMs, near: leg.session, giveUp: leg.ended, caller: leg };
+      const ringing: Ringing = { call, role: 'callee', target, callerId, phones, timeoutMs: options.timeoutMs, near: leg.session, giveUp, ...(options.ringback === false ? {} : { caller: leg }) };
       const answered = await this.ring(ringing);
       if ('dialog' in answered) {
+        if (options.onAnswer !== undefined && !(await options.onAnswer(target))) {
+          await this.release(answered, 'normal_clearing');
+          return { answered: false, reason: 'cancelled' };
+        }
         await this.connect(call, leg, answered, callerId, reach);
         return { answered: true, target };
       }
       cause = answered.cause;
     }
     if (leg.hungUp) return { answered: false, reason: 'hangup' };
+    if (cancelled) return { answered: false, reason: 'cancelled' };
     return { answered: false, reason: cause === 'user_busy' ? 'busy' : cause === 'no_answer' || cause === 'no_user_response' ? 'no-answer' : 'failed' };
+  }
+
+  /** Hangs up a phone that answered but is not wanted after all. */
+  private async release(answered: Answered, cause: HangupCause): Promise<void> {
+    answered.attempt.leg.end(cause, 'kefu');
+    await answered.dialog.bye({ headers: [reasonHeader(cause)] }).catch(() => undefined);
+    await this.options.engine.destroy(answered.attempt.session).catch(() => null);
   }
 
   /**

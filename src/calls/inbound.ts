@@ -5,7 +5,6 @@
  */
 import type { LegRecord } from './call.js';
 import type { CalledParty } from './called-party.js';
-import type { HangupCause, HangupSide } from './hangup-cause.js';
 import type { Sound, VoiceChannel } from './voice-channel.js';
 
 export interface IncomingCall {
@@ -18,21 +17,12 @@ export interface IncomingCall {
   receivedAt: Date;
 }
 
-export interface LegEnd {
-  at: Date;
-  cause: HangupCause;
-  /** Which side ended the leg. */
-  by: HangupSide;
-}
-
 /** An answered call as an application serves it. */
 export interface AnsweredLeg extends VoiceChannel {
   /** Kefu's id of the call: every leg of it shares it. */
   readonly callId: string;
   readonly sipCallId: string;
   readonly answeredAt: Date;
-  /** Settles once when the leg is over, for whatever reason. */
-  readonly ended: Promise<LegEnd>;
 }
 
 /** Where a dialled number or extension can be reached: a registered phone's Contact and the flow it registered from. */

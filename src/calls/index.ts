@@ -6,6 +6,7 @@ export type {
   CollectOptions,
   DialOptions,
   DialOutcome,
+  LegEnd,
   PlayOutcome,
   Recorded,
   RecordOptions,
@@ -15,7 +16,7 @@ export type {
   VoiceChannel,
 } from './voice-channel.js';
 export { amountText, dateText, digitsText, numberText } from '../media/index.js';
-export type { AnsweredLeg, CallDecision, CallRouter, DialTarget, IncomingCall, LegEnd, LiveCall } from './inbound.js';
+export type { AnsweredLeg, CallDecision, CallRouter, DialTarget, IncomingCall, LiveCall } from './inbound.js';
 export type { LegRecord, LegRole } from './call.js';
 export { causeOfReason, causeOfStatus, hangupCauses, reasonHeader, statusOfCause, type HangupCause, type HangupSide } from './hangup-cause.js';
 export { IllegalLegTransitionError, legStates, type LegState } from './leg-state.js';

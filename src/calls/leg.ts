@@ -7,8 +7,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MediaEngine, PlayerEnd, PlayItem, Recording } from '../media/index.js';
 import type { HangupCause, HangupSide } from './hangup-cause.js';
-import type { AnsweredLeg, LegEnd } from './inbound.js';
-import type { Collected, CollectOptions, DialOptions, DialOutcome, PlayOutcome, Recorded, RecordOptions, Sound } from './voice-channel.js';
+import type { AnsweredLeg } from './inbound.js';
+import type { Collected, CollectOptions, DialOptions, DialOutcome, LegEnd, PlayOutcome, Recorded, RecordOptions, Sound } from './voice-channel.js';
 
 /** What a leg needs to end its SIP side; the call service gives it the dialog's BYE. */
 export interface LegSignalling {

@@ -4,6 +4,7 @@
  * Every verb resolves (never rejects) when the caller hangs up, with `hungUp` set, so that
  * a flow ends cleanly wherever the caller leaves it.
  */
+import type { HangupCause, HangupSide } from './hangup-cause.js';
 
 export type SpeechLanguage = 'zh-CN' | 'en';
 
@@ -60,12 +61,30 @@ export interface DialOptions {
   targets: string[];
   timeoutMs: number;
   callerId: 'caller' | 'tenant';
+  /** Whether the caller hears ringback (or the far end's early media) meanwhile; default true. */
+  ringback?: boolean;
+  /** Settles when ringing must stop (the offer was withdrawn); the dial then fails `cancelled`. */
+  cancel?: Promise<unknown>;
+  /**
+   * Told when `target` answered, before the caller is connected; false releases the phone that
+   * answered (the offer was taken by someone else meanwhile) and the dial fails `cancelled`.
+   */
+  onAnswer?(target: string): boolean | Promise<boolean>;
 }
 
-export type DialOutcome = { answered: true; target: string } | { answered: false; reason: 'no-answer' | 'busy' | 'failed' | 'hangup' };
+export type DialOutcome = { answered: true; target: string } | { answered: false; reason: 'no-answer' | 'busy' | 'failed' | 'hangup' | 'cancelled' };
+
+export interface LegEnd {
+  at: Date;
+  cause: HangupCause;
+  /** Which side ended the leg. */
+  by: HangupSide;
+}
 
 export interface VoiceChannel {
   readonly hungUp: boolean;
+  /** Settles once when the call is over, for whatever reason. */
+  readonly ended: Promise<LegEnd>;
   /**
    * Plays the sounds in order. With `bargeIn`, a key stops them, and a key already typed ahead
    * skips them (the caller who knows the menu need not wait).
