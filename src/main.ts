@@ -13,10 +13,11 @@ import { CallService, DirectoryAccounts } from './calls/index.js';
 import { configHelp, loadConfig, type Config } from './config.js';
 import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, type DemoCredential } from './directory/index.js';
 import { ConfigError, KefuError } from './errors.js';
-import { EventHub } from './events/index.js';
+import { EventHub, QueueStatsFeed, systemStatsClock } from './events/index.js';
 import { seedDemoFlows, VoiceService, warmSpeech, type DemoMailboxPin } from './flows/index.js';
 import { MediaEngine } from './media/index.js';
 import { loggerOptions, Metrics } from './ops/index.js';
+import { RoutingService, storeDirectory } from './routing/index.js';
 import { realTimerClock, SipServer } from './sip/index.js';
 import { MediaFiles, Store, type TenantRow } from './store/index.js';
 
@@ -54,7 +55,16 @@ async function main(argv: string[]): Promise<void> {
   // cause node_restart (issue 6 item 9). One node holds every shard, so it recovers them all.
   const recovered = await store.repos.routing.recoverAfterRestart(new Date());
   if (recovered.interactions + recovered.reservations + recovered.agents > 0) log.warn({ recovered }, 'ended what the last run left open');
-  const voice = new VoiceService({ store, media: files, log, now: () => new Date(), defaultTenant: config.sipDefaultTenant });
+  // The node's live events: the routing service publishes, /api/v1/events carries them to browsers.
+  const events = new EventHub({ onSubscriberError: (error, tenantId) => log.error({ err: error, tenantId }, 'event subscriber failed and was dropped') });
+  const queueStats = new QueueStatsFeed({ hub: events, provider: (tenantId, queue) => routing.statsNow(tenantId, queue), clock: systemStatsClock });
+  const routing = new RoutingService({
+    store: store.repos.routing,
+    directory: storeDirectory(store),
+    events: { publish: (tenantId, event) => void events.publish(tenantId, event), queueChanged: (tenantId, queue) => queueStats.markDirty(tenantId, queue) },
+    log,
+  });
+  const voice = new VoiceService({ store, media: files, log, now: () => new Date(), defaultTenant: config.sipDefaultTenant, queues: routing });
   const calls = new CallService({
     engine,
     router: voice,
@@ -62,8 +72,6 @@ async function main(argv: string[]): Promise<void> {
     log,
     invite: (options) => sip.invite(options),
   });
-  // The node's live events: the routing service publishes, /api/v1/events carries them to browsers.
-  const events = new EventHub({ onSubscriberError: (error, tenantId) => log.error({ err: error, tenantId }, 'event subscriber failed and was dropped') });
   const app = await buildServer({
     store,
     media: files,
@@ -72,6 +80,7 @@ async function main(argv: string[]): Promise<void> {
     log,
     version,
     calls: { service: calls, voice },
+    routing,
     events: { hub: events },
     // SIP over WebSocket shares the HTTP port: upgrades at KEFU_SIP_WS_PATH go to the SIP stack.
     upgrade: (request, socket, head) => sip.acceptUpgrade(request, socket, head),
@@ -125,6 +134,7 @@ async function main(argv: string[]): Promise<void> {
     try {
       // SIP first: its WebSocket connections hold sockets of the HTTP server, which waits for them.
       await sip.close();
+      await routing.stop();
       await app.close();
       await engine.stop();
       await store.close();

@@ -12,6 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { loggerOptions, registerHealth, registerMetrics, requestId, type Metrics } from '../ops/index.js';
 import type { CallService } from '../calls/index.js';
 import { EventHub } from '../events/index.js';
+import type { RoutingService } from '../routing/index.js';
 import type { VoiceService } from '../flows/index.js';
 import type { MediaFiles, Store } from '../store/index.js';
 import { registerAuth, sessionCookie } from './auth.js';
@@ -34,6 +35,7 @@ import { promptRoutes } from './routes/prompts.js';
 import { queueRoutes } from './routes/queues.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { callRecordRoutes } from './routes/call-records.js';
+import { agentStateRoutes } from './routes/agent-state.js';
 import { callRoutes } from './routes/calls.js';
 import { eventRoutes } from './routes/events.js';
 import { tenantRoutes } from './routes/tenants.js';
@@ -45,6 +47,8 @@ export interface ServerOptions {
   media: MediaFiles;
   /** The call layer and the voice service, for /calls; absent, the routes are not there. */
   calls?: { service: CallService; voice: VoiceService };
+  /** Agent states and queue figures; absent, those routes are not there. */
+  routing?: RoutingService;
   metrics: Metrics;
   logLevel: string;
   /** The node's logger, shared with SIP and calls; one is made from `logLevel` when left out. */
@@ -146,6 +150,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(queueRoutes, { store });
       await api.register(interactionRoutes, { store });
       await api.register(eventRoutes);
+      if (options.routing !== undefined) {
+        const routing = options.routing;
+        await api.register(agentStateRoutes, { store, routing });
+        // Routing reads queues and agents (skills, extensions) once; a change through the API
+        // reaches it at once, live (a supervisor changing skills, D5).
+        api.addHook('onResponse', async (request, reply) => {
+          if (request.method === 'GET' || reply.statusCode >= 300 || request.tenant === undefined) return;
+          if (/^\/api\/v1\/(queues|agents)(\/|$)/.test(request.url) && !request.url.includes('/state')) await routing.changed(request.tenant.id);
+        });
+      }
     },
     { prefix: '/api/v1' },
   );

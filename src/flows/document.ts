@@ -172,7 +172,18 @@ const dial = z
   })
   .strict();
 const queue = z
-  .object({ type: z.literal('queue'), queue: z.string().min(1).max(100), ...exits({ fail: nodeId }) })
+  .object({
+    type: z.literal('queue'),
+    queue: z.string().min(1).max(100),
+    /** Higher is served sooner (C2). */
+    priority: z.number().int().min(-100).max(100).default(0),
+    /** A template: VIP when it renders to `true` (e.g. `{{customer.vip}}`), served ahead of others. */
+    vip: template.default('{{customer.vip}}'),
+    /** Skills the caller needs, with a least level (relaxed over time by the queue's settings). */
+    skills: z.record(z.string().min(1).max(100), z.number().int().min(1).max(10)).default({}),
+    /** `overflow`: the queue sent the caller on (its target is in `queue.overflow`); `fail`: anything else unanswered. */
+    ...exits({ fail: nodeId, overflow: nodeId.optional() }),
+  })
   .strict();
 const language = z.object({ type: z.literal('language'), language: z.enum(languages), ...exits(next) }).strict();
 const subflow = z.object({ type: z.literal('subflow'), flow: z.string().min(1).max(100), ...exits(next) }).strict();

@@ -10,6 +10,7 @@ import type { MediaFiles, NumberBinding, PhoneNumber, Store, TenantRow } from '.
 import { flowDocument, type FlowDocument } from './document.js';
 import { FlowRun } from './interpreter.js';
 import { phrases } from './phrases.js';
+import type { QueueRouter } from './services.js';
 import { storeServices } from './store-services.js';
 
 export interface VoiceLog {
@@ -24,6 +25,8 @@ export interface VoiceServiceOptions {
   now(): Date;
   /** The tenant of calls whose domain is no tenant's realm (phones dialling an IP address). */
   defaultTenant: string;
+  /** Queues (the routing service). */
+  queues: QueueRouter;
 }
 
 /** A service a call can be given: the tenant, its flow's live version, and the number used. */
@@ -230,6 +233,7 @@ export class VoiceService implements CallRouter {
       media,
       tenant,
       call: { sipCallId: facts.sipCallId, caller: party, customerId: customer?.id },
+      queues: this.options.queues,
       now,
     });
     const variables: Record<string, string> = {

@@ -21,6 +21,8 @@ export interface Phrases {
   invalidKey: string;
   enterCode: string;
   goodbye: string;
+  /** A caller's place in a queue and the expected wait in whole minutes (C5). */
+  queuePosition(position: number, minutes: number): string;
 }
 
 /** Status names as callers hear them. */
@@ -46,6 +48,7 @@ export const phrases: Record<Language, Phrases> = {
     invalidKey: '输入有误',
     enterCode: '请输入企业代码，以井号键结束',
     goodbye: '再见',
+    queuePosition: (position, minutes) => `您前面还有 ${position - 1} 位客户，预计等待 ${minutes} 分钟，请稍候`,
   },
   en: {
     caseOpened: (spelt) => `Your case number is ${spelt}`,
@@ -63,5 +66,7 @@ export const phrases: Record<Language, Phrases> = {
     invalidKey: 'That key is not valid',
     enterCode: 'Please enter the company code, then press hash',
     goodbye: 'Goodbye',
+    queuePosition: (position, minutes) =>
+      `You are number ${position} in the queue. The expected wait is about ${minutes} minute${minutes === 1 ? '' : 's'}. Please hold`,
   },
 };

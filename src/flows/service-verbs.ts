@@ -159,14 +159,44 @@ export async function dial(run: RunScope, id: string, node: NodeOf<'dial'>): Pro
   return node.exits.next === undefined ? undefined : 'next';
 }
 
-/** The interim queue: the queue's agents' phones rung in turn (the routing issue replaces this). */
+/** How long one stretch of hold music plays before the caller's place may be announced. */
+const HOLD_STRETCH_MS = 5000;
+
+/**
+ * The caller waits in a queue (C5): hold music, their place and expected wait when the queue
+ * announces it, until an agent answers; then the conversation, and the flow goes on after it
+ * only to end. Overflow leaves by `overflow` (or `fail`), with its target in `queue.overflow`.
+ */
 export async function queue(run: RunScope, id: string, node: NodeOf<'queue'>): Promise<string | undefined> {
-  const targets = await run.services.queueTargets(node.queue);
-  if (targets.length === 0) {
-    run.trace.add(id, { event: 'note', text: `queue ${node.queue} has nobody to ring` });
+  const ticket = await run.services.enqueue({
+    queue: node.queue,
+    priority: node.priority,
+    vip: run.render(node.vip).trim() === 'true',
+    skills: Object.entries(node.skills).map(([skill, level]) => ({ skill, level })),
+    channel: run.channel,
+  });
+  if (ticket === undefined) {
+    run.trace.add(id, { event: 'note', text: `no queue ${node.queue}` });
     return 'fail';
   }
-  const outcome = await run.channel.dial({ targets, timeoutMs: 20_000, callerId: 'caller' });
-  run.trace.add(id, { event: 'note', text: outcome.answered ? `answered by ${outcome.target}` : `nobody answered: ${outcome.reason}` });
-  return outcome.answered ? undefined : 'fail';
+  let announcement: { position: number; wait: number } | undefined;
+  ticket.onAnnounce((position, wait) => (announcement = { position, wait }));
+  let settled = false;
+  const done = ticket.done.finally(() => (settled = true));
+  while (!settled && ticket.state === 'waiting' && !run.channel.hungUp) {
+    const news = announcement;
+    announcement = undefined;
+    if (news !== undefined) await run.say(id, run.phrases.queuePosition(news.position, Math.max(1, Math.round(news.wait / 60))));
+    else await run.channel.play([{ kind: 'tone', tone: 'hold', ms: HOLD_STRETCH_MS }], { bargeIn: false });
+  }
+  const outcome = await done;
+  if (outcome.served) {
+    run.trace.add(id, { event: 'note', text: `answered by ${outcome.agent}` });
+    return undefined;
+  }
+  if (outcome.reason === 'hangup') return undefined;
+  const target = outcome.target;
+  run.variables.set('queue.overflow', target.kind === 'flow' ? target.flow : target.kind === 'voicemail' ? target.mailbox : target.kind === 'queue' ? target.queue : 'callback');
+  run.trace.add(id, { event: 'note', text: `overflow to ${target.kind} ${run.variables.get('queue.overflow')}` });
+  return node.exits.overflow === undefined ? 'fail' : 'overflow';
 }

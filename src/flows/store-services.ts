@@ -7,7 +7,7 @@ import type { MediaFiles, Store, TenantRow } from '../store/index.js';
 import { flowDocument } from './document.js';
 import { callGateway } from './http-gateway.js';
 import { localTime, scheduleState } from './schedule.js';
-import type { FlowServices, MailboxAccess } from './services.js';
+import type { FlowServices, MailboxAccess, QueueRouter } from './services.js';
 
 export interface CallFacts {
   sipCallId: string;
@@ -20,6 +20,7 @@ export interface StoreServicesOptions {
   media: MediaFiles;
   tenant: TenantRow;
   call: CallFacts;
+  queues: QueueRouter;
   now(): Date;
 }
 
@@ -110,15 +111,7 @@ export async function storeServices(options: StoreServicesOptions): Promise<Flow
       const parsed = flowDocument.safeParse(live.document);
       return parsed.success ? parsed.data : undefined;
     },
-    async queueTargets(name) {
-      // Until routing owns queues, a queue is the enabled agents who have its name as a skill,
-      // the most skilled first.
-      const agents = await repos.agents.list(tenant.id, { skill: name }, { limit: 50, offset: 0 });
-      return agents.items
-        .filter((a) => !a.disabled)
-        .sort((a, b) => (b.skills[name] ?? 0) - (a.skills[name] ?? 0))
-        .map((a) => a.extension);
-    },
+    enqueue: (request) => options.queues.enqueue(tenant.id, { ...request, sipCallId: call.sipCallId, caller: call.caller, customerId: call.customerId }),
     now: options.now,
   };
 }

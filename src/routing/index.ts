@@ -30,3 +30,6 @@ export {
   type SkillRequirement,
   type Strategy,
 } from './settings.js';
+export { AgentStateError, RoutingService, type AgentCommand, type RoutingServiceOptions } from './routing-service.js';
+export type { AgentRow, Lease, QueueRow, RoutingDirectory, RoutingEvents, RoutingStore } from './ports.js';
+export { storeDirectory } from './store-directory.js';

@@ -1,6 +1,5 @@
 /**
- * Key 0 on the demo hotline reaches an agent (the interim queue: agents with the skill
- * `consultation`, most skilled first): baresip, registered as agent 1001 and answering by
+ * Key 0 on the demo hotline reaches an agent through the `consultation` queue: baresip, registered as agent 1001 and answering by
  * itself, is rung, answers, and the caller hears its microphone through Kefu's bridge.
  */
 import assert from 'node:assert/strict';
@@ -14,7 +13,7 @@ import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { Baresip } from './baresip.js';
 import { finishedCdr } from './cdr.js';
-import { nodeApi } from './node-api.js';
+import { nodeApi, readyAgent } from './node-api.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
 import { runSipp } from './sipp.js';
@@ -54,6 +53,7 @@ describe('[A4] a caller reaches an agent on a SIP phone', () => {
   it('key 0 rings agent 1001, who answers; the caller hears the agent', async () => {
     await phone.command('uanew', `<sip:1001@127.0.0.1:${node.sipPort}>;auth_pass=${password};regint=600;answermode=auto`);
     await phone.event('REGISTER_OK', { failures: ['REGISTER_FAIL'] });
+    await readyAgent(node.url, 'demo', '1001', password);
 
     const caller = await RtpPeer.open({ codec: 'PCMU' });
     const from = phone.events.length;

@@ -36,3 +36,18 @@ export async function nodeApi(url: string, tenant: string, username: string, pas
     },
   };
 }
+
+/** Logs agent `username` in to the API and into routing, ready for calls from the queues. */
+export async function readyAgent(url: string, tenant: string, username: string, password: string): Promise<NodeApi> {
+  const api = await nodeApi(url, tenant, username, password);
+  const answer = await api.request('POST', '/agents/me/state', { action: 'login' });
+  if (answer.status !== 200) throw new Error(`agent ${username} could not log in: ${answer.status} ${JSON.stringify(answer.json)}`);
+  return api;
+}
+
+/** Changes some settings of a tenant's queue, keeping the rest. */
+export async function tuneQueue(admin: NodeApi, name: string, settings: Record<string, unknown>): Promise<void> {
+  const queue = (await admin.request('GET', `/queues/${name}`)).json as { version: number; settings: Record<string, unknown> };
+  const answer = await admin.request('PUT', `/queues/${name}`, { version: queue.version, settings: { ...queue.settings, ...settings } });
+  if (answer.status !== 200) throw new Error(`queue ${name} not changed: ${answer.status} ${JSON.stringify(answer.json)}`);
+}

@@ -17,7 +17,7 @@ import { Baresip } from './baresip.js';
 import { finishedCdr, type Cdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
-import { nodeApi, type NodeApi } from './node-api.js';
+import { nodeApi, readyAgent, tuneQueue, type NodeApi } from './node-api.js';
 import { runSipp, sipp, type SippRun } from './sipp.js';
 
 const password = 'demo-transfer-1';
@@ -135,6 +135,9 @@ describe('transfers: by the phone (REFER) and by Kefu (blind, attended)', () => 
     await admin.request('PUT', '/call-settings', { version: 0, scheduleMode: 'day' });
     await agent.command('uanew', `<sip:1001@127.0.0.1:${node.sipPort}>;auth_pass=${password};regint=600;answermode=auto`);
     await agent.event('REGISTER_OK', { failures: ['REGISTER_FAIL'] });
+    // One caller after another reaches 1001: no wrap-up between them.
+    await tuneQueue(admin, 'consultation', { wrapUpSeconds: 0 });
+    await readyAgent(node.url, 'demo', '1001', password);
   });
   after(async () => {
     await agent.stop();

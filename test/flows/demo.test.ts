@@ -4,6 +4,7 @@ import { FlowRun, flowDocument, seedDemoFlows, storeServices } from '../../src/f
 import { MediaFiles, type ScheduleMode, type TenantRow } from '../../src/store/index.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { ScriptedChannel, type Step } from '../helpers/scripted-channel.js';
+import { testRouting } from '../helpers/routing.js';
 
 describe('demo flows', () => {
   let api: TestApi;
@@ -32,6 +33,7 @@ describe('demo flows', () => {
       tenant,
       call: { sipCallId: 'demo-call', caller: '13800138000', customerId: undefined },
       now: () => new Date('2026-11-23T02:00:00Z'),
+      queues: testRouting(api.store),
     });
     const outcome = await new FlowRun({ document: flowDocument.parse(live!.document), channel, services, variables: { 'tenant.name': tenant.name } }).run();
     return { channel, outcome };

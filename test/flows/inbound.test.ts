@@ -5,6 +5,7 @@ import { flowDocument, seedDemoFlows, VoiceService } from '../../src/flows/index
 import { MediaFiles, type TenantRow } from '../../src/store/index.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { ScriptedChannel, type Step } from '../helpers/scripted-channel.js';
+import { testRouting } from '../helpers/routing.js';
 
 describe('[A2] inbound calls to flows', () => {
   let api: TestApi;
@@ -24,6 +25,7 @@ describe('[A2] inbound calls to flows', () => {
       log: { info: (_f, m) => logged.push(m), warn: (_f, m) => logged.push(m) },
       now: () => new Date('2026-11-23T02:00:00Z'),
       defaultTenant: 'demo',
+      queues: testRouting(api.store),
     });
   });
   after(() => api.close());

@@ -7,6 +7,7 @@ import { FlowRun, flowDocument, storeServices, type FlowDocumentInput, type Flow
 import { MediaFiles, type TenantRow } from '../../src/store/index.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { ScriptedChannel, type Step } from '../helpers/scripted-channel.js';
+import { testRouting } from '../helpers/routing.js';
 
 describe('flow interpreter', () => {
   let api: TestApi;
@@ -29,6 +30,7 @@ describe('flow interpreter', () => {
       tenant: demo,
       call: { sipCallId: `call-${Math.random()}`, caller: '13800138000', customerId: undefined },
       now: () => now,
+      queues: testRouting(api.store),
     });
     return { ...base, ...overrides };
   }

@@ -1,0 +1,88 @@
+/**
+ * What the routing service needs from around it, as interfaces main.ts fills in: the database
+ * rows that make routing safe across restarts and nodes (store/'s routing repository), the
+ * tenant's queues and agents (the directory), and the event stream (api/'s hub).
+ */
+import type { VoiceChannel } from '../calls/index.js';
+import type { NewEvent } from '../events/index.js';
+
+/** The right to route one shard (a tenant), fenced by its epoch (issue 6 item 8). */
+export interface Lease {
+  shard: string;
+  holder: string;
+  epoch: number;
+}
+
+export type ReservationState = 'accepted' | 'rejected' | 'timed_out' | 'cancelled';
+
+export interface RoutingStore {
+  acquireLease(shard: string, holder: string, ttlMs: number, now: Date): Promise<Lease | undefined>;
+  renewLease(lease: Lease, ttlMs: number, now: Date): Promise<boolean>;
+  releaseLease(lease: Lease): Promise<void>;
+  /** The reservation row, written before the offer is sent; a live one per agent slot at most. */
+  reserve(
+    lease: Lease,
+    row: { id: string; tenantId: string; interactionId: string; agentId: string; channel: string; slot: number; offeredAt: Date; expiresAt: Date },
+  ): Promise<'reserved' | 'slot_taken' | 'fenced'>;
+  endReservation(lease: Lease, id: string, state: ReservationState, at: Date): Promise<boolean>;
+  createInteraction(
+    tenantId: string,
+    row: { id: string; channel: string; queue: string; sipCallId: string | null; caller: string | null; priority: number; vip: boolean; createdAt: Date },
+  ): Promise<void>;
+  updateInteraction(
+    tenantId: string,
+    id: string,
+    change: Partial<{ state: 'waiting' | 'offered' | 'connected' | 'ended'; answeredAt: Date; endedAt: Date; agentId: string; endCause: string; waitedMs: number; queue: string }>,
+  ): Promise<void>;
+  addEvent(tenantId: string, interactionId: string, event: { at: Date; kind: string; agentId?: string | null; detail?: Record<string, unknown> }): Promise<void>;
+  logAgentState(tenantId: string, row: { agentId: string; from: string; to: string; reason: string | null; presence: string; by: string | null; at: Date }): Promise<void>;
+}
+
+export interface QueueRow {
+  name: string;
+  settings: Record<string, unknown>;
+}
+
+export interface AgentRow {
+  id: string;
+  extension: string;
+  displayName: string;
+  skills: Record<string, number>;
+  disabled: boolean;
+}
+
+/** The tenant's queues and agents as the directory keeps them. */
+export interface RoutingDirectory {
+  queues(tenantId: string): Promise<QueueRow[]>;
+  agents(tenantId: string): Promise<AgentRow[]>;
+}
+
+/** The per-tenant event stream (`/api/v1/events`): the event hub and its queue statistics feed. */
+export interface RoutingEvents {
+  publish(tenantId: string, event: NewEvent): void;
+  /** The queue's statistics changed: the stream sends them, at most about once a second. */
+  queueChanged(tenantId: string, queue: string): void;
+}
+
+/** A caller put in a queue by a flow (the flows' `QueueRequest`). */
+export interface VoiceQueueRequest {
+  queue: string;
+  priority: number;
+  vip: boolean;
+  skills: { skill: string; level: number }[];
+  channel: VoiceChannel;
+  sipCallId: string;
+  caller: string | undefined;
+  customerId: string | undefined;
+}
+
+export type OverflowTo = { kind: 'flow'; flow: string } | { kind: 'voicemail'; mailbox: string } | { kind: 'queue'; queue: string } | { kind: 'callback' };
+
+export type VoiceQueueOutcome = { served: true; agent: string } | { served: false; reason: 'hangup' } | { served: false; reason: 'overflow'; target: OverflowTo };
+
+/** The flows' `QueueTicket`. */
+export interface VoiceQueueTicket {
+  readonly state: 'waiting' | 'connected' | 'done';
+  readonly done: Promise<VoiceQueueOutcome>;
+  onAnnounce(listener: (position: number, expectedWaitSeconds: number) => void): void;
+}

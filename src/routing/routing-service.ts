@@ -1,0 +1,184 @@
+/**
+ * Routing for every tenant of this node: a TenantRouter per tenant, made when first needed, after
+ * this node took the tenant's lease (one routing instance per tenant, fenced by the lease's
+ * epoch, so a second node cannot route the same tenant at once). Agents change state through it
+ * (the CTI API), callers enter queues through it (the flows' queue node), and it answers queue
+ * statistics. Queues and agents are read from the directory again when they may have changed.
+ */
+import { randomUUID } from 'node:crypto';
+import { KefuError, NotFoundError, ValidationError } from '../errors.js';
+import type { QueueStatsData } from '../events/index.js';
+import type { Presence } from './agent-state.js';
+import type { Decision } from './events.js';
+import { asAgentId, asInteractionId } from './ids.js';
+import type { RoutingDirectory, RoutingEvents, RoutingStore, VoiceQueueRequest, VoiceQueueTicket } from './ports.js';
+import type { AgentView, QueueStats } from './routing-core.js';
+import { TenantRouter, type RouterLog } from './tenant-router.js';
+
+/** The agent's state cannot change that way now (already logged in, not in wrap-up …). */
+export class AgentStateError extends KefuError {
+  readonly code = 'ERR_AGENT_STATE';
+}
+
+export interface RoutingServiceOptions {
+  store: RoutingStore;
+  directory: RoutingDirectory;
+  events: RoutingEvents;
+  log: RouterLog;
+  now?: () => number;
+  /** Who holds the leases: this node (a fresh id per process by default). */
+  holder?: string;
+  leaseTtlMs?: number;
+  /** How old the queues and agents a caller is routed with may be. */
+  refreshAfterMs?: number;
+}
+
+/** What an agent (or a supervisor for them) asks of their state (D1). */
+export type AgentCommand =
+  | { type: 'login'; reason?: string }
+  | { type: 'logout' }
+  | { type: 'ready' }
+  | { type: 'notReady'; reason: string }
+  | { type: 'force'; to: Presence; reason?: string; by: string }
+  | { type: 'endWrapUp' }
+  | { type: 'extendWrapUp'; seconds: number };
+
+interface Entry {
+  router: TenantRouter;
+  loadedAt: number;
+  renew: NodeJS.Timeout;
+}
+
+export class RoutingService {
+  readonly #tenants = new Map<string, Promise<Entry>>();
+  /** The same entries once started, for synchronous reads. */
+  readonly #loaded = new Map<string, Entry>();
+  readonly #holder: string;
+  readonly #now: () => number;
+
+  constructor(private readonly options: RoutingServiceOptions) {
+    this.#holder = options.holder ?? `node-${randomUUID()}`;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The flows' queue node: the caller waits in `request.queue`; undefined when there is no such queue. */
+  async enqueue(tenantId: string, request: VoiceQueueRequest): Promise<VoiceQueueTicket | undefined> {
+    const router = await this.router(tenantId, true);
+    if (router.stats(request.queue) === undefined) return undefined;
+    return router.enqueue(request);
+  }
+
+  async command(tenantId: string, agentId: string, command: AgentCommand): Promise<AgentView> {
+    const router = await this.router(tenantId, false);
+    if (router.agentRow(agentId) === undefined) throw new NotFoundError('no such agent, or the agent is disabled');
+    const agent = asAgentId(agentId);
+    let decisions: Decision[];
+    if (command.type === 'endWrapUp' || command.type === 'extendWrapUp') {
+      const interaction = router.agent(agentId)?.work[0];
+      if (router.agent(agentId)?.state !== 'wrap_up' || interaction === undefined) throw new AgentStateError('the agent is not in wrap-up');
+      decisions =
+        command.type === 'endWrapUp'
+          ? router.step({ type: 'endWrapUp', interaction: asInteractionId(interaction) })
+          : router.step({ type: 'extendWrapUp', interaction: asInteractionId(interaction), seconds: command.seconds });
+    } else if (command.type === 'force') {
+      decisions = router.step({ type: 'force', agent, to: command.to, by: command.by, ...(command.reason === undefined ? {} : { reason: command.reason }) });
+    } else {
+      decisions = router.step({ ...command, agent });
+    }
+    const refused = decisions.find((d) => d.type === 'refused');
+    if (refused !== undefined) {
+      if (refused.code === 'ERR_VALIDATION' || refused.code === 'ERR_UNKNOWN_REASON') throw new ValidationError(refused.message, [{ path: refused.field, message: refused.message }]);
+      if (refused.code.startsWith('ERR_UNKNOWN_')) throw new NotFoundError(refused.message);
+      throw new AgentStateError(refused.message, [{ path: refused.field, message: refused.message }]);
+    }
+    await router.settled();
+    return router.agent(agentId)!;
+  }
+
+  async agent(tenantId: string, agentId: string): Promise<AgentView | undefined> {
+    return (await this.router(tenantId, false)).agent(agentId);
+  }
+
+  async agents(tenantId: string): Promise<AgentView[]> {
+    const router = await this.router(tenantId, false);
+    return (await this.options.directory.agents(tenantId)).map((row) => router.agent(row.id)).filter((view) => view !== undefined);
+  }
+
+  async stats(tenantId: string, queue: string): Promise<QueueStats | undefined> {
+    return (await this.router(tenantId, false)).stats(queue);
+  }
+
+  /** The statistics of a queue of a tenant already routed here, as the event stream sends them. */
+  statsNow(tenantId: string, queue: string): QueueStatsData | undefined {
+    const stats = this.#loaded.get(tenantId)?.router.stats(queue);
+    return stats === undefined ? undefined : { ...stats, queueId: stats.queue };
+  }
+
+  /** Queues or agents of the tenant changed (the API): read them again now. */
+  async changed(tenantId: string): Promise<void> {
+    const entry = this.#tenants.get(tenantId);
+    if (entry === undefined) return;
+    await this.load(await entry);
+  }
+
+  /** Stops every tenant's routing and gives their leases back. */
+  async stop(): Promise<void> {
+    const entries = await Promise.allSettled([...this.#tenants.values()]);
+    this.#tenants.clear();
+    for (const result of entries) {
+      if (result.status !== 'fulfilled') continue;
+      clearInterval(result.value.renew);
+      result.value.router.stop();
+      await result.value.router.settled();
+      await this.options.store.releaseLease(result.value.router.lease).catch(() => undefined);
+    }
+  }
+
+  private async router(tenantId: string, fresh: boolean): Promise<TenantRouter> {
+    let entry = this.#tenants.get(tenantId);
+    if (entry === undefined) {
+      entry = this.start(tenantId);
+      this.#tenants.set(tenantId, entry);
+      entry.catch(() => this.#tenants.delete(tenantId));
+    }
+    const ready = await entry;
+    if (fresh && this.#now() - ready.loadedAt > (this.options.refreshAfterMs ?? 5000)) await this.load(ready);
+    return ready.router;
+  }
+
+  private async start(tenantId: string): Promise<Entry> {
+    const { store, log } = this.options;
+    const ttl = this.options.leaseTtlMs ?? 30_000;
+    const shard = `tenant:${tenantId}`;
+    const lease = await store.acquireLease(shard, this.#holder, ttl, new Date(this.#now()));
+    if (lease === undefined) throw new AgentStateError(`another node routes this tenant (lease ${shard})`);
+    const router = new TenantRouter({ tenantId, lease, store, events: this.options.events, log, now: this.#now });
+    const renew = setInterval(() => {
+      store
+        .renewLease(lease, ttl, new Date(this.#now()))
+        .then((kept) => {
+          if (kept) return;
+          log.warn({ tenant: tenantId, shard }, 'routing lease lost: this node stops routing the tenant');
+          clearInterval(renew);
+          router.stop();
+          this.#tenants.delete(tenantId);
+          this.#loaded.delete(tenantId);
+        })
+        .catch((error: unknown) => log.warn({ tenant: tenantId, err: String(error) }, 'routing lease not renewed'));
+    }, ttl / 3);
+    renew.unref();
+    const entry: Entry = { router, loadedAt: 0, renew };
+    await this.load(entry);
+    this.#loaded.set(tenantId, entry);
+    return entry;
+  }
+
+  private async load(entry: Entry): Promise<void> {
+    const tenantId = entry.router.lease.shard.slice('tenant:'.length);
+    const [queues, agents] = await Promise.all([this.options.directory.queues(tenantId), this.options.directory.agents(tenantId)]);
+    for (const refused of entry.router.configure(queues, agents)) {
+      if (refused.type === 'refused') this.options.log.warn({ tenant: tenantId, field: refused.field, reason: refused.message }, 'routing settings refused');
+    }
+    entry.loadedAt = this.#now();
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * One tenant's routing at work: the pure core fed with events, and its decisions carried out in
+ * order. An offer is a reservation row first (refused by the database if the agent's slot is
+ * taken, or if this node lost the tenant's lease), then the agent's phones ring while the caller
+ * keeps hearing the queue; the first to answer is accepted by the core before the caller is
+ * connected, so two agents can never both get one caller. Every step is written to the
+ * interaction's timeline and published on the event stream.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AgentView, QueueStats } from './routing-core.js';
+import { RoutingCore } from './routing-core.js';
+import type { Decision, RoutingEvent } from './events.js';
+import type { QueueSettings } from './settings.js';
+import { asAgentId, asInteractionId, asQueueId, type AgentId, type InteractionId, type ReservationId } from './ids.js';
+import type { AgentRow, Lease, OverflowTo, QueueRow, RoutingEvents, RoutingStore, VoiceQueueOutcome, VoiceQueueRequest, VoiceQueueTicket } from './ports.js';
+
+export interface RouterLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface TenantRouterOptions {
+  tenantId: string;
+  lease: Lease;
+  store: RoutingStore;
+  events: RoutingEvents;
+  log: RouterLog;
+  now(): number;
+}
+
+/** A caller waiting in (or served from) a queue. */
+class Waiting implements VoiceQueueTicket {
+  state: 'waiting' | 'connected' | 'done' = 'waiting';
+  readonly done: Promise<VoiceQueueOutcome>;
+  settle!: (outcome: VoiceQueueOutcome) => void;
+  announce: ((position: number, expectedWaitSeconds: number) => void) | undefined;
+  /** Ringing offers, by reservation: how to stop each. */
+  readonly offers = new Map<ReservationId, () => void>();
+  queue: string;
+
+  constructor(
+    readonly id: InteractionId,
+    readonly request: VoiceQueueRequest,
+    readonly since: number,
+  ) {
+    this.queue = request.queue;
+    this.done = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  onAnnounce(listener: (position: number, expectedWaitSeconds: number) => void): void {
+    this.announce = listener;
+  }
+
+  finish(outcome: VoiceQueueOutcome): void {
+    this.state = 'done';
+    this.settle(outcome);
+  }
+}
+
+/** Slack after the core's ring timeout before the phone's own INVITE gives up. */
+const RING_SLACK_MS = 2000;
+
+export class TenantRouter {
+  readonly core = new RoutingCore({ newReservationId: randomUUID });
+  readonly #waiting = new Map<InteractionId, Waiting>();
+  readonly #agents = new Map<AgentId, AgentRow>();
+  /** Live reservation slots per agent and channel, for the rows' unique index. */
+  readonly #slots = new Map<ReservationId, { key: string; slot: number }>();
+  #timer: NodeJS.Timeout | undefined;
+  #work: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(private readonly options: TenantRouterOptions) {}
+
+  get lease(): Lease {
+    return this.options.lease;
+  }
+
+  /** Defines (or redefines, live) the tenant's queues and agents; an agent serves the queues named in their skills. */
+  configure(queues: QueueRow[], agents: AgentRow[]): Decision[] {
+    const names = new Set(queues.map((q) => q.name));
+    const out: Decision[] = [];
+    // Twice: a queue may overflow to one defined after it, so first without overflows.
+    for (const queue of queues) {
+      const { overflow: _overflow, maxWaitSeconds: _maxWait, overflowWhenUnstaffed: _unstaffed, ...plain } = queue.settings;
+      out.push(...this.step({ type: 'defineQueue', queue: { ...plain, id: queue.name } as QueueSettings }));
+    }
+    for (const queue of queues) out.push(...this.step({ type: 'defineQueue', queue: { ...queue.settings, id: queue.name } as QueueSettings }));
+    for (const agent of agents) {
+      if (agent.disabled) continue;
+      this.#agents.set(asAgentId(agent.id), agent);
+      out.push(
+        ...this.step({
+          type: 'defineAgent',
+          agent: { id: agent.id, queues: Object.keys(agent.skills).filter((skill) => names.has(skill)), skills: agent.skills },
+        }),
+      );
+    }
+    return out;
+  }
+
+  agentRow(id: string): AgentRow | undefined {
+    return this.#agents.get(asAgentId(id));
+  }
+
+  agent(id: string): AgentView | undefined {
+    return this.core.agent(asAgentId(id));
+  }
+
+  stats(queue: string): QueueStats | undefined {
+    return this.core.queueStats(asQueueId(queue), this.options.now());
+  }
+
+  /** Applies one event; its decisions are carried out in order after those before them. */
+  step(event: RoutingEvent): Decision[] {
+    if (this.#stopped) return [];
+    const { decisions, wakeAt } = this.core.handle(event, this.options.now());
+    this.wake(wakeAt);
+    this.#work = this.#work.then(() => this.carryOut(decisions)).catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'routing decision failed'));
+    return decisions;
+  }
+
+  /** A flow's caller enters a queue. */
+  async enqueue(request: VoiceQueueRequest): Promise<VoiceQueueTicket> {
+    const id = asInteractionId(randomUUID());
+    const waiting = new Waiting(id, request, this.options.now());
+    this.#waiting.set(id, waiting);
+    await this.options.store.createInteraction(this.options.tenantId, {
+      id,
+      channel: 'voice',
+      queue: request.queue,
+      sipCallId: request.sipCallId,
+      caller: request.caller ?? null,
+      priority: request.priority,
+      vip: request.vip,
+      createdAt: new Date(waiting.since),
+    });
+    void request.channel.ended.then(() => {
+      if (waiting.state === 'waiting') this.step({ type: 'end', interaction: id });
+    });
+    const refused = this.step({
+      type: 'enqueue',
+      interaction: { id, channel: 'voice', queue: asQueueId(request.queue), priority: request.priority, vip: request.vip, skills: request.skills },
+    }).find((d) => d.type === 'refused');
+    if (refused !== undefined) {
+      this.#waiting.delete(id);
+      this.options.log.warn({ tenant: this.options.tenantId, queue: request.queue, reason: refused.message }, 'caller not queued');
+      await this.options.store.updateInteraction(this.options.tenantId, id, { state: 'ended', endedAt: new Date(), endCause: 'refused', waitedMs: 0 });
+      waiting.finish({ served: false, reason: 'overflow', target: { kind: 'callback' } });
+    }
+    if (request.channel.hungUp && waiting.state === 'waiting') this.step({ type: 'end', interaction: id });
+    return waiting;
+  }
+
+  /** Stops timers and ringing; the lease is the service's to release. */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    for (const waiting of this.#waiting.values()) for (const cancel of waiting.offers.values()) cancel();
+  }
+
+  /** Waits until every decision so far has been carried out (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.#work;
+  }
+
+  private wake(at: number | null): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (at === null || this.#stopped) return;
+    this.#timer = setTimeout(() => this.step({ type: 'tick' }), Math.max(0, at - this.options.now()));
+  }
+
+  private async carryOut(decisions: Decision[]): Promise<void> {
+    for (const decision of decisions) await this.carry(decision);
+  }
+
+  private async carry(d: Decision): Promise<void> {
+    const { store, tenantId, events } = this.options;
+    const at = new Date(d.at);
+    switch (d.type) {
+      case 'offer': {
+        const key = `${d.agent}\n${d.channel}`;
+        const used = new Set([...this.#slots.values()].filter((s) => s.key === key).map((s) => s.slot));
+        let slot = 0;
+        while (used.has(slot)) slot++;
+        this.#slots.set(d.reservation, { key, slot });
+        const written = await store.reserve(this.options.lease, {
+          id: d.reservation,
+          tenantId,
+          interactionId: d.interaction,
+          agentId: d.agent,
+          channel: d.channel,
+          slot,
+          offeredAt: at,
+          expiresAt: new Date(d.expiresAt),
+        });
+        if (written !== 'reserved') {
+          this.options.log.warn({ tenant: tenantId, reservation: d.reservation, agent: d.agent, written }, 'reservation refused by the database: offer withdrawn');
+          this.#slots.delete(d.reservation);
+          this.step({ type: 'reject', reservation: d.reservation });
+          return;
+        }
+        await store.addEvent(tenantId, d.interaction, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
+        await store.updateInteraction(tenantId, d.interaction, { state: 'offered' });
+        events.publish(tenantId, { type: 'interaction.offered', data: { interactionId: d.interaction, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt } });
+        this.ring(d);
+        return;
+      }
+      case 'reservationEnded': {
+        this.#slots.delete(d.reservation);
+        await store.endReservation(this.options.lease, d.reservation, d.outcome, at);
+        if (d.outcome === 'timed_out' || d.outcome === 'cancelled') this.#waiting.get(d.interaction)?.offers.get(d.reservation)?.();
+        await store.addEvent(tenantId, d.interaction, { at, kind: 'reservation_ended', agentId: d.agent, detail: { reservation: d.reservation, outcome: d.outcome } });
+        return;
+      }
+      case 'queued': {
+        const waiting = this.#waiting.get(d.interaction);
+        if (waiting !== undefined) waiting.queue = d.queue;
+        await store.updateInteraction(tenantId, d.interaction, { state: 'waiting', queue: d.queue });
+        await store.addEvent(tenantId, d.interaction, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
+        events.publish(tenantId, { type: 'interaction.queued', data: { interactionId: d.interaction, queueId: d.queue, channel: 'voice', position: d.position, requeued: d.requeued } });
+        events.queueChanged(tenantId, d.queue);
+        return;
+      }
+      case 'announce':
+        this.#waiting.get(d.interaction)?.announce?.(d.position, d.expectedWaitSeconds);
+        await store.addEvent(tenantId, d.interaction, { at, kind: 'announce', detail: { position: d.position, expectedWaitSeconds: d.expectedWaitSeconds } });
+        return;
+      case 'overflow':
+        return this.overflow(d);
+      case 'abandoned': {
+        this.#waiting.get(d.interaction)?.finish({ served: false, reason: 'hangup' });
+        this.#waiting.delete(d.interaction);
+        await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
+        await store.addEvent(tenantId, d.interaction, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
+        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: d.interaction, queueId: d.queue, agentId: null, outcome: 'abandoned', waitedMs: d.waitedMs, talkMs: null } });
+        events.queueChanged(tenantId, d.queue);
+        return;
+      }
+      case 'ended': {
+        const waiting = this.#waiting.get(d.interaction);
+        this.#waiting.delete(d.interaction);
+        await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: 'completed' });
+        await store.addEvent(tenantId, d.interaction, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs } });
+        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: d.interaction, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } });
+        if (waiting !== undefined) events.queueChanged(tenantId, waiting.queue);
+        return;
+      }
+      case 'wrapUp':
+        await store.addEvent(tenantId, d.interaction, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } });
+        return;
+      case 'agentState': {
+        await store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at });
+        events.publish(tenantId, { type: 'agent.state', data: { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by } });
+        for (const queue of this.queuesOf(d.agent)) events.queueChanged(tenantId, queue);
+        return;
+      }
+      case 'refused':
+        return;
+    }
+  }
+
+  private async overflow(d: Extract<Decision, { type: 'overflow' }>): Promise<void> {
+    const { store, tenantId, events } = this.options;
+    const at = new Date(d.at);
+    await store.addEvent(tenantId, d.interaction, { at, kind: 'overflow', detail: { from: d.from, target: d.target, reason: d.reason, waitedMs: d.waitedMs } });
+    events.queueChanged(tenantId, d.from);
+    if (d.target.kind === 'queue') return;
+    const waiting = this.#waiting.get(d.interaction);
+    const target: OverflowTo = d.target.kind === 'flow' ? { kind: 'flow', flow: d.target.flow } : d.target.kind === 'voicemail' ? { kind: 'voicemail', mailbox: d.target.mailbox } : { kind: 'callback' };
+    // A callback keeps the caller's place in the core; until callbacks are placed, the caller is
+    // taken out of the queue and the flow decides what to say.
+    if (d.target.kind === 'callback') this.step({ type: 'end', interaction: d.interaction });
+    this.#waiting.delete(d.interaction);
+    await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: `overflow_${d.target.kind}`, waitedMs: d.waitedMs });
+    events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: d.interaction, queueId: d.from, agentId: null, outcome: 'overflowed', waitedMs: d.waitedMs, talkMs: null } });
+    waiting?.finish({ served: false, reason: 'overflow', target });
+  }
+
+  /** Rings the agent's phones for an offer; the core hears how it went. */
+  private ring(offer: Extract<Decision, { type: 'offer' }>): void {
+    const waiting = this.#waiting.get(offer.interaction);
+    const agent = this.#agents.get(offer.agent);
+    if (waiting === undefined || agent === undefined) {
+      this.step({ type: 'reject', reservation: offer.reservation });
+      return;
+    }
+    let cancel: () => void = () => undefined;
+    const cancelled = new Promise<void>((resolve) => (cancel = resolve));
+    waiting.offers.set(offer.reservation, cancel);
+    const { channel } = waiting.request;
+    void channel
+      .dial({
+        targets: [agent.extension],
+        timeoutMs: Math.max(1000, offer.expiresAt - this.options.now()) + RING_SLACK_MS,
+        callerId: 'caller',
+        ringback: false,
+        cancel: cancelled,
+        onAnswer: () => this.answered(waiting, offer, agent),
+      })
+      .then((outcome) => {
+        waiting.offers.delete(offer.reservation);
+        if (outcome.answered) {
+          this.step({ type: 'end', interaction: offer.interaction });
+          waiting.finish({ served: true, agent: agent.extension });
+        } else if (outcome.reason !== 'cancelled' && outcome.reason !== 'hangup') {
+          // Busy, unreachable or unanswered before the core's own ring timeout.
+          this.step({ type: 'reject', reservation: offer.reservation });
+        }
+      })
+      .catch((error: unknown) => {
+        this.options.log.warn({ tenant: this.options.tenantId, reservation: offer.reservation, err: String(error) }, 'ringing the agent failed');
+        this.step({ type: 'reject', reservation: offer.reservation });
+      });
+  }
+
+  /** The agent's phone answered: the core must accept it before the caller is connected. */
+  private answered(waiting: Waiting, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): boolean {
+    if (waiting.state !== 'waiting' || waiting.request.channel.hungUp) return false;
+    const refused = this.step({ type: 'accept', reservation: offer.reservation }).some((d) => d.type === 'refused');
+    if (refused) return false;
+    waiting.state = 'connected';
+    const now = new Date(this.options.now());
+    const { store, tenantId, events } = this.options;
+    this.#work = this.#work
+      .then(async () => {
+        await store.updateInteraction(tenantId, offer.interaction, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
+        await store.addEvent(tenantId, offer.interaction, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
+      })
+      .catch((error: unknown) => this.options.log.warn({ tenant: tenantId, err: String(error) }, 'answer not stored'));
+    events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: offer.interaction, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } });
+    return true;
+  }
+
+  private queuesOf(agent: AgentId): string[] {
+    const row = this.#agents.get(agent);
+    return row === undefined ? [] : Object.keys(row.skills);
+  }
+}
