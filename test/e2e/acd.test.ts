@@ -16,105 +16,10 @@ import { finishedCdr, type Cdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, tuneQueue, type NodeApi } from './node-api.js';
+import { answering, ringingOnly } from './phone-scenarios.js';
 import { runSipp, sipp, type SippRun } from './sipp.js';
 
 const password = 'demo-acd-1';
-
-/** An agent's phone that answers each call with its audio at `rtpPort`, until Kefu's BYE. */
-function answering(extension: string, rtpPort: number): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<scenario name="agent ${extension} answers">
-  <recv request="INVITE"/>
-  <send retrans="500">
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:${extension}@[local_ip]:[local_port]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=phone 1 1 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [local_ip]
-      t=0 0
-      m=audio ${rtpPort} RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <recv request="BYE" timeout="90000"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-</scenario>
-`;
-}
-
-/** An agent's phone that rings and is never picked up: Kefu must CANCEL it (RFC 3261 §9.2). */
-function ringingOnly(extension: string, _rtpPort: number): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<scenario name="agent ${extension} lets it ring">
-  <recv request="INVITE">
-    <action><ereg regexp="([0-9]+) INVITE" search_in="hdr" header="CSeq:" assign_to="all,cseq"/></action>
-  </recv>
-  <Reference variables="all"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 180 Ringing
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:${extension}@[local_ip]:[local_port]>
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="CANCEL" timeout="60000"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <send>
-    <![CDATA[
-      SIP/2.0 487 Request Terminated
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      CSeq: [$cseq] INVITE
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-</scenario>
-`;
-}
 
 describe('[C1][C2][C5][D1] the consultation queue with agents on SIPp phones', () => {
   let node: KefuNode;

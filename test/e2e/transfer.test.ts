@@ -18,54 +18,10 @@ import { finishedCdr, type Cdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, readyAgent, tuneQueue, type NodeApi } from './node-api.js';
+import { answering } from './phone-scenarios.js';
 import { runSipp, sipp, type SippRun } from './sipp.js';
 
 const password = 'demo-transfer-1';
-
-/** Agent 1002's phone: answers with its audio at `rtpPort`, then waits for Kefu's BYE. */
-function answeringPhone(rtpPort: number): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<scenario name="agent 1002 answers">
-  <recv request="INVITE"/>
-  <send retrans="500">
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:1002@[local_ip]:[local_port]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=phone 1 1 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [local_ip]
-      t=0 0
-      m=audio ${rtpPort} RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <recv request="BYE" timeout="60000"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-</scenario>
-`;
-}
 
 describe('transfers: by the phone (REFER) and by Kefu (blind, attended)', () => {
   let node: KefuNode;
@@ -80,7 +36,7 @@ describe('transfers: by the phone (REFER) and by Kefu (blind, attended)', () => 
     const registered = await sipp(`127.0.0.1:${node.sipPort}`, { scenario: 'register', expect: 200, fields: ['1002;demo'], port, extra: ['-au', '1002', '-ap', password] });
     assert.equal(registered.code, 0, registered.errors);
     const peer = await RtpPeer.open({ codec: 'PCMU' });
-    const phone = runSipp(['-sf', 'phone.xml', '-p', String(port), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'], { 'phone.xml': answeringPhone(peer.port) }, 120_000);
+    const phone = runSipp(['-sf', 'phone.xml', '-p', String(port), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'], { 'phone.xml': answering('1002', peer.port) }, 120_000);
     const speaking = (async () => {
       while (peer.sources.size === 0) await delay(20);
       peer.play(Number([...peer.sources][0]!.split(':').at(-1)), 1004, 12_000);
