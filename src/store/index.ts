@@ -8,6 +8,8 @@ export {
   callerLists,
   numberMatches,
   scheduleModes,
+  trunkCallerIds,
+  trunkTransports,
   type BlacklistAction,
   type CalendarDayKind,
   type CalendarDayRow,
@@ -15,6 +17,10 @@ export {
   type CallerListRow,
   type NumberMatch,
   type ScheduleMode,
+  type TrunkCallerId,
+  type TrunkRoute,
+  type TrunkRow,
+  type TrunkTransport,
 } from './database.js';
 export type { Agent, AgentInput, AgentSipCredentials } from './repositories/agents.js';
 export type { ApiKey } from './repositories/api-keys.js';
@@ -35,3 +41,4 @@ export type { SurveyAnswer } from './repositories/surveys.js';
 export type { CalendarDayInput, CalendarFilter, NewCalendarDayInput } from './repositories/calendar.js';
 export type { CallerListFilter, CallerListInput, NewCallerListInput } from './repositories/caller-lists.js';
 export { defaultCallSettings, type CallSettings, type CallSettingsInput } from './repositories/call-settings.js';
+export type { NewTrunkInput, TrunkFilter, TrunkInput, TrunkOwner } from './repositories/trunks.js';

@@ -18,6 +18,7 @@ import { PromptRepository } from './prompts.js';
 import { SessionRepository } from './sessions.js';
 import { SipBindingRepository } from './sip-bindings.js';
 import { TenantRepository } from './tenants.js';
+import { TrunkRepository } from './trunks.js';
 import { UserRepository } from './users.js';
 
 /** Every repository, bound to one executor: the database, or one transaction. */
@@ -41,6 +42,7 @@ export class Repositories {
   readonly calendar: CalendarRepository;
   readonly callerLists: CallerListRepository;
   readonly callSettings: CallSettingsRepository;
+  readonly trunks: TrunkRepository;
 
   constructor(db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -62,5 +64,6 @@ export class Repositories {
     this.calendar = new CalendarRepository(db);
     this.callerLists = new CallerListRepository(db);
     this.callSettings = new CallSettingsRepository(db);
+    this.trunks = new TrunkRepository(db);
   }
 }
