@@ -30,6 +30,7 @@ import { mailboxRoutes } from './routes/mailboxes.js';
 import { callRecordRoutes } from './routes/call-records.js';
 import { callRoutes } from './routes/calls.js';
 import { tenantRoutes } from './routes/tenants.js';
+import { trunkRoutes } from './routes/trunks.js';
 import { userRoutes } from './routes/users.js';
 
 export interface ServerOptions {
@@ -114,6 +115,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(calendarRoutes, { store });
       await api.register(callerListRoutes, { store });
       await api.register(callSettingsRoutes, { store });
+      await api.register(trunkRoutes, { store });
     },
     { prefix: '/api/v1' },
   );
