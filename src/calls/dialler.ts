@@ -1,11 +1,11 @@
 /**
  * Dialling out from an answered call (the `dial` and `queue` verbs, a transfer): each target in
- * turn, every phone registered for it at once, or an outside number through a carrier's trunk
- * (its From, P-Asserted-Identity and digest credentials are the application's, in the DialTarget) (RFC 3261 §16-like forking done by the UAC), the
+ * turn, every phone registered for it at once (RFC 3261 §16-like forking done by the UAC), the
  * first to answer bridged to the caller, the others cancelled; the call to it ends when either
  * side hangs up. While it rings the caller hears ringback, or the far end's own early media when
  * it sends a 183 with SDP (RFC 3960). Every phone rung is a leg of the call, ended with its cause.
- * What a target is (which phones) is the application's answer (`reach`).
+ * What a target is (which phones, or an outside number at a carrier's trunk with the From,
+ * P-Asserted-Identity and credentials it wants) is the application's answer (`reach`).
  */
 import { randomInt } from 'node:crypto';
 import type { MediaEngine } from '../media/index.js';
