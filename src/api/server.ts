@@ -39,6 +39,7 @@ import { agentStateRoutes } from './routes/agent-state.js';
 import { callRoutes } from './routes/calls.js';
 import { eventRoutes } from './routes/events.js';
 import { tenantRoutes } from './routes/tenants.js';
+import { trunkRoutes } from './routes/trunks.js';
 import { userRoutes } from './routes/users.js';
 
 export interface ServerOptions {
@@ -150,6 +151,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(queueRoutes, { store });
       await api.register(interactionRoutes, { store });
       await api.register(eventRoutes);
+      await api.register(trunkRoutes, { store });
       if (options.routing !== undefined) {
         const routing = options.routing;
         await api.register(agentStateRoutes, { store, routing });

@@ -46,6 +46,7 @@ export class CallLeg {
   readonly startedAt: Date;
   answeredAt: Date | undefined;
   #record: LegRecord | undefined;
+  readonly #onEnd: (() => void)[] = [];
 
   constructor(
     readonly call: Call,
@@ -66,6 +67,12 @@ export class CallLeg {
     return this.#record !== undefined;
   }
 
+  /** Runs `listener` once when the leg ends (a trunk's call given back). */
+  whenEnded(listener: () => void): void {
+    if (this.ended) listener();
+    else this.#onEnd.push(listener);
+  }
+
   /** Ends the leg once; later calls return the first record. */
   end(cause: HangupCause, by: HangupSide, sipStatus?: number): LegRecord {
     if (this.#record !== undefined) return this.#record;
@@ -83,6 +90,7 @@ export class CallLeg {
       sipStatus,
     };
     this.call.legEnded(this, this.#record);
+    for (const listener of this.#onEnd.splice(0)) listener();
     return this.#record;
   }
 }

@@ -4,7 +4,8 @@
  * first to answer bridged to the caller, the others cancelled; the call to it ends when either
  * side hangs up. While it rings the caller hears ringback, or the far end's own early media when
  * it sends a 183 with SDP (RFC 3960). Every phone rung is a leg of the call, ended with its cause.
- * What a target is (which phones) is the application's answer (`reach`).
+ * What a target is (which phones, or an outside number at a carrier's trunk with the From,
+ * P-Asserted-Identity and credentials it wants) is the application's answer (`reach`).
  */
 import { randomInt } from 'node:crypto';
 import type { MediaEngine } from '../media/index.js';
@@ -92,6 +93,8 @@ export class Dialler {
   async ring(ringing: Ringing): Promise<Answered | NotAnswered> {
     const early = new EarlyMedia(ringing.caller, this.options.engine);
     const attempts = await this.invite(ringing, early);
+    // Every phone was a trunk whose calls were all taken meanwhile (Q.850 cause 42).
+    if (attempts.length === 0 && ringing.phones.some((phone) => phone.seize !== undefined)) return { cause: 'switch_congestion' };
     let winner: Answered | undefined;
     let stopped: { cause: HangupCause; by: HangupSide } | undefined;
     const stop = (cause: HangupCause, by: HangupSide) => {
@@ -147,7 +150,8 @@ export class Dialler {
     const attempts: Attempt[] = [];
     for (const phone of ringing.phones) {
       const peer = parsePeer(phone.source);
-      if (peer === undefined) continue;
+      const release = peer === undefined ? undefined : phone.seize?.();
+      if (peer === undefined || (phone.seize !== undefined && release === undefined)) continue;
       const created = await this.options.engine.createSession(ringing.near === undefined ? {} : { near: ringing.near });
       const local: LocalMedia = {
         address: this.options.mediaAddress,
@@ -160,13 +164,16 @@ export class Dialler {
       const attempt = {} as Attempt;
       const invite = this.options.invite({
         uri: phone.uri,
-        from: `<sip:${ringing.callerId}@${this.options.mediaAddress}>`,
+        from: phone.from ?? `<sip:${ringing.callerId}@${this.options.mediaAddress}>`,
         peer,
-        headers: [['Content-Type', 'application/sdp']],
+        headers: [['Content-Type', 'application/sdp'], ...(phone.headers ?? [])],
         body: Buffer.from(createOffer(local)),
+        ...(phone.credentials === undefined ? {} : { credentials: phone.credentials }),
         onProvisional: (response) => this.provisional(attempt, response, early),
       });
-      const leg = ringing.call.addLeg({ role: ringing.role, sipCallId: invite.request.callId ?? '', direction: 'outbound', from: ringing.callerId, to: phone.uri, target: ringing.target });
+      const from = phone.callerId ?? ringing.callerId;
+      const leg = ringing.call.addLeg({ role: ringing.role, sipCallId: invite.request.callId ?? '', direction: 'outbound', from, to: phone.uri, target: ringing.target });
+      if (release !== undefined) leg.whenEnded(release);
       Object.assign(attempt, { invite, session: created.id, local, leg });
       attempts.push(attempt);
     }

@@ -3,6 +3,7 @@
  * which number, they decide (refuse with a SIP status, or answer and serve), and it keeps the
  * SIP and media side. calls/ knows no tenants or flows; the decision carries a function instead.
  */
+import type { DigestClientCredentials } from '../sip/index.js';
 import type { LegRecord } from './call.js';
 import type { CalledParty } from './called-party.js';
 import type { Sound, VoiceChannel } from './voice-channel.js';
@@ -25,11 +26,27 @@ export interface AnsweredLeg extends VoiceChannel {
   readonly answeredAt: Date;
 }
 
-/** Where a dialled number or extension can be reached: a registered phone's Contact and the flow it registered from. */
+/**
+ * Where a dialled number or extension can be reached: a registered phone's Contact and the flow
+ * it registered from, or an outside number's Request-URI at a carrier's trunk, with what the
+ * carrier wants: From, extra header fields (P-Asserted-Identity, RFC 3325), digest credentials.
+ */
 export interface DialTarget {
   uri: string;
-  /** `udp:addr:port` as the registrar keeps it. */
+  /** The next hop, `udp:addr:port` as the registrar keeps it. */
   source: string;
+  /** The caller ID shown, for the leg's CDR; the dial's own when left out. */
+  callerId?: string;
+  /** The From header value (no tag); `<sip:callerId@kefu>` when left out. */
+  from?: string;
+  headers?: [name: string, value: string][];
+  /** What to answer the next hop's 401/407 with (RFC 3261 §22.2). */
+  credentials?: DigestClientCredentials;
+  /**
+   * For a trunk with a limit of calls at once: takes one for this leg, returning what gives it
+   * back when the leg ends, or undefined when none is free.
+   */
+  seize?(): (() => void) | undefined;
 }
 
 export type CallDecision =

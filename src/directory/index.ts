@@ -18,3 +18,4 @@ export { hasAnyRole, roles, type Role } from './roles.js';
 export { sipHa1 } from './sip-digest.js';
 export { createTenant, type NewTenant } from './tenants.js';
 export { screenCaller, type Screening, type ScreeningEntry, type ScreeningSettings } from './caller-screening.js';
+export { OutboundTrunks, trunkCallerId, trunkNumber, type Presentation } from './trunks.js';

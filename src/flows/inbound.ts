@@ -5,7 +5,7 @@
  * call finishes on the version it started with. Every answered call leaves a CDR with its trace.
  */
 import { statusOfCause, type AnsweredLeg, type CallDecision, type CallRouter, type DialTarget, type HangupCause, type IncomingCall, type LegRecord } from '../calls/index.js';
-import { phoneVariants, screenCaller } from '../directory/index.js';
+import { OutboundTrunks, phoneVariants, screenCaller, type Presentation } from '../directory/index.js';
 import type { MediaFiles, NumberBinding, PhoneNumber, Store, TenantRow } from '../store/index.js';
 import { flowDocument, type FlowDocument } from './document.js';
 import { FlowRun } from './interpreter.js';
@@ -42,6 +42,8 @@ const CODE_ATTEMPTS = 3;
 type Refusal = Extract<CallDecision, { action: 'reject' }>;
 
 export class VoiceService implements CallRouter {
+  readonly #trunks = new OutboundTrunks();
+
   constructor(private readonly options: VoiceServiceOptions) {}
 
   async route(call: IncomingCall): Promise<CallDecision> {
@@ -73,7 +75,7 @@ export class VoiceService implements CallRouter {
     return {
       action: 'answer',
       serve: (leg) => this.serve(call, number, service, leg),
-      reach: (target) => this.reach(service.tenant, target),
+      reach: (target) => this.reach(service.tenant, target, { tenantNumber: number.number, caller: call.party.caller }),
       owner: service.tenant.id,
       onLeg: (record) => this.recordLeg(service.tenant, record),
     };
@@ -118,10 +120,19 @@ export class VoiceService implements CallRouter {
     await this.options.store.repos.cdrs.change(service.tenant.id, row.id, { endedAt: this.options.now(), cause, endedBy: 'kefu', sipStatus: refusal.status });
   }
 
-  /** The phones registered for an extension of the tenant (outside numbers need trunks, still to come). */
-  async reach(tenant: TenantRow, target: string): Promise<DialTarget[]> {
-    const bindings = await this.options.store.repos.sipBindings.live(tenant.id, target, this.options.now());
-    return bindings.map((binding) => ({ uri: binding.contact, source: binding.source }));
+  /**
+   * The phones registered for an extension of the tenant; for a number that is no extension,
+   * the first of the tenant's trunks, then the shared ones, that takes it. `presentation` is
+   * who the call is from, for the trunk's caller ID.
+   */
+  async reach(tenant: TenantRow, target: string, presentation: Presentation): Promise<DialTarget[]> {
+    const { repos } = this.options.store;
+    const bindings = await repos.sipBindings.live(tenant.id, target, this.options.now());
+    if (bindings.length > 0) return bindings.map((binding) => ({ uri: binding.contact, source: binding.source }));
+    // An agent who is not registered is unreachable: the extension never goes to a carrier.
+    if ((await repos.agents.sipCredentials(tenant.id, target)) !== undefined) return [];
+    const trunk = await this.#trunks.target(await repos.trunks.usable(tenant.id), target, presentation);
+    return trunk === undefined ? [] : [trunk];
   }
 
   /**

@@ -29,6 +29,7 @@ export {
   type StoredHa1,
 } from './auth/digest-authenticator.js';
 export { parseDigestCredentials, type CredentialsResult, type DigestCredentials } from './auth/digest-credentials.js';
+export { answerChallenge, type DigestClientCredentials } from './auth/digest-client.js';
 export { isScanner, SourceGuard, type SecurityEvent, type SecurityReason, type SourceGuardOptions } from './protection/source-guard.js';
 export {
   Registrar,

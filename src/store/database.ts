@@ -253,6 +253,55 @@ export interface CallerListTable {
   updatedAt: UpdatedAt;
 }
 
+export const trunkTransports = ['udp', 'tcp'] as const;
+export type TrunkTransport = (typeof trunkTransports)[number];
+
+/** Whose number a call through a trunk shows: the tenant's, the original caller's, or a fixed one. */
+export const trunkCallerIds = ['tenant', 'caller', 'fixed'] as const;
+export type TrunkCallerId = (typeof trunkCallerIds)[number];
+
+/**
+ * Which numbers a trunk takes and how it dials them: numbers beginning with `prefix` ('' takes
+ * all) whose length is within the bounds; `strip` digits come off the front, `prepend` goes on.
+ */
+export interface TrunkRoute {
+  prefix: string;
+  minLength?: number;
+  maxLength?: number;
+  strip: number;
+  prepend: string;
+}
+
+/** A SIP trunk to a carrier: a tenant's own, or with no tenant the platform's, shared by all. */
+export interface TrunkTable {
+  id: Generated<string>;
+  tenantId: string | null;
+  name: string;
+  host: string;
+  port: Generated<number>;
+  transport: Generated<TrunkTransport>;
+  /** The carrier account that answers its digest challenges; both null when it trusts the address. */
+  username: string | null;
+  password: string | null;
+  /** Only challenges of this realm are answered; any when null. */
+  realm: string | null;
+  /** The user part of From, when the carrier wants its account there; the caller ID otherwise. */
+  fromUser: string | null;
+  /** The host part of From and P-Asserted-Identity; the trunk's host when null. */
+  fromDomain: string | null;
+  routes: ColumnType<TrunkRoute[], string | undefined, string>;
+  callerId: Generated<TrunkCallerId>;
+  callerIdNumber: string | null;
+  /** Lower first among a tenant's own trunks (and among the shared ones). */
+  priority: Generated<number>;
+  enabled: Generated<boolean>;
+  /** Calls at once through it; no limit when null. */
+  maxCalls: number | null;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
 /** How a tenant's calls are screened and scheduled; a tenant without a row has the defaults. */
 export interface CallSettingsTable {
   tenantId: string;
@@ -379,6 +428,7 @@ export interface Database extends RoutingTables {
   tenantCalendarDays: CalendarDayTable;
   callerLists: CallerListTable;
   tenantCallSettings: CallSettingsTable;
+  trunks: TrunkTable;
   cdrs: CdrTable;
   caseCounters: CaseCounterTable;
   cases: CaseTable;
@@ -400,6 +450,7 @@ export type PromptRow = Selectable<PromptTable>;
 export type CalendarDayRow = Selectable<CalendarDayTable>;
 export type CallerListRow = Selectable<CallerListTable>;
 export type CallSettingsRow = Selectable<CallSettingsTable>;
+export type TrunkRow = Selectable<TrunkTable>;
 export type CdrRow = Selectable<CdrTable>;
 export type CaseRow = Selectable<CaseTable>;
 export type MailboxRow = Selectable<MailboxTable>;

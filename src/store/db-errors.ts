@@ -22,6 +22,7 @@ const uniqueConstraints: Record<string, { path: string; message: string }> = {
   queues_tenant_id_name_key: { path: 'name', message: 'a queue with this name exists' },
   tenant_calendar_days_date: { path: 'date', message: 'this date is already in the calendar' },
   caller_lists_entry: { path: 'number', message: 'this number is already on the list' },
+  trunks_name: { path: 'name', message: 'a trunk with this name exists' },
 };
 
 /**

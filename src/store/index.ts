@@ -8,6 +8,8 @@ export {
   callerLists,
   numberMatches,
   scheduleModes,
+  trunkCallerIds,
+  trunkTransports,
   type BlacklistAction,
   type CalendarDayKind,
   type CalendarDayRow,
@@ -15,6 +17,10 @@ export {
   type CallerListRow,
   type NumberMatch,
   type ScheduleMode,
+  type TrunkCallerId,
+  type TrunkRoute,
+  type TrunkRow,
+  type TrunkTransport,
 } from './database.js';
 export type { Agent, AgentInput, AgentSipCredentials } from './repositories/agents.js';
 export type { ApiKey } from './repositories/api-keys.js';
@@ -51,3 +57,4 @@ export {
   type TimelineEntry,
   type TimelineEvent,
 } from './repositories/routing.js';
+export type { NewTrunkInput, TrunkFilter, TrunkInput, TrunkOwner } from './repositories/trunks.js';

@@ -5,7 +5,6 @@ import { NotFoundError, ValidationError } from '../../errors.js';
 import type { VoiceService } from '../../flows/index.js';
 import type { Store } from '../../store/index.js';
 import { actor } from '../auth.js';
-import { extension } from '../schemas.js';
 
 const supervisors = ['tenant_admin', 'supervisor'] as const;
 
@@ -76,9 +75,10 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
       config: { roles: supervisors },
       schema: {
         tags: ['calls'],
-        summary: 'Place a call to an extension and run a flow on it once answered',
+        summary: 'Place a call to an extension, or to an outside number through a trunk, and run a flow on it once answered',
         body: z.object({
-          to: extension,
+          /** An extension, or a number one of the tenant's trunks (or a shared one) takes. */
+          to: z.string().regex(/^\+?[0-9*#]{2,32}$/, 'an extension or phone number'),
           flow: z.string().min(1).max(100),
           /** The caller ID the phone shows; the tenant's first number by default. */
           from: z.string().regex(/^\+?[0-9]{2,20}$/).optional(),
@@ -93,8 +93,8 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
       const from = request.body.from ?? numbers.items[0]?.number ?? tenant.slug;
       const serve = await voice.outbound(tenant, flow, to, from);
       if (serve === undefined) throw new ValidationError(`flow ${flow} has no published version`, [{ path: 'flow', message: 'no published flow of this name' }]);
-      const phones = await voice.reach(tenant, to);
-      if (phones.length === 0) throw new ValidationError(`${to} has no registered phone`, [{ path: 'to', message: 'no registered phone' }]);
+      const phones = await voice.reach(tenant, to, { tenantNumber: from, caller: undefined });
+      if (phones.length === 0) throw new ValidationError(`${to} cannot be reached`, [{ path: 'to', message: 'no registered phone, and no trunk takes this number' }]);
       const sipCallId = await calls.originate({ owner: tenant.id, from, to, phones, timeoutMs: timeoutSeconds * 1000, serve });
       if (sipCallId === undefined) return reply.code(200).send({ answered: false });
       return reply.code(201).send({ answered: true, sipCallId });

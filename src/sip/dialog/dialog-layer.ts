@@ -17,6 +17,7 @@ import { Dialog, dialogKey, type DialogRequests } from './dialog.js';
 import type { OutgoingRequestOptions, ReferOptions, ReinviteOptions } from './dialog-requests.js';
 import type { DialogEndReason, DialogEntry, DialogHandler, Respond } from './dialog-handler.js';
 import { InDialogServer } from './in-dialog-server.js';
+import { withCredentials } from '../auth/digest-client.js';
 import { referToValue } from './refer.js';
 import {
   negotiateAsUas,
@@ -210,14 +211,28 @@ export class DialogLayer implements DialogRequests {
     return entry;
   }
 
-  /** Sends a request in its own client transaction; resolves on the final response (never rejects). */
-  transact(dialog: Dialog, request: SipRequest, onResponse?: (response: SipResponse) => void): Promise<SipResponse> {
+  /**
+   * Sends a request in its own client transaction; resolves on the final response (never
+   * rejects). A 401/407 is answered once with the dialog's credentials (RFC 3261 §22.2): the
+   * request goes again with the next CSeq of the dialog (§12.2.1.1).
+   */
+  transact(dialog: Dialog, request: SipRequest, onResponse?: (response: SipResponse, request: SipRequest) => void): Promise<SipResponse> {
     return new Promise((resolve) => {
-      this.context.transactions.send(request, dialog.peer, (response) => {
-        onResponse?.(response);
-        if (response.status >= 200) resolve(response);
-      });
+      const send = (sent: SipRequest, challenged: boolean) =>
+        this.context.transactions.send(sent, dialog.peer, (response) => {
+          const retry = challenged ? undefined : this.authenticated(dialog, sent, response);
+          if (retry !== undefined) return send(retry, true);
+          onResponse?.(response, sent);
+          if (response.status >= 200) resolve(response);
+        });
+      send(request, false);
     });
+  }
+
+  /** RFC 3261 §22.2, §22.3: `request` again with credentials for the challenge of `response`, if it is one Kefu can answer. */
+  private authenticated(dialog: Dialog, request: SipRequest, response: SipResponse): SipRequest | undefined {
+    if ((response.status !== 401 && response.status !== 407) || dialog.credentials === undefined) return undefined;
+    return withCredentials(request, response, dialog.credentials, ++dialog.localSeq);
   }
 
   /** §12.2.1.2: what any final response to a request inside the dialog changes. */
@@ -253,10 +268,10 @@ export class DialogLayer implements DialogRequests {
       entry.clientOffer = true;
       entry.localBody = options;
     }
-    return this.transact(dialog, request, (response) => {
+    return this.transact(dialog, request, (response, sent) => {
       if (response.status < 200) return;
       if (offer) entry.clientOffer = false;
-      this.settled(entry, request, response);
+      this.settled(entry, sent, response);
     });
   }
 
@@ -271,9 +286,8 @@ export class DialogLayer implements DialogRequests {
     if ((options.body?.length ?? 0) > 0) entry.localBody = options;
     return new Promise((resolve) => {
       const attempt = (retries: number) => {
-        const invite = dialog.createRequest('INVITE', this.withSession(entry, options));
         let ack: SipRequest | undefined;
-        this.context.transactions.send(invite, dialog.peer, (response) => {
+        void this.transact(dialog, dialog.createRequest('INVITE', this.withSession(entry, options)), (response, invite) => {
           if (response.status < 200) return;
           if (response.status < 300) {
             // §13.2.2.4: each 2xx (retransmissions too) gets the same ACK, end to end.

@@ -10,6 +10,7 @@ import { parseNameAddr } from '../message/name-addr.js';
 import type { Peer } from '../transport/peer.js';
 import { isSipUri, serializeUri, uriParam, type Uri } from '../uri.js';
 import type { OutgoingRequestOptions, ReferOptions, ReinviteOptions } from './dialog-requests.js';
+import type { DigestClientCredentials } from '../auth/digest-client.js';
 
 export type DialogState = 'early' | 'confirmed' | 'terminated';
 /** Which side of the INVITE that made the dialog we were (§12.1). */
@@ -69,6 +70,8 @@ export class Dialog {
   peer: Peer;
   /** Our Contact in this dialog. */
   readonly contact: string;
+  /** What our requests answer the peer's 401/407 with (RFC 3261 §22.2): a carrier's account. */
+  credentials: DigestClientCredentials | undefined;
   #requests: DialogRequests | undefined;
 
   constructor(init: DialogInit) {

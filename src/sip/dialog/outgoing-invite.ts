@@ -3,6 +3,7 @@
  * with early dialogs from each 1xx carrying a To tag (forking gives several, §12.1.2), the dialog
  * confirmed by the first 2xx and acknowledged end to end (§13.2.2.4), every later 2xx from another
  * fork acknowledged and ended with a BYE, and CANCEL (§9.1) once a provisional response came.
+ * A 401/407 is answered once with credentials when there are some (§8.1.3.5, §22.2).
  */
 import { randomBytes } from 'node:crypto';
 import { HeaderList } from '../message/header-list.js';
@@ -14,6 +15,7 @@ import type { Peer } from '../transport/peer.js';
 import { isSipUri, uriFrom, uriParam, type Uri } from '../uri.js';
 import { parseNameAddr } from '../message/name-addr.js';
 import { Fault } from '../fault.js';
+import { withCredentials, type DigestClientCredentials } from '../auth/digest-client.js';
 import type { DialogEntry } from './dialog-handler.js';
 import type { DialogLayer } from './dialog-layer.js';
 import { Dialog } from './dialog.js';
@@ -32,6 +34,8 @@ export interface InviteOptions {
   headers?: [name: string, value: string][];
   /** The SDP offer. */
   body?: Buffer;
+  /** What to answer a 401 or 407 with (a carrier's account); the dialog keeps them for its own requests. */
+  credentials?: DigestClientCredentials;
   /** Each provisional response, with the early dialog it makes when it carries a To tag (§12.1.2). */
   onProvisional?(response: SipResponse, early: Dialog | undefined): void;
 }
@@ -66,6 +70,7 @@ export class OutgoingInvite {
   #cancelWanted = false;
   #cancelSent = false;
   #confirmed: DialogEntry | undefined;
+  #authenticated = false;
 
   constructor(
     private readonly context: OutgoingInviteContext,
@@ -133,7 +138,9 @@ export class OutgoingInvite {
   }
 
   private uacDialog(response: SipResponse): Dialog | undefined {
-    return Dialog.asUac(this.request, response, this.options.peer, this.request.headers.get('contact') ?? '');
+    const dialog = Dialog.asUac(this.request, response, this.options.peer, this.request.headers.get('contact') ?? '');
+    if (dialog !== undefined) dialog.credentials = this.options.credentials;
+    return dialog;
   }
 
   private success(response: SipResponse): void {
@@ -184,6 +191,7 @@ export class OutgoingInvite {
   private failure(response: SipResponse): void {
     if (this.#final) return;
     if (response.status === 422 && this.retryWithMinSe(response)) return;
+    if ((response.status === 401 || response.status === 407) && this.retryWithCredentials(response)) return;
     this.finish();
     this.#resolve({ kind: 'failed', response });
   }
@@ -198,19 +206,48 @@ export class OutgoingInvite {
     if (minSe === undefined || asked === undefined || minSe <= asked.interval || this.#cancelWanted) return false;
     const retry = new SipRequest('INVITE', this.request.uri, this.request.headers.clone(), this.request.body);
     retry.headers.remove('Via');
-    retry.headers.set('CSeq', `${(this.request.cseq?.seq ?? 1) + 1} INVITE`);
+    retry.headers.set('CSeq', `${this.nextSeq} INVITE`);
     retry.headers.set('Session-Expires', `${minSe};refresher=uac`);
     retry.headers.set('Min-SE', String(minSe));
+    this.resend(retry);
+    return true;
+  }
+
+  /**
+   * RFC 3261 §8.1.3.5, §22.2: a 401 or 407 is answered once with the credentials given (the
+   * transaction has already acknowledged it, §17.1.1.3); a second challenge is the final answer,
+   * since the same credentials would only be refused again.
+   */
+  private retryWithCredentials(response: SipResponse): boolean {
+    const credentials = this.options.credentials;
+    if (credentials === undefined || this.#authenticated || this.#cancelWanted) return false;
+    const retry = withCredentials(this.request, response, credentials, this.nextSeq);
+    if (retry === undefined) return false;
+    this.#authenticated = true;
+    this.resend(retry);
+    return true;
+  }
+
+  private get nextSeq(): number {
+    return (this.request.cseq?.seq ?? 1) + 1;
+  }
+
+  /** The INVITE again in a new transaction; the early dialogs of the last one ended with its final response (§12.1.2). */
+  private resend(retry: SipRequest): void {
+    this.endEarly();
     this.request = retry;
     this.#provisional = false;
     this.#transaction = this.context.transactions.send(retry, this.options.peer, (next) => this.response(next));
-    return true;
   }
 
   /** The final response is in: early dialogs end (§12.1.2: a non-2xx ends them), timers stop. */
   private finish(): void {
     this.#final = true;
     this.#timers.stopAll();
+    this.endEarly();
+  }
+
+  private endEarly(): void {
     for (const early of this.#early.values()) early.state = 'terminated';
     this.#early.clear();
   }

@@ -10,6 +10,7 @@ import * as sipBindings from './0002-sip-bindings.js';
 import * as flows from './0003-flows.js';
 import * as calendarsAndLists from './0004-calendars-and-lists.js';
 import * as calls from './0005-calls.js';
+import * as trunks from './0006-trunks.js';
 import * as callLegs from './0007-call-legs.js';
 import * as routing from './0008-routing.js';
 
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0003-flows': flows,
   '0004-calendars-and-lists': calendarsAndLists,
   '0005-calls': calls,
+  '0006-trunks': trunks,
   '0007-call-legs': callLegs,
   '0008-routing': routing,
 };

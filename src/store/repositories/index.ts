@@ -20,6 +20,7 @@ import { RoutingRepository } from './routing.js';
 import { SessionRepository } from './sessions.js';
 import { SipBindingRepository } from './sip-bindings.js';
 import { TenantRepository } from './tenants.js';
+import { TrunkRepository } from './trunks.js';
 import { UserRepository } from './users.js';
 
 /** Every repository, bound to one executor: the database, or one transaction. */
@@ -45,6 +46,7 @@ export class Repositories {
   readonly callSettings: CallSettingsRepository;
   readonly queues: QueueRepository;
   readonly routing: RoutingRepository;
+  readonly trunks: TrunkRepository;
 
   constructor(db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -68,5 +70,6 @@ export class Repositories {
     this.callSettings = new CallSettingsRepository(db);
     this.queues = new QueueRepository(db);
     this.routing = new RoutingRepository(db);
+    this.trunks = new TrunkRepository(db);
   }
 }

@@ -1,0 +1,100 @@
+/**
+ * SIPp as a carrier behind a trunk: it checks the INVITE's Request-URI, From and
+ * P-Asserted-Identity, and challenges it: with 401 (RFC 3261 §22.2), when it checks the
+ * credentials of the INVITE that comes again with SIPp's own `verifyauth` (which reads only
+ * Authorization) and then answers with media at a test RTP peer's port and waits for Kefu's BYE;
+ * or with 407 (§22.3), when it checks that Proxy-Authorization names the account and challenges
+ * again, as a carrier answers a wrong password.
+ */
+
+export interface CarrierOptions {
+  /** Patterns the INVITE's Request-URI, From and P-Asserted-Identity must match. */
+  uri: string;
+  from: string;
+  pai: string;
+  username: string;
+  /** The password SIPp checks the answer to its 401 with. */
+  password: string;
+  /** True: a 401, right credentials expected, the call answered; false: 407, and the second INVITE gets 407 too. */
+  accepts: boolean;
+  /** Where the carrier's audio is (a test RTP peer). */
+  rtpPort: number;
+}
+
+const response = (status: string, extra = '', toTag = ';tag=[pid]carrier[call_number]') => `
+  <send>
+    <![CDATA[
+      SIP/2.0 ${status}
+      [last_Via:]
+      [last_From:]
+      [last_To:]${toTag}
+      [last_Call-ID:]
+      [last_CSeq:]${extra}
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
+const digest = 'Digest realm="carrier.test", nonce="[pid]n[call_number]", algorithm=MD5, qop="auth"';
+const unauthorized = response('401 Unauthorized', `\n      WWW-Authenticate: ${digest}`);
+const proxyChallenge = response('407 Proxy Authentication Required', `\n      Proxy-Authenticate: ${digest}`);
+
+export function carrierScenario(options: CarrierOptions): string {
+  const check = (name: string, header: string, pattern: string) =>
+    `<ereg regexp="${pattern}" search_in="hdr" header="${header}:" check_it="true" assign_to="${name}"/>`;
+  // Right credentials go to label 1 (answer); wrong ones fail the call.
+  const branch = options.accepts
+    ? `  <nop hide="true" test="authok" next="1"/>
+${response('403 Forbidden')}
+  <recv request="ACK"/>
+  <recv request="NEVER" timeout="500"/>
+  <label id="1"/>
+  <send retrans="500">
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]carrier[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:carrier@[local_ip]:[local_port]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=carrier 1 1 IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [local_ip]
+      t=0 0
+      m=audio ${options.rtpPort} RTP/AVP 0
+      a=rtpmap:0 PCMU/8000
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <recv request="BYE" timeout="60000"/>
+${response('200 OK', '', '')}`
+    : `${proxyChallenge}
+  <recv request="ACK"/>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="a carrier that authenticates Kefu">
+  <recv request="INVITE">
+    <action>
+      <ereg regexp="${options.uri}" search_in="msg" check_it="true" assign_to="ruri"/>
+      ${check('from', 'From', options.from)}
+      ${check('pai', 'P-Asserted-Identity', options.pai)}
+    </action>
+  </recv>
+${options.accepts ? unauthorized : proxyChallenge}
+  <recv request="ACK"/>
+  <recv request="INVITE">
+    <action>
+      ${check('answered', options.accepts ? 'Authorization' : 'Proxy-Authorization', `Digest .*username=\\"${options.username}\\"`)}
+      ${options.accepts ? `<verifyauth assign_to="authok" username="${options.username}" password="${options.password}"/>` : ''}
+    </action>
+  </recv>
+${branch}
+  <Reference variables="ruri,from,pai,answered"/>
+</scenario>
+`;
+}
