@@ -4,13 +4,12 @@
  * access number, the business the caller chooses by code. The live version is read once, so a
  * call finishes on the version it started with. Every answered call leaves a CDR with its trace.
  */
-import { statusOfCause, type AnsweredLeg, type CallDecision, type CallRouter, type DialTarget, type HangupCause, type IncomingCall, type LegRecord } from '../calls/index.js';
+import { statusOfCause, type AnsweredLeg, type CallDecision, type CallRouter, type DialTarget, type HangupCause, type IncomingCall, type LegRecord, type QueueRouter } from '../calls/index.js';
 import { OutboundTrunks, phoneVariants, screenCaller, type Presentation } from '../directory/index.js';
 import type { MediaFiles, NumberBinding, PhoneNumber, Store, TenantRow } from '../store/index.js';
 import { flowDocument, type FlowDocument } from './document.js';
 import { FlowRun } from './interpreter.js';
 import { phrases } from './phrases.js';
-import type { QueueRouter } from './services.js';
 import { storeServices } from './store-services.js';
 
 export interface VoiceLog {

@@ -7,7 +7,8 @@ import type { MediaFiles, Store, TenantRow } from '../store/index.js';
 import { flowDocument } from './document.js';
 import { callGateway } from './http-gateway.js';
 import { localTime, scheduleState } from './schedule.js';
-import type { FlowServices, MailboxAccess, QueueRouter } from './services.js';
+import type { QueueRouter } from '../calls/index.js';
+import type { FlowServices, MailboxAccess } from './services.js';
 
 export interface CallFacts {
   sipCallId: string;

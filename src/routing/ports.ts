@@ -3,7 +3,6 @@
  * rows that make routing safe across restarts and nodes (store/'s routing repository), the
  * tenant's queues and agents (the directory), and the event stream (api/'s hub).
  */
-import type { VoiceChannel } from '../calls/index.js';
 import type { NewEvent } from '../events/index.js';
 
 /** The right to route one shard (a tenant), fenced by its epoch (issue 6 item 8). */
@@ -62,27 +61,4 @@ export interface RoutingEvents {
   publish(tenantId: string, event: NewEvent): void;
   /** The queue's statistics changed: the stream sends them, at most about once a second. */
   queueChanged(tenantId: string, queue: string): void;
-}
-
-/** A caller put in a queue by a flow (the flows' `QueueRequest`). */
-export interface VoiceQueueRequest {
-  queue: string;
-  priority: number;
-  vip: boolean;
-  skills: { skill: string; level: number }[];
-  channel: VoiceChannel;
-  sipCallId: string;
-  caller: string | undefined;
-  customerId: string | undefined;
-}
-
-export type OverflowTo = { kind: 'flow'; flow: string } | { kind: 'voicemail'; mailbox: string } | { kind: 'queue'; queue: string } | { kind: 'callback' };
-
-export type VoiceQueueOutcome = { served: true; agent: string } | { served: false; reason: 'hangup' } | { served: false; reason: 'overflow'; target: OverflowTo };
-
-/** The flows' `QueueTicket`. */
-export interface VoiceQueueTicket {
-  readonly state: 'waiting' | 'connected' | 'done';
-  readonly done: Promise<VoiceQueueOutcome>;
-  onAnnounce(listener: (position: number, expectedWaitSeconds: number) => void): void;
 }

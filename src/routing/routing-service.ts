@@ -11,7 +11,8 @@ import type { QueueStatsData } from '../events/index.js';
 import type { Presence } from './agent-state.js';
 import type { Decision } from './events.js';
 import { asAgentId, asInteractionId } from './ids.js';
-import type { RoutingDirectory, RoutingEvents, RoutingStore, VoiceQueueRequest, VoiceQueueTicket } from './ports.js';
+import type { QueueRequest, QueueRouter, QueueTicket } from '../calls/index.js';
+import type { RoutingDirectory, RoutingEvents, RoutingStore } from './ports.js';
 import type { AgentView, QueueStats } from './routing-core.js';
 import { TenantRouter, type RouterLog } from './tenant-router.js';
 
@@ -49,7 +50,7 @@ interface Entry {
   renew: NodeJS.Timeout;
 }
 
-export class RoutingService {
+export class RoutingService implements QueueRouter {
   readonly #tenants = new Map<string, Promise<Entry>>();
   /** The same entries once started, for synchronous reads. */
   readonly #loaded = new Map<string, Entry>();
@@ -62,7 +63,7 @@ export class RoutingService {
   }
 
   /** The flows' queue node: the caller waits in `request.queue`; undefined when there is no such queue. */
-  async enqueue(tenantId: string, request: VoiceQueueRequest): Promise<VoiceQueueTicket | undefined> {
+  async enqueue(tenantId: string, request: QueueRequest): Promise<QueueTicket | undefined> {
     const router = await this.router(tenantId, true);
     if (router.stats(request.queue) === undefined) return undefined;
     return router.enqueue(request);

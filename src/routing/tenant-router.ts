@@ -12,7 +12,8 @@ import { RoutingCore } from './routing-core.js';
 import type { Decision, RoutingEvent } from './events.js';
 import type { QueueSettings } from './settings.js';
 import { asAgentId, asInteractionId, asQueueId, type AgentId, type InteractionId, type ReservationId } from './ids.js';
-import type { AgentRow, Lease, OverflowTo, QueueRow, RoutingEvents, RoutingStore, VoiceQueueOutcome, VoiceQueueRequest, VoiceQueueTicket } from './ports.js';
+import type { OverflowTo, QueueOutcome, QueueRequest, QueueTicket } from '../calls/index.js';
+import type { AgentRow, Lease, QueueRow, RoutingEvents, RoutingStore } from './ports.js';
 
 export interface RouterLog {
   info(fields: object, message: string): void;
@@ -29,10 +30,10 @@ export interface TenantRouterOptions {
 }
 
 /** A caller waiting in (or served from) a queue. */
-class Waiting implements VoiceQueueTicket {
+class Waiting implements QueueTicket {
   state: 'waiting' | 'connected' | 'done' = 'waiting';
-  readonly done: Promise<VoiceQueueOutcome>;
-  settle!: (outcome: VoiceQueueOutcome) => void;
+  readonly done: Promise<QueueOutcome>;
+  settle!: (outcome: QueueOutcome) => void;
   announce: ((position: number, expectedWaitSeconds: number) => void) | undefined;
   /** Ringing offers, by reservation: how to stop each. */
   readonly offers = new Map<ReservationId, () => void>();
@@ -40,7 +41,7 @@ class Waiting implements VoiceQueueTicket {
 
   constructor(
     readonly id: InteractionId,
-    readonly request: VoiceQueueRequest,
+    readonly request: QueueRequest,
     readonly since: number,
   ) {
     this.queue = request.queue;
@@ -51,7 +52,7 @@ class Waiting implements VoiceQueueTicket {
     this.announce = listener;
   }
 
-  finish(outcome: VoiceQueueOutcome): void {
+  finish(outcome: QueueOutcome): void {
     this.state = 'done';
     this.settle(outcome);
   }
@@ -121,7 +122,7 @@ export class TenantRouter {
   }
 
   /** A flow's caller enters a queue. */
-  async enqueue(request: VoiceQueueRequest): Promise<VoiceQueueTicket> {
+  async enqueue(request: QueueRequest): Promise<QueueTicket> {
     const id = asInteractionId(randomUUID());
     const waiting = new Waiting(id, request, this.options.now());
     this.#waiting.set(id, waiting);
