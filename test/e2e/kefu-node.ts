@@ -4,6 +4,7 @@
  * /healthz, read its stdout and stderr, stop it with a signal. Every wait is bounded.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +23,22 @@ export function buildDist(): void {
 }
 
 /** A port nobody listens on right now on 127.0.0.1 (the OS picks it; we close and reuse it). */
-export function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
+  // Free for TCP *and* UDP: SIPp and the RTP peers bind UDP, where other nodes' RTP sockets live.
+  for (;;) {
+    const port = await freeTcpPort();
+    const udp = createSocket('udp4');
+    const bound = await new Promise<boolean>((resolve) => {
+      udp.once('error', () => resolve(false));
+      udp.bind(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!bound) continue;
+    await new Promise<void>((resolve) => udp.close(() => resolve()));
+    return port;
+  }
+}
+
+function freeTcpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
