@@ -4,6 +4,7 @@
  * /healthz, read its stdout and stderr, stop it with a signal. Every wait is bounded.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -23,31 +24,31 @@ export function buildDist(): void {
 }
 
 /** A port nobody listens on right now on 127.0.0.1 (the OS picks it; we close and reuse it). */
+/**
+ * A port free for TCP and UDP, below the kernel's ephemeral range (32768–60999 on Linux) and
+ * below the nodes' RTP windows (from 20000): there, a port found free stays free until used,
+ * since no outgoing connection or RTP socket is given one.
+ */
 export async function freePort(): Promise<number> {
-  // Free for TCP *and* UDP: SIPp and the RTP peers bind UDP, where other nodes' RTP sockets live.
   for (;;) {
-    const port = await freeTcpPort();
-    const udp = createSocket('udp4');
-    const bound = await new Promise<boolean>((resolve) => {
-      udp.once('error', () => resolve(false));
-      udp.bind(port, '127.0.0.1', () => resolve(true));
-    });
-    if (!bound) continue;
-    await new Promise<void>((resolve) => udp.close(() => resolve()));
-    return port;
+    const port = 10_000 + randomInt(10_000);
+    if ((await canListen(port)) && (await canBind(port))) return port;
   }
 }
 
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const udp = createSocket('udp4');
+    udp.once('error', () => resolve(false));
+    udp.bind(port, '127.0.0.1', () => udp.close(() => resolve(true)));
   });
 }
 
