@@ -129,6 +129,21 @@ export class RtpPeer {
     return Int16Array.from(this.heard.slice(-ms * 8));
   }
 
+  /** Waits until 160 ms heard from now on are mostly one tone (`hz`), such as a 250 ms recording beep. */
+  async untilTone(hz: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const window = 1280;
+    let end = this.heard.length + window;
+    for (;;) {
+      for (; end <= this.heard.length; end += 80) {
+        const samples = Int16Array.from(this.heard.slice(end - window, end));
+        if (tonePower(samples, hz) > 0.5 * meanSquare(samples) && levelDbfs(samples) > -40) return;
+      }
+      if (Date.now() > deadline) throw new Error(`no ${hz} Hz tone heard within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  }
+
   private sendRtp(payloadType: number, timestamp: number, payload: Uint8Array, marker: boolean): void {
     if (this.#target === undefined) return;
     const bytes = new RtpPacket({ payloadType, sequenceNumber: this.#sequence, timestamp, ssrc: 0x1234abcd, payload, marker }).serialize();
@@ -192,9 +207,13 @@ export function dominantTone(samples: Int16Array): { hz: number; dbfs: number } 
   return { hz: best.hz, dbfs: 10 * Math.log10(best.power / (32768 * 32768)) };
 }
 
-/** RMS level of samples in dBFS. */
-export function levelDbfs(samples: Int16Array): number {
+function meanSquare(samples: Int16Array): number {
   let sum = 0;
   for (const sample of samples) sum += sample * sample;
-  return 10 * Math.log10(sum / Math.max(1, samples.length) / (32768 * 32768));
+  return sum / Math.max(1, samples.length);
+}
+
+/** RMS level of samples in dBFS. */
+export function levelDbfs(samples: Int16Array): number {
+  return 10 * Math.log10(meanSquare(samples) / (32768 * 32768));
 }
