@@ -6,6 +6,7 @@
  * setting, the value given and what is allowed.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -31,6 +32,18 @@ const digestAlgorithms = z
       .min(1)
       .refine((names) => new Set(names).size === names.length, 'each algorithm once'),
   );
+/** An IPv4 or IPv6 address, or a subnet of one in CIDR notation. */
+const isAddressOrSubnet = (entry: string) => {
+  const [address = '', bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+const addressList = z
+  .string()
+  .default('')
+  .transform((text) => text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .pipe(z.array(z.string().refine(isAddressOrSubnet, 'an IP address or a CIDR subnet')));
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** The settings, in the order `kefu --help` lists them. */
@@ -136,6 +149,18 @@ const settings = {
     schema: digestAlgorithms,
     allowed: 'MD5 and SHA-256, comma-separated, each once, in the order to offer them',
     help: 'digest algorithms a SIP challenge offers, first preferred; MD5 alone for phones that give up when any challenge is not MD5 (baresip 1.0)',
+  },
+  sipRateLimit: {
+    env: 'KEFU_SIP_RATE_LIMIT',
+    schema: integer(50, 1, 1_000_000),
+    allowed: 'an integer from 1 to 1000000 (requests per second)',
+    help: 'SIP requests per second one source address may send, with a burst of four seconds of it; beyond, the source is ignored for ten minutes (trusted sources excepted)',
+  },
+  sipTrusted: {
+    env: 'KEFU_SIP_TRUSTED',
+    schema: addressList,
+    allowed: 'IP addresses and CIDR subnets, comma-separated (empty for none)',
+    help: 'SIP sources never rate-limited or blocked: your carriers\' SBCs, a proxy in front of Kefu; the addresses of configured trunks are trusted too',
   },
   databaseUrl: {
     env: 'DATABASE_URL',

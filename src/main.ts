@@ -9,7 +9,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { buildServer } from './api/index.js';
-import { CallService, DirectoryAccounts } from './calls/index.js';
+import { CallService, DirectoryAccounts, TrustedSources } from './calls/index.js';
 import { configHelp, loadConfig, type Config } from './config.js';
 import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, type DemoCredential } from './directory/index.js';
 import { ConfigError, KefuError } from './errors.js';
@@ -86,6 +86,10 @@ async function main(argv: string[]): Promise<void> {
     upgrade: (request, socket, head) => sip.acceptUpgrade(request, socket, head),
   });
   const accounts = new DirectoryAccounts(store.repos, config.sipDefaultTenant);
+  const trusted = new TrustedSources(config.sipTrusted, () => store.repos.trunks.hosts());
+  await trusted.refresh();
+  const trustedRefresh = setInterval(() => void trusted.refresh().catch((error: unknown) => log.warn({ err: String(error) }, 'trunk addresses not read')), 30_000);
+  trustedRefresh.unref();
   const sip = await SipServer.start({
     transport: {
       host: config.host,
@@ -106,8 +110,9 @@ async function main(argv: string[]): Promise<void> {
     // MD5 first by default: SIPp and many deployed phones answer only the first challenge; SHA-256 clients find theirs second.
     digest: { nonceLifetimeMs: 5 * 60_000, algorithms: config.sipDigestAlgorithms, secret: randomBytes(32) },
     protection: {
-      requestsPerSecond: 50,
-      burst: 200,
+      requestsPerSecond: config.sipRateLimit,
+      burst: config.sipRateLimit * 4,
+      trusted: (source) => trusted.has(source),
       maxAuthFailures: 20,
       maxUnknownUsers: 20,
       windowMs: 60_000,
@@ -133,6 +138,7 @@ async function main(argv: string[]): Promise<void> {
     app.log.info({ signal }, 'stopping');
     try {
       // SIP first: its WebSocket connections hold sockets of the HTTP server, which waits for them.
+      clearInterval(trustedRefresh);
       await sip.close();
       await routing.stop();
       await app.close();

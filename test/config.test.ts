@@ -113,6 +113,16 @@ describe('configuration', () => {
     assert.deepEqual(loadConfig({ env: { KEFU_SIP_DIGEST_ALGORITHMS: 'MD5' }, file: noFile }).sipDigestAlgorithms, ['MD5']);
   });
 
+  it('SIP sources to trust are addresses and subnets, none by default; a bad one is named', () => {
+    assert.deepEqual(loadConfig({ env: {}, file: noFile }).sipTrusted, []);
+    assert.equal(loadConfig({ env: {}, file: noFile }).sipRateLimit, 50);
+    const set = loadConfig({ env: { KEFU_SIP_TRUSTED: '203.0.113.5, 198.51.100.0/24,2001:db8::/32', KEFU_SIP_RATE_LIMIT: '400' }, file: noFile });
+    assert.deepEqual(set.sipTrusted, ['203.0.113.5', '198.51.100.0/24', '2001:db8::/32']);
+    assert.equal(set.sipRateLimit, 400);
+    assert.throws(() => loadConfig({ env: { KEFU_SIP_TRUSTED: '203.0.113.5,carrier.example' }, file: noFile }), /KEFU_SIP_TRUSTED.*an IP address or a CIDR subnet/);
+    assert.throws(() => loadConfig({ env: { KEFU_SIP_TRUSTED: '10.0.0.0/33' }, file: noFile }), /KEFU_SIP_TRUSTED/);
+  });
+
   it('refuses SIP limits out of range, unknown or repeated digest algorithms, and T2 below T1', () => {
     assert.throws(() => loadConfig({ env: { KEFU_SIP_MAX_MESSAGE_BYTES: '100' }, file: noFile }), /KEFU_SIP_MAX_MESSAGE_BYTES="100".*allowed: an integer from 1024/);
     assert.throws(() => loadConfig({ env: { KEFU_SIP_MAX_HEADERS: '2.5' }, file: noFile }), /KEFU_SIP_MAX_HEADERS="2.5"/);

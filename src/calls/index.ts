@@ -1,5 +1,6 @@
 export { DirectoryAccounts } from './directory-accounts.js';
 export { StoreLocation } from './store-location.js';
+export { TrustedSources } from './trusted-sources.js';
 export { calledParty, numberOf, type CalledParty } from './called-party.js';
 export type {
   Collected,

@@ -50,3 +50,32 @@ describe('SIP flood protection with a real peer', () => {
     assert.equal(good.code, 0, good.errors);
   });
 });
+
+describe('trusted SIP sources with a real peer', () => {
+  let database: TestDatabase;
+  let node: KefuNode;
+
+  before(async () => {
+    buildDist();
+    database = await testDatabase();
+    node = await KefuNode.start(
+      { KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password, KEFU_SIP_RATE_LIMIT: '5', KEFU_SIP_TRUSTED: '127.0.0.2' },
+      projectRoot,
+    );
+    await node.ready();
+  });
+  after(async () => {
+    await node.stop('SIGKILL');
+    await database.drop();
+  });
+
+  it('a carrier at a trusted address sends far beyond the rate limit and is served; an untrusted neighbour is blocked', async () => {
+    const target = `127.0.0.1:${node.sipPort}`;
+    const flood = ['-m', '300', '-r', '150', '-l', '300', '-recv_timeout', '2000', '-timeout', '20'];
+    const carrier = await sipp(target, { scenario: 'options', port: await freePort(), extra: ['-i', '127.0.0.2', ...flood], timeoutMs: 40_000 });
+    assert.equal(carrier.code, 0, carrier.errors);
+    const neighbour = await sipp(target, { scenario: 'options', port: await freePort(), extra: ['-i', '127.0.0.1', ...flood], timeoutMs: 40_000 });
+    assert.notEqual(neighbour.code, 0, 'the untrusted address went beyond 5 requests/s and was ignored');
+    await node.output(/SIP source 127\.0\.0\.1 blocked/);
+  });
+});

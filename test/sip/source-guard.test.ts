@@ -74,6 +74,19 @@ describe('SIP source protection', () => {
     assert.equal(instance.isBlocked('192.0.2.10'), true, 'a recent source is still tracked');
   });
 
+  it("never limits a trusted source: a carrier sends every caller's calls from one address", () => {
+    const { instance, events } = guard({ trusted: (source) => source === '198.51.100.20' });
+    for (let i = 0; i < 1000; i++) assert.equal(instance.admit('198.51.100.20'), true);
+    for (let i = 0; i < 100; i++) {
+      instance.authFailed('198.51.100.20');
+      instance.unknownUser('198.51.100.20');
+    }
+    assert.equal(instance.admit('198.51.100.20'), true);
+    assert.deepEqual(events, []);
+    for (let i = 0; i < 1000; i++) instance.admit('198.51.100.21');
+    assert.equal(events.length, 1, 'its neighbour is limited as usual');
+  });
+
   it('knows the user agents of common scanners', () => {
     for (const agent of ['friendly-scanner', 'sipvicious', 'sipcli/v1.8', 'VaxSIPUserAgent/3.1', 'sundayddr']) assert.equal(isScanner(agent), true, agent);
     for (const agent of [undefined, 'baresip v1.0.0', 'Linphone/5.0', 'Yealink SIP-T46S', 'sipp']) assert.equal(isScanner(agent), false, String(agent));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { TrustedSources } from '../../src/calls/index.js';
 import { createTenant } from '../../src/directory/index.js';
 import { DuplicateError, NotFoundError, StaleVersionError } from '../../src/errors.js';
 import { Store } from '../../src/store/index.js';
@@ -57,6 +58,15 @@ describe('trunks in the store', () => {
     await trunks.create(acme, { name: 'acme-own', host: '192.0.2.24' });
     assert.deepEqual((await trunks.usable(demo)).map((t) => t.name), ['main', 'backup', 'shared-a']);
     assert.deepEqual((await trunks.usable(acme)).map((t) => t.name), ['acme-own', 'shared-a']);
+  });
+
+  it('the enabled trunks of every tenant are trusted SIP sources, beside the configured subnets', async () => {
+    assert.deepEqual(await store.repos.trunks.hosts(), ['192.0.2.20', '192.0.2.21', '192.0.2.22', '192.0.2.24']);
+    const trusted = new TrustedSources(['198.51.100.0/24', '2001:db8::1'], () => store.repos.trunks.hosts());
+    assert.equal(trusted.has('192.0.2.22'), false, 'not before the trunks are read');
+    await trusted.refresh();
+    for (const address of ['192.0.2.22', '::ffff:192.0.2.24', '198.51.100.77', '2001:db8::1']) assert.equal(trusted.has(address), true, address);
+    for (const address of ['192.0.2.23', '203.0.113.1', '2001:db8::2', 'not-an-address']) assert.equal(trusted.has(address), false, address);
   });
 
   it('names are unique per tenant and among the shared trunks, and a clash names the field', async () => {

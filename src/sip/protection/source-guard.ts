@@ -2,7 +2,9 @@
  * Protection against the SIP scanners and toll-fraud attempts that hit every public server:
  * per source address, a request rate (token bucket), a limit on failed authentications and one on
  * requests for unknown users. A source beyond any of them is ignored for a cooling period and a
- * security event is raised. Known scanner user agents may be dropped without an answer.
+ * security event is raised. Known scanner user agents may be dropped without an answer. Trusted
+ * sources (a carrier's SBC, a proxy in front of Kefu) carry many callers' traffic and are never
+ * limited.
  */
 
 export type SecurityReason = 'request-flood' | 'auth-failures' | 'unknown-users';
@@ -27,6 +29,8 @@ export interface SourceGuardOptions {
   coolingMs: number;
   /** Sources tracked at most; the least recently seen are forgotten first. */
   maxSources: number;
+  /** Addresses never limited nor blocked. */
+  trusted?: (source: string) => boolean;
   now: () => number;
   onBlock: (event: SecurityEvent) => void;
 }
@@ -53,6 +57,7 @@ export class SourceGuard {
 
   /** Whether a request from `source` is to be handled at all; counts it against the rate. */
   admit(source: string): boolean {
+    if (this.options.trusted?.(source) === true) return true;
     const now = this.options.now();
     const state = this.state(source, now);
     if (state.blockedUntil > now) return false;
@@ -83,6 +88,7 @@ export class SourceGuard {
   }
 
   private count(source: string, key: 'authFailures' | 'unknownUsers', limit: number, reason: SecurityReason): void {
+    if (this.options.trusted?.(source) === true) return;
     const now = this.options.now();
     const state = this.state(source, now);
     const recent = state[key].filter((at) => at > now - this.options.windowMs);

@@ -69,6 +69,12 @@ export class TrunkRepository {
     return this.visible(tenantId).selectAll().where('enabled', '=', true).orderBy('tenantId', (o) => o.nullsLast()).orderBy('priority').orderBy('name').execute();
   }
 
+  /** The hosts of every enabled trunk of every tenant, each once: where carriers' traffic comes from. */
+  async hosts(): Promise<string[]> {
+    const rows = await this.db.selectFrom('trunks').select('host').distinct().where('enabled', '=', true).orderBy('host').execute();
+    return rows.map((row) => row.host);
+  }
+
   async create(owner: TrunkOwner, input: NewTrunkInput): Promise<TrunkRow> {
     return uniquely(() => this.db.insertInto('trunks').values({ tenantId: owner, ...toColumns(input), name: input.name, host: input.host }).returningAll().executeTakeFirstOrThrow());
   }
