@@ -15,12 +15,12 @@ const uacScenario = ['-sn', 'uac', '-d', '0'];
 const uas = spawn('sipp', ['-sn', 'uas', '-p', '16200', '-nostdin', '-bg'], { stdio: 'ignore' });
 await new Promise((resolve) => uas.once('exit', resolve));
 const uasPid = Number(spawnSync('pgrep', ['-f', 'sipp -sn uas -p 16200'], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
-const baseline = ramp({ target: '127.0.0.1:16200', scenario: uacScenario, seconds, pid: uasPid }, rates);
+const baseline = await ramp({ target: '127.0.0.1:16200', scenario: uacScenario, seconds, pid: uasPid }, rates);
 spawnSync('kill', [String(uasPid)]);
 
 const core = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('support/answering-core.ts', import.meta.url)), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const kefuPort = await printedPort(core);
-const kefu = ramp({ target: `127.0.0.1:${kefuPort}`, scenario: uacScenario, seconds, pid: core.pid as number }, rates);
+const kefu = await ramp({ target: `127.0.0.1:${kefuPort}`, scenario: uacScenario, seconds, pid: core.pid as number }, rates);
 core.kill('SIGKILL');
 
 process.stdout.write(

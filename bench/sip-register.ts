@@ -30,7 +30,7 @@ const scenario = ['-sf', 'register.xml', '-inf', 'agents.csv'];
 const uasPort = await freePort();
 const uas = spawn('sipp', ['-sf', fileURLToPath(new URL('support/sipp/register-uas.xml', import.meta.url)), '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin'], { stdio: 'ignore' });
 await new Promise((resolve) => setTimeout(resolve, 1000));
-const baseline = ramp({ target: `127.0.0.1:${uasPort}`, scenario, files, seconds, pid: uas.pid as number }, rates);
+const baseline = await ramp({ target: `127.0.0.1:${uasPort}`, scenario, files, seconds, pid: uas.pid as number }, rates);
 uas.kill('SIGKILL');
 
 const registrar = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('support/registrar.ts', import.meta.url)), String(agents), String(firstExtension), password], {
@@ -38,8 +38,8 @@ const registrar = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new 
 });
 const kefuPort = await printedPort(registrar);
 // A first, unmeasured step: compiled code paths and the database's caches warm, every agent bound once.
-step({ target: `127.0.0.1:${kefuPort}`, scenario, files, seconds: agents / 50, pid: registrar.pid as number }, 50);
-const kefu = ramp({ target: `127.0.0.1:${kefuPort}`, scenario, files, seconds, pid: registrar.pid as number }, rates);
+await step({ target: `127.0.0.1:${kefuPort}`, scenario, files, seconds: agents / 50, pid: registrar.pid as number }, 50);
+const kefu = await ramp({ target: `127.0.0.1:${kefuPort}`, scenario, files, seconds, pid: registrar.pid as number }, rates);
 registrar.kill('SIGTERM');
 await new Promise((resolve) => registrar.once('exit', resolve));
 

@@ -1,7 +1,8 @@
-// SIPp at rising rates against a target process, shared by bench/sip-cps.ts and
-// bench/sip-register.ts: each step runs SIPp for a few seconds at one rate, reads its failed
-// calls and response times (RTD 1, from -trace_rtt), and the target's CPU from /proc.
-import { spawnSync, type ChildProcess } from 'node:child_process';
+// SIPp at rising rates against a target process, shared by bench/sip-cps.ts, sip-register.ts and
+// ivr-calls.ts: each step runs SIPp for a few seconds at one rate, reads its failed calls and
+// response times (RTD 1, from -trace_rtt), and the target's CPU from /proc; a probe may measure
+// something more while the step's load runs.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,12 @@ export interface Step {
   p99Ms: number;
   /** NaN (null in JSON) when the target ended during the step. */
   cpuPercent: number;
+  /** What the step's probe measured under the load. */
+  probed?: Record<string, number | null>;
 }
+
+/** Runs beside a step's load (started with it) and reports what it measured. */
+export type Probe = (rate: number) => Promise<Record<string, number | null>>;
 
 export interface SippLoad {
   /** host:port of the target. */
@@ -39,17 +45,14 @@ export interface SippLoad {
 }
 
 /** One step: SIPp at `rate` for `load.seconds`. A SIPp that did not end cleanly counts as a failure. */
-export function step(load: SippLoad, rate: number): Step {
+export async function step(load: SippLoad, rate: number, probe?: Probe): Promise<Step> {
   const folder = mkdtempSync(join(tmpdir(), 'kefu-sipp-ramp-'));
   try {
     for (const [name, text] of Object.entries(load.files ?? {})) writeFileSync(join(folder, name), text);
     const cpuBefore = cpuSeconds(load.pid);
     const started = Date.now();
-    const run = spawnSync(
-      'sipp',
-      [load.target, ...load.scenario, '-r', String(rate), '-m', String(rate * load.seconds), '-l', String(load.concurrent ?? rate * 2), '-p', '0', '-trace_rtt', '-rtt_freq', '1', '-timeout', String(load.seconds + 30), '-nostdin', '-trace_stat', '-stf', 'stat.csv'],
-      { cwd: folder, encoding: 'utf8', timeout: (load.seconds + 40) * 1000 },
-    );
+    const args = [load.target, ...load.scenario, '-r', String(rate), '-m', String(rate * load.seconds), '-l', String(load.concurrent ?? rate * 2), '-p', '0', '-trace_rtt', '-rtt_freq', '1', '-timeout', String(load.seconds + 30), '-nostdin', '-trace_stat', '-stf', 'stat.csv'];
+    const [status, probed] = await Promise.all([sipp(args, folder, (load.seconds + 40) * 1000), probe?.(rate)]);
     const elapsed = (Date.now() - started) / 1000;
     const cpuPercent = ((cpuSeconds(load.pid) - cpuBefore) / elapsed) * 100;
     const files = readdirSync(folder);
@@ -62,7 +65,14 @@ export function step(load: SippLoad, rate: number): Step {
     const header = (stat[0] ?? '').split(';');
     const last = (stat.at(-1) ?? '').split(';');
     const failed = Number(last[header.indexOf('FailedCall(C)')] ?? Number.NaN);
-    return { rate, failed: run.status === 0 && Number.isFinite(failed) ? failed : Math.max(Number.isFinite(failed) ? failed : 0, 1), p50Ms, p99Ms, cpuPercent: Math.round(cpuPercent * 10) / 10 };
+    return {
+      rate,
+      failed: status === 0 && Number.isFinite(failed) ? failed : Math.max(Number.isFinite(failed) ? failed : 0, 1),
+      p50Ms,
+      p99Ms,
+      cpuPercent: Math.round(cpuPercent * 10) / 10,
+      ...(probed === undefined ? {} : { probed }),
+    };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -73,21 +83,33 @@ export function step(load: SippLoad, rate: number): Step {
  * that passed. A step that misses is run once more before the ramp stops, because on a shared
  * machine one neighbour's burst can spoil a tail without the target being at its limit.
  */
-export function ramp(load: SippLoad, rates: number[], maxP99Ms = 50): { best: Step | undefined; steps: Step[] } {
+export async function ramp(load: SippLoad, rates: number[], maxP99Ms = 50, probe?: Probe): Promise<{ best: Step | undefined; steps: Step[] }> {
   const steps: Step[] = [];
   const passed = (result: Step) => result.failed === 0 && result.p99Ms < maxP99Ms;
   let best: Step | undefined;
   for (const rate of rates) {
-    let result = step(load, rate);
+    let result = await step(load, rate, probe);
     steps.push(result);
     if (!passed(result)) {
-      result = step(load, rate);
+      result = await step(load, rate, probe);
       steps.push(result);
     }
     if (!passed(result) || Number.isNaN(result.cpuPercent)) break;
     best = result;
   }
   return { best, steps };
+}
+
+/** SIPp's exit status; killed (null) after `timeoutMs`. */
+function sipp(args: string[], cwd: string, timeoutMs: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn('sipp', args, { cwd, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve(status);
+    });
+  });
 }
 
 /** The port a target process prints as its first line of output. */
