@@ -7,7 +7,7 @@
 import type { MediaEngine } from '../media/index.js';
 import { answerOffer, readAnswer, type LocalMedia } from '../sdp/index.js';
 import { answerMedia, EarlyAnnouncements } from './answering.js';
-import { isSipUri, type Dialog, type DialogEndReason, type ReferRequest, type InviteHandler, type InviteOptions, type OutgoingInvite, type Respond, type SipLog, type SipRequest } from '../sip/index.js';
+import { isSipUri, type Dialog, type DialogEndReason, type ReferRequest, type InviteCaller, type InviteHandler, type InviteOptions, type OutgoingInvite, type Respond, type SipLog, type SipRequest } from '../sip/index.js';
 import { Call, type CallLeg } from './call.js';
 import { calledParty, type CalledParty } from './called-party.js';
 import { Dialler } from './dialler.js';
@@ -105,14 +105,14 @@ export class CallService implements InviteHandler {
     return this.#calls.size;
   }
 
-  onInvite(request: SipRequest, _transaction: unknown, respond: Respond): void {
-    this.invite(request, respond).catch((error: unknown) => {
+  onInvite(request: SipRequest, _transaction: unknown, respond: Respond, caller: InviteCaller): void {
+    this.invite(request, respond, caller).catch((error: unknown) => {
       this.options.log.warn({ callId: request.callId, err: String(error) }, 'INVITE failed');
       respond(500);
     });
   }
 
-  private async invite(request: SipRequest, respond: Respond): Promise<void> {
+  private async invite(request: SipRequest, respond: Respond, caller: InviteCaller): Promise<void> {
     const key = callKey(request.callId, request.fromTag);
     const party = calledParty(request);
     const decision = await this.options.router.route({
@@ -121,8 +121,14 @@ export class CallService implements InviteHandler {
       domain: isSipUri(request.uri) ? request.uri.host : undefined,
       callerName: request.from?.displayName,
       receivedAt: this.now(),
+      source: caller.source,
+      ...(caller.authenticated === undefined ? {} : { authenticated: caller.authenticated }),
     });
     if (this.#cancelled.delete(key)) return;
+    if (decision.action === 'challenge') {
+      respond(407, { headers: await caller.challenge(decision.domain) });
+      return;
+    }
     if (decision.action === 'reject') {
       if (decision.announcement !== undefined && decision.announcement.length > 0) return this.announceAndReject(request, decision, respond);
       respond(decision.status, decision.reason === undefined ? {} : { reason: decision.reason });

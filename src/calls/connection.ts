@@ -5,6 +5,8 @@
  * new target while the caller hears ringback, bridges the caller to it and lets the old party go;
  * an attended one (Kefu-initiated) holds the caller with music, connects the party to the target
  * to consult, then either completes (caller ↔ target) or is cancelled (caller back to the party).
+ * A phone's own attended transfer (REFER with Replaces, RFC 3891) hands the party of its consult
+ * call over to the connection of the caller it transfers.
  */
 import type { MediaEngine } from '../media/index.js';
 import type { Answered, NotAnswered } from './attempt.js';
@@ -25,6 +27,8 @@ export interface ConnectionOptions {
   gone(party: Answered): Promise<{ cause: HangupCause; by: HangupSide }>;
   /** Told whenever the connected party changes, so that REFERs on its dialog find this connection. */
   onParty(connection: Connection, party: Answered | undefined): void;
+  /** Moves a party's media to the worker of `session` (a re-INVITE to a new port) unless it is there. */
+  moveNear(party: Answered, session: string): Promise<void>;
 }
 
 export type TransferResult = { transferred: true; target: string } | { transferred: false; cause: HangupCause; status: number };
@@ -33,6 +37,8 @@ export class Connection {
   #party: Answered | undefined;
   #consult: { target: string; party: Answered } | undefined;
   #busy = false;
+  /** The party went to another connection: this one ends without releasing it. */
+  #handedOver = false;
   /** Wakes the connection's loop when the party changed. */
   #changed: () => void = () => undefined;
 
@@ -52,11 +58,12 @@ export class Connection {
   async run(): Promise<void> {
     this.options.onParty(this, this.#party);
     await this.leg.bridge(this.#party!.attempt.session);
-    while (this.#party !== undefined && !this.leg.hungUp) {
+    // A caller gone while the bridge was made is seen in the first turn, and the party released.
+    while (this.#party !== undefined) {
       const party = this.#party;
       const changed = new Promise<'changed'>((resolve) => (this.#changed = () => resolve('changed')));
       const outcome = await Promise.race([this.options.gone(party), this.leg.ended, changed]);
-      if (outcome === 'changed') continue;
+      if (outcome === 'changed' || this.#handedOver) continue;
       if (this.leg.hungUp) {
         await this.release(party, outcome.cause, outcome.by);
         break;
@@ -148,6 +155,35 @@ export class Connection {
     await this.release(consult.party, 'normal_clearing', 'kefu');
     await this.leg.stopTone();
     await this.leg.bridge(party.attempt.session);
+  }
+
+  /**
+   * A phone's attended transfer (REFER with Replaces, RFC 3891 §3): the party of `consult` (the
+   * call the phone made to consult) becomes this caller's party; the old party is released after
+   * `progress(200)`, and `consult` ends without its party. Nothing changes when it fails.
+   */
+  async adopt(consult: Connection, progress: (status: number) => void): Promise<void> {
+    const old = this.#party;
+    const party = consult.#party;
+    if (this.#busy || this.#consult !== undefined || consult.#busy || consult.#consult !== undefined) {
+      throw new TransferStateError('a transfer of this call is already under way');
+    }
+    if (old === undefined || party === undefined || consult === this || consult.leg.hungUp) throw new TransferStateError('the call is not connected to anyone');
+    this.#busy = true;
+    try {
+      await this.options.moveNear(party, this.leg.session);
+      consult.#handedOver = true;
+      consult.#party = undefined;
+      consult.#changed();
+      await consult.leg.unbridge();
+      await this.leg.unbridge();
+      await this.swap(party);
+      progress(200);
+      if (!old.attempt.leg.ended) await this.release(old, 'normal_clearing', 'kefu');
+    } finally {
+      this.#busy = false;
+      this.#changed();
+    }
   }
 
   private async swap(party: Answered): Promise<void> {

@@ -17,6 +17,7 @@ import { Connection } from './connection.js';
 import { causeOfStatus, reasonHeader, type HangupCause, type HangupSide } from './hangup-cause.js';
 import type { DialTarget } from './inbound.js';
 import type { Leg } from './leg.js';
+import { moveNear } from './media-move.js';
 import { remoteOf } from './remote-endpoint.js';
 import type { DialOptions, DialOutcome } from './voice-channel.js';
 
@@ -207,6 +208,7 @@ export class Dialler {
       },
       gone: (party) => new Promise((resolve) => this.options.onDialogEnd(party.dialog, (cause, by) => resolve({ cause, by }))),
       onParty: (connection, party) => this.options.onConnection(connection, party),
+      moveNear: (party, session) => moveNear(this.options.engine, party, session),
     });
     await connection.run();
   }

@@ -16,6 +16,10 @@ export interface IncomingCall {
   /** The caller's display name from From, if any. */
   callerName: string | undefined;
   receivedAt: Date;
+  /** Where the INVITE came from, written as a registrar binding's source. */
+  source: string;
+  /** The phone account that authenticated the INVITE (RFC 3261 §22.3), if it did. */
+  authenticated?: { user: string; domain: string };
 }
 
 /** An answered call as an application serves it. */
@@ -55,6 +59,8 @@ export type CallDecision =
    * (183 Session Progress with SDP, RFC 3261 §13.3.1.1): told why, and not charged for an answer.
    */
   | { action: 'reject'; status: number; reason?: string; announcement?: Sound[] }
+  /** Ask the caller to authenticate as a phone of `domain` first: 407 (RFC 3261 §22.3). */
+  | { action: 'challenge'; domain: string }
   /**
    * Answer, then `serve`; when it returns and the caller is still there, Kefu hangs up.
    * `reach` says where a number or extension the flow dials can be found (the tenant's phones);

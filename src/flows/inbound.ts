@@ -9,6 +9,7 @@ import { OutboundTrunks, phoneVariants, screenCaller, type Presentation } from '
 import type { MediaFiles, NumberBinding, PhoneNumber, Store, TenantRow } from '../store/index.js';
 import { flowDocument, type FlowDocument } from './document.js';
 import { FlowRun } from './interpreter.js';
+import { phoneCall } from './phone-calls.js';
 import { phrases } from './phrases.js';
 import { storeServices } from './store-services.js';
 
@@ -51,6 +52,11 @@ export class VoiceService implements CallRouter {
     const original = party.original === undefined ? undefined : await repos.numbers.byNumber(party.original);
     const number = original ?? (party.dialled === undefined ? undefined : await repos.numbers.byNumber(party.dialled));
     if (number === undefined) {
+      const fromPhone = await phoneCall(
+        { ...this.options, reach: (tenant, target, presentation) => this.reach(tenant, target, presentation), recordLeg: (tenant, record) => this.recordLeg(tenant, record) },
+        call,
+      );
+      if (fromPhone !== undefined) return fromPhone;
       if (await this.isExtension(call)) return { action: 'reject', status: 480, reason: 'Temporarily Unavailable' };
       this.options.log.info({ callId: call.sipCallId, dialled: party.dialled ?? null, original: party.original ?? null }, 'call to an unknown number');
       return { action: 'reject', status: 404, reason: 'Not Found' };
@@ -81,7 +87,7 @@ export class VoiceService implements CallRouter {
   }
 
   /** The CDR of another leg of a tenant's call (a phone rung, a transfer target), once it ended. */
-  private recordLeg(tenant: TenantRow, record: LegRecord): void {
+  recordLeg(tenant: TenantRow, record: LegRecord): void {
     if (record.role === 'caller') return;
     this.options.store.repos.cdrs
       .leg(tenant.id, {

@@ -49,7 +49,7 @@ export { responseDestination, stampReceived } from './transport/received.js';
 export { TransportLayer, type TransportDelegate, type TransportOptions } from './transport/transport-layer.js';
 export type { TlsCredentials } from './transport/stream-transport.js';
 export type { WebSocketOptions } from './transport/websocket-transport.js';
-export { SipServer, type InviteHandler, type SipAccount, type SipAccounts, type SipLog, type SipServerOptions } from './sip-server.js';
+export { SipServer, type InviteCaller, type InviteHandler, type SipAccount, type SipAccounts, type SipLog, type SipServerOptions } from './sip-server.js';
 export { Dialog, dialogKey, type DialogRole, type DialogState } from './dialog/dialog.js';
 export type { DialogEndReason, DialogHandler, ReferRequest, Respond } from './dialog/dialog-handler.js';
 export type { OutgoingRequestOptions, ReferOptions, ReinviteOptions } from './dialog/dialog-requests.js';

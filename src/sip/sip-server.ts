@@ -54,8 +54,18 @@ export interface SipAccounts {
  */
 export interface InviteHandler extends DialogHandler {
   /** A new INVITE: answer it with `respond` (provisional, then final; a 2xx makes a dialog). */
-  onInvite(request: SipRequest, transaction: InviteServerTransaction, respond: Respond): void;
+  onInvite(request: SipRequest, transaction: InviteServerTransaction, respond: Respond, caller: InviteCaller): void;
   onCancel?(request: SipRequest): void;
+}
+
+/** Who sent a new INVITE, as far as the server can tell. */
+export interface InviteCaller {
+  /** Where it came from, written as a binding's source is (`udp:192.0.2.1:5060`). */
+  source: string;
+  /** The account whose Proxy-Authorization the server verified (RFC 3261 §22.3), if it carried one. */
+  authenticated: { user: string; domain: string } | undefined;
+  /** The Proxy-Authenticate header fields of a 407 asking a phone at `domain` to authenticate. */
+  challenge(domain: string): Promise<[string, string][]>;
 }
 
 export interface SipLog {
@@ -273,7 +283,14 @@ export class SipServer {
         return;
       case 'INVITE': {
         const invite = transaction as InviteServerTransaction;
-        this.#dialogs.incomingInvite(request, invite, peer, (respond) => this.options.invites.onInvite(request, invite, respond));
+        const authenticated = await this.proxyAuthenticated(request, invite, peer);
+        if (authenticated === false) return;
+        const caller: InviteCaller = {
+          source: describePeer(peer),
+          authenticated,
+          challenge: async (domain) => this.#digest.challenges(await this.options.accounts.realm(domain), false).map((c): [string, string] => ['Proxy-Authenticate', c]),
+        };
+        this.#dialogs.incomingInvite(request, invite, peer, (respond) => this.options.invites.onInvite(request, invite, respond, caller));
         return;
       }
       default:
@@ -390,6 +407,35 @@ export class SipServer {
     const host = this.options.transport.host.includes(':') ? `[${this.options.transport.host}]` : this.options.transport.host;
     const port = this.localPort(peer.transport);
     return `<sip:kefu@${host}${port === undefined ? '' : `:${port}`}${peer.transport === 'UDP' ? '' : `;transport=${peer.transport.toLowerCase()}`}>`;
+  }
+
+  /**
+   * RFC 3261 §22.3: an INVITE answering a 407 carries Proxy-Authorization for an account at the
+   * Request-URI's domain. Verified: the account; none: undefined; wrong or stale: a new 407 has
+   * been sent (false), and a wrong one counts against the source like a failed REGISTER.
+   */
+  private async proxyAuthenticated(request: SipRequest, transaction: ServerTransaction, peer: Peer): Promise<{ user: string; domain: string } | undefined | false> {
+    const authorization = request.headers.get('proxy-authorization');
+    if (authorization === undefined || !isSipUri(request.uri)) return undefined;
+    const domain = request.uri.host;
+    const parsed = parseDigestCredentials(authorization);
+    if (!parsed.ok) {
+      this.answer(transaction, 400, { warning: { agent: 'kefu', text: `Proxy-Authorization: ${parsed.reason}` } });
+      return false;
+    }
+    const user = parsed.credentials.username;
+    const account = await this.options.accounts.find(user, domain);
+    const realm = account?.realm ?? (await this.options.accounts.realm(domain));
+    const verdict = this.#digest.verify('INVITE', parsed.credentials, realm, account?.ha1);
+    if (verdict === 'ok' && account !== undefined) return { user, domain };
+    if (verdict !== 'stale') {
+      this.#guard.authFailed(peer.address);
+      if (account === undefined) this.#guard.unknownUser(peer.address);
+      this.options.log.info({ source: describePeer(peer), user, domain }, 'SIP authentication of an INVITE failed');
+    }
+    const challenges = this.#digest.challenges(realm, verdict === 'stale');
+    this.answer(transaction, 407, { headers: challenges.map((c): [string, string] => ['Proxy-Authenticate', c]) });
+    return false;
   }
 
   private challenge(transaction: ServerTransaction, realm: string, stale: boolean): void {

@@ -98,3 +98,180 @@ export function ringingOnly(extension: string, _rtpPort: number): string {
 </scenario>
 `;
 }
+
+/** The SDP of a phone's offer or answer, its audio at `rtpPort`. */
+const phoneSdp = (rtpPort: number) => `v=0
+      o=phone 1 1 IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [local_ip]
+      t=0 0
+      m=audio ${rtpPort} RTP/AVP 0
+      a=rtpmap:0 PCMU/8000`;
+
+/**
+ * An agent's phone dials `target` through Kefu as a desk phone does: challenged with 407, it
+ * sends the INVITE again with Proxy-Authorization (-au/-ap), talks, and waits for Kefu's BYE.
+ * Run SIPp with `-cid_str` to give the call a Call-ID a transfer can name.
+ */
+export function calling(extension: string, target: string, rtpPort: number): string {
+  const invite = (cseq: number, auth: string) => `
+      INVITE sip:${target}@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      From: <sip:${extension}@[remote_ip]>;tag=[pid]SIPpTag[call_number]
+      To: <sip:${target}@[remote_ip]>
+      Call-ID: [call_id]
+      CSeq: ${cseq} INVITE
+      Contact: <sip:${extension}@[local_ip]:[local_port]>${auth}
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      ${phoneSdp(rtpPort)}
+`;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="phone ${extension} calls ${target}">
+  <send retrans="500"><![CDATA[${invite(1, '')}]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="407" auth="true"/>
+  <send>
+    <![CDATA[
+      ACK sip:${target}@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-3];rport
+      From: <sip:${extension}@[remote_ip]>;tag=[pid]SIPpTag[call_number]
+      To: <sip:${target}@[remote_ip]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <send retrans="500"><![CDATA[${invite(2, '\n      [authentication]')}]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="200" rrs="true"/>
+  <send>
+    <![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      From: <sip:${extension}@[remote_ip]>;tag=[pid]SIPpTag[call_number]
+      To: <sip:${target}@[remote_ip]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 2 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="BYE" timeout="90000"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+</scenario>
+`;
+}
+
+/**
+ * An agent's phone that answers a call, and after `afterMs` transfers its caller to whom it
+ * consulted in its call `consultCallId` (REFER with Replaces, RFC 3891, RFC 5589 §7): 202, the
+ * NOTIFYs saying 100 and then 200 (RFC 3515 §2.4.4), then Kefu's BYE.
+ */
+export function transferringAttended(extension: string, rtpPort: number, afterMs: number, target: string, consultCallId: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="agent ${extension} transfers attended">
+  <recv request="INVITE">
+    <action>
+      <ereg regexp="&lt;(sip:[^&gt;]*)&gt;" search_in="hdr" header="Contact:" assign_to="contact,kefu"/>
+      <ereg regexp=".*" search_in="hdr" header="From:" assign_to="kefuSide"/>
+      <ereg regexp=".*" search_in="hdr" header="To:" assign_to="phoneSide"/>
+    </action>
+  </recv>
+  <Reference variables="contact"/>
+  <send retrans="500">
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:${extension}@[local_ip]:[local_port]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      ${phoneSdp(rtpPort)}
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <pause milliseconds="${afterMs}"/>
+  <send retrans="500">
+    <![CDATA[
+      REFER [$kefu] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      From: [$phoneSide];tag=[pid]SIPpTag01[call_number]
+      To: [$kefuSide]
+      Call-ID: [call_id]
+      CSeq: 1 REFER
+      Contact: <sip:${extension}@[local_ip]:[local_port]>
+      Refer-To: <sip:${target}@[local_ip]?Replaces=${encodeURIComponent(`${consultCallId};to-tag=kefu;from-tag=phone`)}>
+      Referred-By: <sip:${extension}@[local_ip]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="202"/>
+  <recv request="NOTIFY"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="NOTIFY">
+    <action><ereg regexp="SIP/2.0 200" search_in="body" check_it="true" assign_to="done"/></action>
+  </recv>
+  <Reference variables="done"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="BYE" timeout="30000"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+</scenario>
+`;
+}

@@ -32,7 +32,7 @@ describe('[A2] inbound calls to flows', () => {
 
   const party = (p: Partial<CalledParty>): CalledParty => ({ dialled: undefined, original: undefined, source: undefined, caller: '13800138000', ...p });
   const route = (p: Partial<CalledParty>, sipCallId = `c-${Math.random()}`) =>
-    service.route({ sipCallId, party: party(p), domain: '127.0.0.1', callerName: undefined, receivedAt: new Date() });
+    service.route({ sipCallId, party: party(p), domain: '127.0.0.1', callerName: undefined, receivedAt: new Date(), source: 'udp:198.51.100.7:5060' });
 
   async function serve(decision: CallDecision, script: Step[], sipCallId?: string): Promise<ScriptedChannel> {
     assert.equal(decision.action, 'answer', JSON.stringify(decision));

@@ -158,6 +158,12 @@ export class MediaEngine {
     return this.toSession(a, { op: 'bridge', session: a, other: b });
   }
 
+  /** Whether two sessions live on one worker, so that they can be bridged. */
+  together(a: string, b: string): boolean {
+    const worker = this.#placement.get(a);
+    return worker !== undefined && worker === this.#placement.get(b);
+  }
+
   unbridge(session: string): Promise<null> {
     return this.toSession(session, { op: 'unbridge', session });
   }

@@ -35,6 +35,12 @@ export class SipBindingRepository {
     return rows.map((row) => ({ ...row, cseq: Number(row.cseq) }));
   }
 
+  /** Whether a phone registered from `source` (a binding's source, `udp:192.0.2.1:5060`) and is still bound at `now`. */
+  async registeredFrom(source: string, now: Date): Promise<boolean> {
+    const row = await this.db.selectFrom('sipBindings').select('aor').where('source', '=', source).where('expiresAt', '>', now).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   async upsert(tenantId: string, binding: SipBinding): Promise<void> {
     await this.db
       .insertInto('sipBindings')
