@@ -1,0 +1,37 @@
+/**
+ * An open store on a fresh test database (see database.ts), with the tenants a test names made
+ * in it: the setup the store, routing and call tests share.
+ */
+import { createTenant } from '../../src/directory/index.js';
+import { Store, type TenantRow } from '../../src/store/index.js';
+import { testDatabase, type TestDatabase } from './database.js';
+
+const tenantNames = {
+  demo: { name: '示范', nameEn: 'Demo' },
+  acme: { name: '艾克美', nameEn: 'Acme' },
+};
+
+export interface TestStore {
+  store: Store;
+  database: TestDatabase;
+  /** The tenants asked for, in the order asked. */
+  tenants: TenantRow[];
+  /** Closes the store and drops its database. */
+  close(): Promise<void>;
+}
+
+export async function testStore(...slugs: (keyof typeof tenantNames)[]): Promise<TestStore> {
+  const database = await testDatabase();
+  const store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+  const tenants: TenantRow[] = [];
+  for (const slug of slugs) tenants.push(await createTenant(store.repos, { slug, ...tenantNames[slug] }));
+  return {
+    store,
+    database,
+    tenants,
+    close: async () => {
+      await store.close();
+      await database.drop();
+    },
+  };
+}
