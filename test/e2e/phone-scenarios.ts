@@ -36,14 +36,17 @@ const byeFromKefu = `  <recv request="BYE" timeout="90000"/>
   </send>
 `;
 
-/** The agent hangs up `afterMs` after the ACK (the dialog's far tag was kept from the INVITE as `kefuTag`). */
+/**
+ * The agent hangs up `afterMs` after the ACK: a BYE to Kefu's Contact with Kefu's tag, both kept
+ * from the INVITE as `kefuContact` and `kefuTag` (RFC 3261 §12.2.1.1).
+ */
 const byeToKefu = (extension: string, afterMs: number) => `  <pause milliseconds="${afterMs}"/>
   <send retrans="500">
     <![CDATA[
-      BYE [next_url] SIP/2.0
+      BYE [$kefuContact] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
       From: <sip:${extension}@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
-      To: <sip:kefu@[remote_ip]:[remote_port]>;tag=[$kefuTag]
+      To: <[$kefuContact]>;tag=[$kefuTag]
       [last_Call-ID:]
       CSeq: 1 BYE
       Max-Forwards: 70
@@ -59,7 +62,8 @@ const byeToKefu = (extension: string, afterMs: number) => `  <pause milliseconds
  * audio at `rtpPort`, and talks until Kefu's BYE, or hangs up itself after `hangUpAfterMs`.
  */
 export function answeringAfter(ringMs: number, hangUpAfterMs?: number): (extension: string, rtpPort: number) => string {
-  const keepTag = '<action><ereg regexp=";tag=([^;> ]+)" search_in="hdr" header="From:" assign_to="all,kefuTag"/></action>';
+  const keepTag =
+    '<action><ereg regexp=";tag=([^;> ]+)" search_in="hdr" header="From:" assign_to="all,kefuTag"/><ereg regexp="sip:[^>;]+" search_in="hdr" header="Contact:" assign_to="kefuContact"/></action>';
   return (extension, rtpPort) => `<?xml version="1.0" encoding="UTF-8"?>
 <scenario name="agent ${extension} answers">
   <recv request="INVITE">${hangUpAfterMs === undefined ? '' : keepTag}</recv>
