@@ -12,10 +12,13 @@ const tenantNames = {
 };
 
 export interface TestStore {
+  /** The store open now (`reopen` opens another). */
   store: Store;
   database: TestDatabase;
   /** The tenants asked for, in the order asked. */
   tenants: TenantRow[];
+  /** Closes the store and opens the same database again (migrations run, data kept). */
+  reopen(): Promise<Store>;
   /** Closes the store and drops its database. */
   close(): Promise<void>;
 }
@@ -25,13 +28,19 @@ export async function testStore(...slugs: (keyof typeof tenantNames)[]): Promise
   const store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
   const tenants: TenantRow[] = [];
   for (const slug of slugs) tenants.push(await createTenant(store.repos, { slug, ...tenantNames[slug] }));
-  return {
+  const test: TestStore = {
     store,
     database,
     tenants,
+    reopen: async () => {
+      await test.store.close();
+      test.store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+      return test.store;
+    },
     close: async () => {
-      await store.close();
+      await test.store.close();
       await database.drop();
     },
   };
+  return test;
 }
