@@ -120,7 +120,8 @@ buildDist();
 const database = await testDatabase();
 const folder = mkdtempSync(join(tmpdir(), 'kefu-bench-acd-'));
 const node = await KefuNode.start(
-  { KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password, KEFU_SIP_DIGEST_ALGORITHMS: 'MD5', KEFU_LOG_LEVEL: 'warn' },
+  // The callers send no RTP: waiting in the backlog must not end their calls as a media timeout.
+  { KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password, KEFU_SIP_DIGEST_ALGORITHMS: 'MD5', KEFU_LOG_LEVEL: 'warn', KEFU_RTP_TIMEOUT: '600' },
   folder,
 );
 const media = await sink();
