@@ -21,7 +21,7 @@ const only = process.argv.slice(2);
 let files = only.length > 0 ? only : find('test').sort();
 // With DATABASE_URL set (CI's second pass) only the files that use a database run again: the
 // rest (SIP, media, SDP, pure logic) do the same thing whatever the database.
-const usesDatabase = (file) => /testDatabase|startTestApi|DATABASE_URL|Store\.open/.test(readFileSync(file, 'utf8'));
+const usesDatabase = (file) => /testDatabase|testStore|startTestApi|DATABASE_URL|Store\.open/.test(readFileSync(file, 'utf8'));
 if (only.length === 0 && process.env.DATABASE_URL) {
   const all = files.length;
   files = files.filter(usesDatabase);

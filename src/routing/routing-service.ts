@@ -50,10 +50,14 @@ interface Entry {
   renew: NodeJS.Timeout;
 }
 
+/** A tenant routed here: `entry` once its lease is taken and its queues and agents loaded, for synchronous reads. */
+interface Routed {
+  started: Promise<Entry>;
+  entry?: Entry;
+}
+
 export class RoutingService implements QueueRouter {
-  readonly #tenants = new Map<string, Promise<Entry>>();
-  /** The same entries once started, for synchronous reads. */
-  readonly #loaded = new Map<string, Entry>();
+  readonly #tenants = new Map<string, Routed>();
   readonly #holder: string;
   readonly #now: () => number;
 
@@ -111,20 +115,20 @@ export class RoutingService implements QueueRouter {
 
   /** The statistics of a queue of a tenant already routed here, as the event stream sends them. */
   statsNow(tenantId: string, queue: string): QueueStatsData | undefined {
-    const stats = this.#loaded.get(tenantId)?.router.stats(queue);
+    const stats = this.#tenants.get(tenantId)?.entry?.router.stats(queue);
     return stats === undefined ? undefined : { ...stats, queueId: stats.queue };
   }
 
   /** Queues or agents of the tenant changed (the API): read them again now. */
   async changed(tenantId: string): Promise<void> {
-    const entry = this.#tenants.get(tenantId);
-    if (entry === undefined) return;
-    await this.load(await entry);
+    const routed = this.#tenants.get(tenantId);
+    if (routed === undefined) return;
+    await this.load(await routed.started);
   }
 
   /** Stops every tenant's routing and gives their leases back. */
   async stop(): Promise<void> {
-    const entries = await Promise.allSettled([...this.#tenants.values()]);
+    const entries = await Promise.allSettled([...this.#tenants.values()].map((routed) => routed.started));
     this.#tenants.clear();
     for (const result of entries) {
       if (result.status !== 'fulfilled') continue;
@@ -136,13 +140,18 @@ export class RoutingService implements QueueRouter {
   }
 
   private async router(tenantId: string, fresh: boolean): Promise<TenantRouter> {
-    let entry = this.#tenants.get(tenantId);
-    if (entry === undefined) {
-      entry = this.start(tenantId);
-      this.#tenants.set(tenantId, entry);
-      entry.catch(() => this.#tenants.delete(tenantId));
+    let routed = this.#tenants.get(tenantId);
+    if (routed === undefined) {
+      const started = this.start(tenantId);
+      const made: Routed = { started };
+      routed = made;
+      this.#tenants.set(tenantId, made);
+      started.then(
+        (entry) => (made.entry = entry),
+        () => this.#tenants.delete(tenantId),
+      );
     }
-    const ready = await entry;
+    const ready = await routed.started;
     if (fresh && this.#now() - ready.loadedAt > (this.options.refreshAfterMs ?? 5000)) await this.load(ready);
     return ready.router;
   }
@@ -163,14 +172,12 @@ export class RoutingService implements QueueRouter {
           clearInterval(renew);
           router.stop();
           this.#tenants.delete(tenantId);
-          this.#loaded.delete(tenantId);
         })
         .catch((error: unknown) => log.warn({ tenant: tenantId, err: String(error) }, 'routing lease not renewed'));
     }, ttl / 3);
     renew.unref();
     const entry: Entry = { router, loadedAt: 0, renew };
     await this.load(entry);
-    this.#loaded.set(tenantId, entry);
     return entry;
   }
 

@@ -65,6 +65,8 @@ export class TenantRouter {
   readonly core = new RoutingCore({ newReservationId: randomUUID });
   readonly #waiting = new Map<InteractionId, Waiting>();
   readonly #agents = new Map<AgentId, AgentRow>();
+  /** The names of the tenant's queues: an agent's skills named so are the queues they serve. */
+  #queues = new Set<string>();
   /** Live reservation slots per agent and channel, for the rows' unique index. */
   readonly #slots = new Map<ReservationId, { key: string; slot: number }>();
   #timer: NodeJS.Timeout | undefined;
@@ -79,7 +81,7 @@ export class TenantRouter {
 
   /** Defines (or redefines, live) the tenant's queues and agents; an agent serves the queues named in their skills. */
   configure(queues: QueueRow[], agents: AgentRow[]): Decision[] {
-    const names = new Set(queues.map((q) => q.name));
+    this.#queues = new Set(queues.map((q) => q.name));
     const out: Decision[] = [];
     // Twice: a queue may overflow to one defined after it, so first without overflows.
     for (const queue of queues) {
@@ -93,7 +95,7 @@ export class TenantRouter {
       out.push(
         ...this.step({
           type: 'defineAgent',
-          agent: { id: agent.id, queues: Object.keys(agent.skills).filter((skill) => names.has(skill)), skills: agent.skills },
+          agent: { id: agent.id, queues: this.queuesOf(agent), skills: agent.skills },
         }),
       );
     }
@@ -254,7 +256,8 @@ export class TenantRouter {
       case 'agentState': {
         await store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at });
         events.publish(tenantId, { type: 'agent.state', data: { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by } });
-        for (const queue of this.queuesOf(d.agent)) events.queueChanged(tenantId, queue);
+        const row = this.#agents.get(d.agent);
+        for (const queue of row === undefined ? [] : this.queuesOf(row)) events.queueChanged(tenantId, queue);
         return;
       }
       case 'refused':
@@ -334,8 +337,8 @@ export class TenantRouter {
     return true;
   }
 
-  private queuesOf(agent: AgentId): string[] {
-    const row = this.#agents.get(agent);
-    return row === undefined ? [] : Object.keys(row.skills);
+  /** The queues an agent serves: their skills that name one of the tenant's queues. */
+  private queuesOf(agent: AgentRow): string[] {
+    return Object.keys(agent.skills).filter((skill) => this.#queues.has(skill));
   }
 }

@@ -3,17 +3,17 @@ import { after, before, describe, it } from 'node:test';
 import { DirectoryAccounts } from '../../src/calls/index.js';
 import { createTenant, sipHa1 } from '../../src/directory/index.js';
 import { Store, type TenantRow } from '../../src/store/index.js';
-import { testDatabase, type TestDatabase } from '../helpers/database.js';
+import { testStore, type TestStore } from '../helpers/store.js';
 
 describe('SIP accounts from the directory', () => {
-  let database: TestDatabase;
+  let test: TestStore;
   let store: Store;
   let demo: TenantRow;
   let lookups = 0;
 
   before(async () => {
-    database = await testDatabase();
-    store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    test = await testStore();
+    store = test.store;
     demo = await createTenant(store.repos, { slug: 'demo', name: '示范', nameEn: 'Demo', sipRealm: 'demo.example.com' });
     const user = await store.repos.users.create(demo.id, { username: 'a1001', displayName: 'A', email: null, passwordHash: 'x', roles: ['agent'], disabled: false });
     const ha1 = sipHa1('1001', demo.sipRealm, 'pw-123456');
@@ -25,10 +25,7 @@ describe('SIP accounts from the directory', () => {
       return bySipRealm(realm);
     };
   });
-  after(async () => {
-    await store.close();
-    await database.drop();
-  });
+  after(() => test.close());
 
   it('asks the database for a domain’s tenant once per TTL; a suspension shows once it passes', async () => {
     let now = 1_000_000;

@@ -2,28 +2,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DirectoryAccounts } from '../../src/calls/index.js';
 import { StoreLocation } from '../../src/calls/store-location.js';
-import { createTenant } from '../../src/directory/index.js';
 import { Registrar, type RegisterRequest } from '../../src/sip/index.js';
 import { Store } from '../../src/store/index.js';
-import { testDatabase, type TestDatabase } from '../helpers/database.js';
+import { testStore, type TestStore } from '../helpers/store.js';
 import { FakeTimers } from '../helpers/fake-timers.js';
 import { startSipServer } from '../helpers/sip-server.js';
 
 describe('the registrar over the database', () => {
-  let database: TestDatabase;
+  let test: TestStore;
   let store: Store;
   let tenantId: string;
   const now = Date.UTC(2026, 11, 5, 9);
 
   before(async () => {
-    database = await testDatabase();
-    store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    tenantId = (await createTenant(store.repos, { slug: 'demo', name: '示范', nameEn: 'Demo' })).id;
+    test = await testStore('demo');
+    store = test.store;
+    tenantId = test.tenants[0]!.id;
   });
-  after(async () => {
-    await store.close();
-    await database.drop();
-  });
+  after(() => test.close());
 
   it('REGISTERs for one address that arrive together cannot let an older CSeq overwrite a newer one (RFC 3261 §10.3 step 7)', async () => {
     const registrar = new Registrar(new StoreLocation(store.repos, tenantId), { defaultExpires: 3600, minExpires: 60, maxExpires: 7200, now: () => now });

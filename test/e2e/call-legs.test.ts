@@ -17,6 +17,7 @@ import { finishedCdr, type Cdr } from './cdr.js';
 import { ivrScenario, type IvrScenario } from './ivr-scenario.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, type NodeApi } from './node-api.js';
+import { sippSdp } from './sipp-sdp.js';
 import { runSipp, sipp } from './sipp.js';
 
 const password = 'demo-legs-1';
@@ -33,17 +34,10 @@ function busyPhone(earlyPort: number): string {
       [last_Call-ID:]
       [last_CSeq:]
       Contact: <sip:1002@[local_ip]:[local_port]>
-      ${body === '' ? 'Content-Length: 0\n' : `Content-Type: application/sdp\n      Content-Length: [len]\n\n${body}`}
+${body === '' ? '      Content-Length: 0\n' : body}
     ]]>
   </send>`;
-  const sdp = `      v=0
-      o=phone 1 1 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [local_ip]
-      t=0 0
-      m=audio ${earlyPort} RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-`;
+  const sdp = sippSdp({ owner: 'phone', port: earlyPort });
   return `<?xml version="1.0" encoding="UTF-8"?>
 <scenario name="a phone that rings, plays early media, and is busy">
   <recv request="INVITE"/>
@@ -70,17 +64,7 @@ const refusedCall = `<?xml version="1.0" encoding="UTF-8"?>
       CSeq: 1 INVITE
       Contact: <sip:13900139009@[local_ip]:[local_port]>
       Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=caller 1 1 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [local_ip]
-      t=0 0
-      m=audio [field1] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
+${sippSdp({ owner: 'caller', port: '[field1]' })}
     ]]>
   </send>
   <recv response="100" optional="true"/>

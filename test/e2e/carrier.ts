@@ -6,6 +6,7 @@
  * or with 407 (§22.3), when it checks that Proxy-Authorization names the account and challenges
  * again, as a carrier answers a wrong password.
  */
+import { sippSdp } from './sipp-sdp.js';
 
 export interface CarrierOptions {
   /** Patterns the INVITE's Request-URI, From and P-Asserted-Identity must match. */
@@ -58,17 +59,7 @@ ${response('403 Forbidden')}
       [last_Call-ID:]
       [last_CSeq:]
       Contact: <sip:carrier@[local_ip]:[local_port]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=carrier 1 1 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [local_ip]
-      t=0 0
-      m=audio ${options.rtpPort} RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
+${sippSdp({ owner: 'carrier', port: options.rtpPort })}
     ]]>
   </send>
   <recv request="ACK"/>

@@ -3,6 +3,7 @@
  * RTP peer's port (which hears Kefu and speaks for the caller), keys go as RFC 4733 from SIPp's
  * play_dtmf (PT 96), and the call ends by Kefu's BYE or the caller's.
  */
+import { sippSdp } from './sipp-sdp.js';
 
 export interface IvrStep {
   pauseMs: number;
@@ -24,18 +25,7 @@ export interface IvrScenario {
 }
 
 /** The caller's audio: PCMU and telephone-event at the test RTP peer's port (field1). */
-const callerSdp = `Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=caller 1 1 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [local_ip]
-      t=0 0
-      m=audio [field1] RTP/AVP 0 96
-      a=rtpmap:0 PCMU/8000
-      a=rtpmap:96 telephone-event/8000
-`;
+const callerSdp = sippSdp({ owner: 'caller', port: '[field1]', telephoneEvent: 96 });
 
 const headers = (method: string, cseq: number, branch = '[branch]') => `
       ${method} sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
@@ -84,14 +74,14 @@ export function ivrScenario(scenario: IvrScenario): string {
 <scenario name="ivr call">
   <send retrans="500">
     <![CDATA[${head('INVITE', 1).replace('TO_TAG', '')}
-      ${scenario.lateOffer === true ? 'Content-Length: 0\n' : callerSdp}
+${scenario.lateOffer === true ? '      Content-Length: 0\n' : callerSdp}
     ]]>
   </send>
   <recv response="100" optional="true"/>
   <recv response="200">${scenario.lateOffer === true ? '<action><ereg regexp="m=audio [0-9]+ RTP/AVP" search_in="body" check_it="true" assign_to="offer"/></action>' : ''}</recv>
   <send>
     <![CDATA[${head('ACK', 1).replace('TO_TAG', '[peer_tag_param]')}
-      ${scenario.lateOffer === true ? callerSdp : 'Content-Length: 0\n'}
+${scenario.lateOffer === true ? callerSdp : '      Content-Length: 0\n'}
     ]]>
   </send>
 ${steps}${end}

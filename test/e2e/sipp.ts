@@ -43,17 +43,21 @@ export async function sipp(target: string, options: SippOptions): Promise<SippRu
 
 /**
  * Runs sipp with `args` in a folder of its own holding `files` (it writes its logs where it
- * runs); kills it after `timeoutMs`; removes the folder.
+ * runs); kills it after `timeoutMs`, or when `stop` aborts (a phone that takes however many calls
+ * come); removes the folder.
  */
-export async function runSipp(args: string[], files: Record<string, string | Buffer>, timeoutMs: number): Promise<SippRun> {
+export async function runSipp(args: string[], files: Record<string, string | Buffer>, timeoutMs: number, stop?: AbortSignal): Promise<SippRun> {
   const folder = mkdtempSync(join(tmpdir(), 'kefu-sipp-'));
   try {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
     const code = await new Promise<number | null>((resolve) => {
       const child = spawn('sipp', args, { cwd: folder, stdio: 'ignore' });
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const kill = () => child.kill('SIGKILL');
+      stop?.addEventListener('abort', kill);
       child.on('close', (status) => {
         clearTimeout(timer);
+        stop?.removeEventListener('abort', kill);
         resolve(status);
       });
     });

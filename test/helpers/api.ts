@@ -8,7 +8,7 @@ import { buildServer, type EventStreamOptions } from '../../src/api/index.js';
 import { preparePlatform, seedDemoCentre } from '../../src/directory/index.js';
 import { Metrics } from '../../src/ops/index.js';
 import { MediaFiles, Store } from '../../src/store/index.js';
-import { testDatabase, type TestDatabase } from './database.js';
+import { testStore } from './store.js';
 
 export const platformPassword = 'platform-secret-1';
 export const demoPassword = 'demo-secret-1';
@@ -38,8 +38,8 @@ export interface TestApi {
 }
 
 export async function startTestApi(options: { now?: () => Date; events?: Partial<EventStreamOptions> } = {}): Promise<TestApi> {
-  const database: TestDatabase = await testDatabase();
-  const store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+  const test = await testStore();
+  const { store, database } = test;
   const platform = await preparePlatform(store, platformPassword);
   await seedDemoCentre(store, platform.tenant, demoPassword);
   const mediaDir = join(database.dataDir, 'media');
@@ -86,8 +86,7 @@ export async function startTestApi(options: { now?: () => Date; events?: Partial
     withKey: (key) => client({ authorization: `Bearer ${key}` }),
     async close() {
       await app.close();
-      await store.close();
-      await database.drop();
+      await test.close();
     },
   };
 }

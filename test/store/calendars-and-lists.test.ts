@@ -1,27 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTenant } from '../../src/directory/index.js';
 import { DuplicateError, StaleVersionError } from '../../src/errors.js';
 import { defaultCallSettings, Store } from '../../src/store/index.js';
-import { testDatabase, type TestDatabase } from '../helpers/database.js';
+import { testStore, type TestStore } from '../helpers/store.js';
 
 describe('calendars, caller lists and call settings in the store', () => {
-  let database: TestDatabase;
+  let test: TestStore;
   let store: Store;
   let demo: string;
   let acme: string;
   const page = { limit: 50, offset: 0 };
 
   before(async () => {
-    database = await testDatabase();
-    store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    demo = (await createTenant(store.repos, { slug: 'demo', name: '示范', nameEn: 'Demo' })).id;
-    acme = (await createTenant(store.repos, { slug: 'acme', name: '艾克美', nameEn: 'Acme' })).id;
+    test = await testStore('demo', 'acme');
+    store = test.store;
+    [demo, acme] = test.tenants.map((tenant) => tenant.id) as [string, string];
   });
-  after(async () => {
-    await store.close();
-    await database.drop();
-  });
+  after(() => test.close());
 
   it('[B9] keeps calendar dates as the dates written, whatever the process time zone', async () => {
     const zone = process.env.TZ;

@@ -3,20 +3,17 @@ import { after, before, describe, it } from 'node:test';
 import { sql, type Migration } from 'kysely';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import { migrate, Store } from '../../src/store/store.js';
-import { testDatabase, type TestDatabase } from '../helpers/database.js';
+import { testStore, type TestStore } from '../helpers/store.js';
 
 describe('migrations', () => {
-  let database: TestDatabase;
+  let test: TestStore;
   let store: Store;
 
   before(async () => {
-    database = await testDatabase();
-    store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    test = await testStore();
+    store = test.store;
   });
-  after(async () => {
-    await store.close();
-    await database.drop();
-  });
+  after(() => test.close());
 
   it('applies a migration numbered below ones already run (0006 landing after 0008), keeping the database', async () => {
     const late: Migration = { up: async (db) => void (await sql`create table late_arrival (id integer primary key)`.execute(db)) };

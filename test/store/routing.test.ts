@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTenant } from '../../src/directory/index.js';
 import { DuplicateError, NotFoundError, StaleVersionError } from '../../src/errors.js';
 import { Store, type Lease, type NewReservation } from '../../src/store/index.js';
-import { testDatabase, type TestDatabase } from '../helpers/database.js';
+import { testStore, type TestStore } from '../helpers/store.js';
 
 const t0 = new Date('2025-06-02T09:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
@@ -12,7 +12,7 @@ const page = { limit: 50, offset: 0 };
 const ttlMs = 10_000;
 
 describe('routing in the store', () => {
-  let database: TestDatabase;
+  let test: TestStore;
   let store: Store;
   let demo: string;
   let acme: string;
@@ -48,15 +48,11 @@ describe('routing in the store', () => {
   };
 
   before(async () => {
-    database = await testDatabase();
-    store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    demo = (await createTenant(store.repos, { slug: 'demo', name: '示范', nameEn: 'Demo' })).id;
-    acme = (await createTenant(store.repos, { slug: 'acme', name: '艾克美', nameEn: 'Acme' })).id;
+    test = await testStore('demo', 'acme');
+    store = test.store;
+    [demo, acme] = test.tenants.map((tenant) => tenant.id) as [string, string];
   });
-  after(async () => {
-    await store.close();
-    await database.drop();
-  });
+  after(() => test.close());
 
   it('[issue6-8] two routing instances on one database: the second reservation of an agent slot is refused', async () => {
     const routing = store.repos.routing;
@@ -208,17 +204,14 @@ describe('routing in the store', () => {
 });
 
 describe('routing recovery after a restart', () => {
-  let database: TestDatabase;
+  let test: TestStore;
   let store: Store;
 
   before(async () => {
-    database = await testDatabase();
-    store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    test = await testStore();
+    store = test.store;
   });
-  after(async () => {
-    await store.close();
-    await database.drop();
-  });
+  after(() => test.close());
 
   it('[issue6-9] ends open interactions with cause node_restart, cancels live reservations and logs agents out', async () => {
     const routing = store.repos.routing;

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTenant } from '../../src/directory/index.js';
 import { Store, type SipBinding } from '../../src/store/index.js';
-import { testDatabase, type TestDatabase } from '../helpers/database.js';
+import { testStore, type TestStore } from '../helpers/store.js';
 
 describe('registrar bindings in the store', () => {
-  let database: TestDatabase;
+  let test: TestStore;
   let store: Store;
   let tenantId: string;
   let otherTenantId: string;
@@ -22,15 +21,11 @@ describe('registrar bindings in the store', () => {
   });
 
   before(async () => {
-    database = await testDatabase();
-    store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    tenantId = (await createTenant(store.repos, { slug: 'demo', name: '示范', nameEn: 'Demo' })).id;
-    otherTenantId = (await createTenant(store.repos, { slug: 'acme', name: '艾克美', nameEn: 'Acme' })).id;
+    test = await testStore('demo', 'acme');
+    store = test.store;
+    [tenantId, otherTenantId] = test.tenants.map((tenant) => tenant.id) as [string, string];
   });
-  after(async () => {
-    await store.close();
-    await database.drop();
-  });
+  after(() => test.close());
 
   it('keeps, refreshes and lists live bindings best q first, per tenant', async () => {
     const bindings = store.repos.sipBindings;

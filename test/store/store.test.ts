@@ -2,25 +2,22 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTenant } from '../../src/directory/index.js';
 import { Store } from '../../src/store/index.js';
-import { testDatabase, type TestDatabase } from '../helpers/database.js';
+import { testDatabase } from '../helpers/database.js';
+import { testStore, type TestStore } from '../helpers/store.js';
 
 describe('store', () => {
-  let database: TestDatabase;
+  let test: TestStore;
   let store: Store;
 
   before(async () => {
-    database = await testDatabase();
-    store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    test = await testStore();
+    store = test.store;
   });
-  after(async () => {
-    await store.close();
-    await database.drop();
-  });
+  after(() => test.close());
 
   it('runs its migrations once and keeps the data when opened again', async () => {
     await createTenant(store.repos, { slug: 'reopen', name: '重开', nameEn: 'Reopen' });
-    await store.close();
-    store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    store = await test.reopen();
     assert.equal((await store.repos.tenants.bySlug('reopen'))?.nameEn, 'Reopen');
   });
 

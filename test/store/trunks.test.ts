@@ -2,28 +2,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { TrustedSources } from '../../src/calls/index.js';
-import { createTenant } from '../../src/directory/index.js';
 import { DuplicateError, NotFoundError, StaleVersionError } from '../../src/errors.js';
 import { Store } from '../../src/store/index.js';
-import { testDatabase, type TestDatabase } from '../helpers/database.js';
+import { testStore, type TestStore } from '../helpers/store.js';
 
 describe('trunks in the store', () => {
-  let database: TestDatabase;
+  let test: TestStore;
   let store: Store;
   let demo: string;
   let acme: string;
   const page = { limit: 50, offset: 0 };
 
   before(async () => {
-    database = await testDatabase();
-    store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
-    demo = (await createTenant(store.repos, { slug: 'demo', name: '示范', nameEn: 'Demo' })).id;
-    acme = (await createTenant(store.repos, { slug: 'acme', name: '艾克美', nameEn: 'Acme' })).id;
+    test = await testStore('demo', 'acme');
+    store = test.store;
+    [demo, acme] = test.tenants.map((tenant) => tenant.id) as [string, string];
   });
-  after(async () => {
-    await store.close();
-    await database.drop();
-  });
+  after(() => test.close());
 
   it('one tenant cannot see or change another\'s trunks; the shared ones are seen by all and changed only as shared', async () => {
     const trunks = store.repos.trunks;
@@ -84,8 +79,7 @@ describe('trunks in the store', () => {
     assert.ok(trunks.total > 0);
     await sql`drop table trunks`.execute(store.db);
     await sql`delete from kysely_migration where name = '0006-trunks'`.execute(store.db);
-    await store.close();
-    store = await Store.open({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
+    store = await test.reopen();
     assert.equal((await store.repos.trunks.list(demo, {}, page)).total, 0);
     const names = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
     assert.ok(names.rows.some((r) => r.name === '0006-trunks') && names.rows.some((r) => r.name === '0007-call-legs'));
