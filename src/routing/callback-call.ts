@@ -21,8 +21,8 @@ export interface CallbackContext {
   calls: CallbackCalls;
   now(): number;
   step(event: RoutingEvent): Decision[];
-  /** Stores the answer and publishes it, as for a live caller. */
-  answered(offer: Offer, waiting: WaitingCaller, agent: AgentRow): void;
+  /** Stores the answer and publishes it, as for a live caller; settles once stored. */
+  answered(offer: Offer, waiting: WaitingCaller, agent: AgentRow): Promise<void>;
 }
 
 /** Rings the agent for a callback offer and, once answered, calls the customer; the core hears how it went. */
@@ -38,7 +38,7 @@ export async function placeCallback(context: CallbackContext, offer: Offer, wait
       if (context.step({ type: 'accept', reservation: offer.reservation }).some((d) => d.type === 'refused')) return;
       accepted = true;
       waiting.state = 'connected';
-      context.answered(offer, waiting, agent);
+      await context.answered(offer, waiting, agent);
       await callCustomer(context, offer, waiting, line, policy);
       context.step({ type: 'end', interaction: offer.interaction });
     },

@@ -371,14 +371,14 @@ export class TenantRouter {
     const refused = this.step({ type: 'accept', reservation: offer.reservation }).some((d) => d.type === 'refused');
     if (refused) return false;
     waiting.state = 'connected';
-    this.stored(waiting, offer, agent);
+    void this.stored(waiting, offer, agent);
     // D2: the caller hears the agent's number before being connected.
     await waiting.agentAnswered(agent.extension);
     return true;
   }
 
-  /** Stores and publishes that the agent answered the offer. */
-  private stored(waiting: WaitingCaller, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): void {
+  /** Stores and publishes that the agent answered the offer; settles once stored. */
+  private stored(waiting: WaitingCaller, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): Promise<void> {
     const now = new Date(this.options.now());
     const { store, tenantId, events } = this.options;
     this.#work = this.#work
@@ -388,6 +388,7 @@ export class TenantRouter {
       })
       .catch((error: unknown) => this.options.log.warn({ tenant: tenantId, err: String(error) }, 'answer not stored'));
     events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: offer.interaction, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } });
+    return this.#work;
   }
 
   private queuesOf(agent: AgentId): string[] {

@@ -98,3 +98,41 @@ export function ringingOnly(extension: string, _rtpPort: number): string {
 </scenario>
 `;
 }
+
+/**
+ * An agent's phone that answers, talks for `talkMs` and hangs up itself: a UAS sends its BYE to
+ * the Contact of the INVITE (RFC 3261 §12.1.1), From its own To and To the caller's From (RFC 3261 §12.2.1.1).
+ */
+export function answeringThenBye(talkMs: number): (extension: string, rtpPort: number) => string {
+  return (extension, rtpPort) =>
+    answering(extension, rtpPort)
+      .replace(
+        '<recv request="INVITE"/>',
+        `<recv request="INVITE">
+    <action>
+      <ereg regexp=".*" search_in="hdr" header="From:" assign_to="remote_from"/>
+      <ereg regexp="sip:[^>;]*" search_in="hdr" header="Contact:" assign_to="remote_contact"/>
+    </action>
+  </recv>`,
+      )
+      .replace(
+        /  <recv request="BYE" timeout="90000"\/>[\s\S]*<\/scenario>/,
+        `  <pause milliseconds="${talkMs}"/>
+  <send retrans="500">
+    <![CDATA[
+      BYE [$remote_contact] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:${extension}@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
+      To:[$remote_from]
+      [last_Call-ID:]
+      CSeq: 2 BYE
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+</scenario>
+`,
+      );
+}
