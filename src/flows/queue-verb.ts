@@ -7,7 +7,7 @@
  * after it only to end. Overflow leaves by `overflow` (or `fail`), with its target in
  * `queue.overflow`.
  */
-import type { ComfortMessage, QueueTicket } from '../calls/index.js';
+import type { ComfortMessage, PlayOutcome, QueueTicket } from '../calls/index.js';
 import type { Announcement, NodeOf } from './document.js';
 import type { RunScope } from './run-scope.js';
 
@@ -70,7 +70,7 @@ async function wait(run: RunScope, id: string, ticket: QueueTicket): Promise<Awa
   let announcement: { position: number; wait: number } | undefined;
   ticket.onAnnounce((position, wait) => (announcement = { position, wait }));
   // What plays now: an agent who answers stops it, then the caller hears the agent's number.
-  let playing: Promise<unknown> = Promise.resolve();
+  let playing: Promise<PlayOutcome> = Promise.resolve({ hungUp: false });
   ticket.onAgent(async (agent) => {
     await run.channel.stopPlaying();
     await playing;
@@ -99,7 +99,7 @@ async function wait(run: RunScope, id: string, ticket: QueueTicket): Promise<Awa
       const ms = Math.max(500, Math.min(HOLD_STRETCH_MS, nextComfort - now, nextOffer - now));
       playing = run.channel.play([{ kind: 'tone', tone: 'hold', ms }], { bargeIn });
     }
-    const played = (await playing) as { key?: string };
+    const played = await playing;
     if (played.key === undefined) continue;
     const keys = await run.channel.collect({ maxDigits: 1, timeoutMs: 0, interDigitTimeoutMs: 0 });
     run.trace.add(id, { event: 'keys', digits: keys.digits });

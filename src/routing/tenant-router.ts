@@ -13,7 +13,7 @@ import type { Decision, RoutingEvent } from './events.js';
 import type { QueueSettings } from './settings.js';
 import { asAgentId, asInteractionId, asQueueId, type AgentId, type InteractionId, type ReservationId } from './ids.js';
 import type { OverflowTo, QueueRequest, QueueTicket } from '../calls/index.js';
-import type { InteractionOfferedData } from '../events/index.js';
+import type { InteractionOfferedData, ScreenPopData } from '../events/index.js';
 import { placeCallback } from './callback-call.js';
 import { experienceOf } from './caller-experience.js';
 import type { AgentRow, CallbackCalls, Lease, QueueRow, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
@@ -118,6 +118,8 @@ export class TenantRouter {
       this.chooseCallback(id),
     );
     this.#waiting.set(id, waiting);
+    // Read while the interaction is written, so that an offer need not wait for it.
+    waiting.screenPop = this.screenPop(waiting);
     await this.options.store.createInteraction(this.options.tenantId, {
       id,
       channel: 'voice',
@@ -197,7 +199,7 @@ export class TenantRouter {
         await store.addEvent(tenantId, d.interaction, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
         await store.updateInteraction(tenantId, d.interaction, { state: 'offered' });
         const offered: InteractionOfferedData = { interactionId: d.interaction, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
-        const screenPop = await this.screenPop(d.interaction);
+        const screenPop = await this.#waiting.get(d.interaction)?.screenPop;
         if (screenPop !== undefined) offered.screenPop = screenPop;
         this.#current.set(d.agent, offered);
         events.publish(tenantId, { type: 'interaction.offered', data: offered });
@@ -300,11 +302,10 @@ export class TenantRouter {
   }
 
   /** The offer's screen pop: the customer's records and this call's way through the IVR (C6). */
-  private async screenPop(interaction: InteractionId): Promise<InteractionOfferedData['screenPop']> {
-    const waiting = this.#waiting.get(interaction);
-    if (this.options.screenPop === undefined || waiting === undefined) return undefined;
+  private async screenPop(waiting: WaitingCaller): Promise<ScreenPopData | undefined> {
+    if (this.options.screenPop === undefined) return undefined;
     const { caller, customerId, ivr } = waiting.request;
-    const records = await this.options.screenPop.lookup(this.options.tenantId, caller ?? null, customerId, interaction).catch((error: unknown) => {
+    const records = await this.options.screenPop.lookup(this.options.tenantId, caller ?? null, customerId, waiting.id).catch((error: unknown) => {
       this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'screen pop records not read');
       return { caller: caller ?? null, customer: null, recentInteractions: [], cases: [] };
     });

@@ -4,6 +4,7 @@
  * callback they may ask for instead of waiting, and the moment an agent answers (D2).
  */
 import type { QueueOutcome, QueueRequest, QueueTicket, WaitingExperience } from '../calls/index.js';
+import type { ScreenPopData } from '../events/index.js';
 import type { InteractionId, ReservationId } from './ids.js';
 
 export class WaitingCaller implements QueueTicket {
@@ -19,6 +20,8 @@ export class WaitingCaller implements QueueTicket {
   callingBack = false;
   /** Why the interaction ended, when not simply completed (a callback nobody answered). */
   endCause: string | undefined;
+  /** What the agent's screen shows of this caller (C6), read once when they enter the queue. */
+  screenPop: Promise<ScreenPopData | undefined> = Promise.resolve(undefined);
 
   constructor(
     readonly id: InteractionId,
