@@ -91,7 +91,8 @@ describe('[C5][C6][D2] the caller\'s wait and the agent\'s screen', () => {
     database = await testDatabase();
     folder = mkdtempSync(join(tmpdir(), 'kefu-experience-'));
     node = await KefuNode.start({ KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password, KEFU_SIP_DIGEST_ALGORITHMS: 'MD5' }, folder);
-    await node.ready();
+    // A fresh embedded database and the demo's password hashes take a while on a busy machine.
+    await node.ready(180_000);
     admin = await nodeApi(node.url, 'demo', 'admin', password);
     await admin.request('PUT', '/call-settings', { version: 0, scheduleMode: 'day' });
     // Callers wait however long it takes: nobody is sent to the mailbox.
@@ -246,5 +247,19 @@ describe('[C5][C6][D2] the caller\'s wait and the agent\'s screen', () => {
     const answered = cdr.trace.findIndex((e) => e.event === 'note' && e.text === 'answered by 1002');
     assert.ok(agentId >= 0 && agentId < answered, JSON.stringify(cdr.trace));
     assert.equal((await agents['1002']!.api.request('GET', '/agents/me/offer')).status, 404, 'the interaction is over');
+  });
+
+  it('[C5] a queue that overflows to callback after its maximum wait keeps the caller\'s place the same way', async () => {
+    await offDuty();
+    await tuneQueue(admin, 'consultation', { maxWaitSeconds: 5, overflow: { kind: 'callback' }, comfort: undefined, announceAgentId: false });
+    const outside = '075512345603';
+    await caller(outside, [], 'kefu');
+    const waiting = await interactionOf(outside);
+    assert.deepEqual([waiting.state, waiting.channel], ['waiting', 'callback'], JSON.stringify(waiting));
+    const kinds = waiting.timeline.map((e) => e.kind);
+    assert.ok(kinds.indexOf('overflow') >= 0 && kinds.indexOf('overflow') < kinds.indexOf('callback_requested'), kinds.join(', '));
+    assert.equal(waiting.timeline.find((e) => e.kind === 'callback_requested')?.detail.by, 'overflow');
+    const cdr = await finishedCdr(node.url, admin.cookie, `caller=${outside}&called=12345`);
+    assert.ok(cdr.trace.some((e) => e.event === 'said' && /保留/.test(String(e.text))), JSON.stringify(cdr.trace));
   });
 });
