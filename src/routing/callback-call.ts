@@ -9,7 +9,7 @@
 import type { VoiceChannel } from '../calls/index.js';
 import type { CallbackPolicy } from './caller-experience.js';
 import type { Decision, RoutingEvent } from './events.js';
-import type { AgentRow, CallbackCalls, RoutingEvents, RoutingStore } from './ports.js';
+import type { AgentRow, CallbackCalls, RoutingStore } from './ports.js';
 import type { WaitingCaller } from './waiting-caller.js';
 
 type Offer = Extract<Decision, { type: 'offer' }>;
@@ -17,7 +17,6 @@ type Offer = Extract<Decision, { type: 'offer' }>;
 export interface CallbackContext {
   tenantId: string;
   store: RoutingStore;
-  events: RoutingEvents;
   calls: CallbackCalls;
   now(): number;
   step(event: RoutingEvent): Decision[];

@@ -328,7 +328,6 @@ export class TenantRouter {
       const context = {
         tenantId: this.options.tenantId,
         store: this.options.store,
-        events: this.options.events,
         calls: this.options.callbacks!,
         now: this.options.now,
         step: (event: RoutingEvent) => this.step(event),
