@@ -17,7 +17,7 @@ import { EventHub, QueueStatsFeed, systemStatsClock } from './events/index.js';
 import { seedDemoFlows, VoiceService, warmSpeech, type DemoMailboxPin } from './flows/index.js';
 import { MediaEngine } from './media/index.js';
 import { loggerOptions, Metrics } from './ops/index.js';
-import { RoutingService, storeDirectory } from './routing/index.js';
+import { RoutingService, storeDirectory, storeScreenPop, type CallbackCalls } from './routing/index.js';
 import { realTimerClock, SipServer } from './sip/index.js';
 import { MediaFiles, Store, type TenantRow } from './store/index.js';
 
@@ -63,6 +63,8 @@ async function main(argv: string[]): Promise<void> {
     directory: storeDirectory(store),
     events: { publish: (tenantId, event) => void events.publish(tenantId, event), queueChanged: (tenantId, queue) => queueStats.markDirty(tenantId, queue) },
     log,
+    callbacks: callbackCalls(),
+    screenPop: storeScreenPop(store),
   });
   const voice = new VoiceService({ store, media: files, log, now: () => new Date(), defaultTenant: config.sipDefaultTenant, queues: routing });
   const calls = new CallService({
@@ -72,6 +74,33 @@ async function main(argv: string[]): Promise<void> {
     log,
     invite: (options) => sip.invite(options),
   });
+  /** A callback rings the agent from the tenant's first number; the agent's line dials the customer as that number (C5). */
+  function callbackCalls(): CallbackCalls {
+    return {
+      async callAgent(tenantId, call) {
+        const tenant = await store.repos.tenants.get(tenantId);
+        if (tenant === undefined) return false;
+        const from = (await store.repos.numbers.list(tenant.id, {}, { limit: 1, offset: 0 })).items[0]?.number ?? tenant.slug;
+        const presentation = { tenantNumber: from, caller: undefined };
+        const phones = await voice.reach(tenant, call.extension, presentation);
+        if (phones.length === 0) return false;
+        let served: Promise<void> | undefined;
+        const answered = await calls.originate({
+          owner: tenant.id,
+          from,
+          to: call.extension,
+          phones,
+          timeoutMs: call.timeoutMs,
+          cancel: call.cancel,
+          reach: (target) => voice.reach(tenant, target, presentation),
+          serve: (leg) => (served = call.serve(leg)),
+        });
+        if (answered === undefined) return false;
+        await served;
+        return true;
+      },
+    };
+  }
   const app = await buildServer({
     store,
     media: files,

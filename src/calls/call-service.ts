@@ -56,6 +56,10 @@ export interface Originate {
   phones: DialTarget[];
   timeoutMs: number;
   serve(leg: AnsweredLeg): Promise<void>;
+  /** Where the answered leg's `dial` finds a target (a callback dials the customer); without it the leg cannot dial. */
+  reach?(target: string): Promise<DialTarget[]>;
+  /** Settles when ringing must stop (the offer was withdrawn). */
+  cancel?: Promise<unknown>;
 }
 
 const SDP = 'application/sdp';
@@ -245,7 +249,7 @@ export class CallService implements InviteHandler {
       callerId: request.from,
       phones: request.phones,
       timeoutMs: request.timeoutMs,
-      giveUp: new Promise(() => undefined),
+      giveUp: request.cancel ?? new Promise(() => undefined),
     });
     if (!('dialog' in answered)) return undefined;
     const { dialog, attempt } = answered;
@@ -256,7 +260,7 @@ export class CallService implements InviteHandler {
       local: attempt.local,
       offeredIn2xx: false,
       serve: request.serve,
-      reach: undefined,
+      reach: request.reach,
       party: { dialled: request.to, original: undefined, source: undefined, caller: request.from },
       owner: request.owner,
       direction: 'outbound',

@@ -23,4 +23,4 @@ export { causeOfReason, causeOfStatus, hangupCauses, reasonHeader, statusOfCause
 export { IllegalLegTransitionError, legStates, type LegState } from './leg-state.js';
 export { CallService, type CallServiceOptions, type Originate } from './call-service.js';
 export { Leg, type LegSignalling } from './leg.js';
-export type { OverflowTo, QueueOutcome, QueueRequest, QueueRouter, QueueTicket } from './queueing.js';
+export type { ComfortMessage, OverflowTo, QueueOutcome, QueueRequest, QueueRouter, QueueTicket, WaitingExperience } from './queueing.js';

@@ -168,6 +168,10 @@ export class Leg implements AnsweredLeg {
     await this.signalling.bye(cause).catch(() => undefined);
   }
 
+  async stopPlaying(): Promise<void> {
+    await this.engine.stopPlaying(this.session).catch(() => null);
+  }
+
   /** Plays ringback (or hold music) in a loop while something else happens; `stopTone` ends it. */
   async startTone(tone: 'ringback' | 'hold'): Promise<void> {
     if (this.#hungUp) return;

@@ -90,6 +90,8 @@ export interface VoiceChannel {
    * skips them (the caller who knows the menu need not wait).
    */
   play(sounds: readonly Sound[], options: { bargeIn: boolean }): Promise<PlayOutcome>;
+  /** Stops what is playing now: the `play` in progress resolves (an agent answered meanwhile). */
+  stopPlaying(): Promise<void>;
   /** Takes keys (starting with any typed ahead during a barge-in prompt). */
   collect(options: CollectOptions): Promise<Collected>;
   /** Forgets keys typed ahead. */

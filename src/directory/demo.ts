@@ -56,6 +56,7 @@ const demoQueues = [
       relaxation: [],
       announceEverySeconds: 30,
       expectedHandleSeconds: 180,
+      announceAgentId: false,
     },
   },
   {
@@ -72,6 +73,7 @@ const demoQueues = [
       relaxation: [{ afterSeconds: 60, lowerBy: 3 }],
       announceEverySeconds: 30,
       expectedHandleSeconds: 300,
+      announceAgentId: false,
     },
   },
 ];

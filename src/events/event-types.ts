@@ -36,6 +36,21 @@ export interface InteractionOfferedData {
   mode: 'live' | 'callback';
   /** Epoch ms when the offer rings out. */
   expiresAt: number;
+  /** Who is calling and why, for the agent's screen before they answer (C6). */
+  screenPop?: ScreenPopData;
+}
+
+/** The screen pop of an offer (C6): the customer found by the calling number, their history, and this call's way through the IVR. */
+export interface ScreenPopData {
+  /** The calling number (for a callback, the number to be called). */
+  caller: string | null;
+  customer: { id: string; name: string; company: string; vip: boolean; phones: string[]; emails: string[]; tags: string[]; notes: string } | null;
+  /** The caller's latest interactions before this one, newest first. */
+  recentInteractions: { id: string; queue: string | null; createdAt: string; endCause: string | null; agentId: string | null }[];
+  /** The customer's latest cases, newest first. */
+  cases: { id: string; number: string; type: string; status: string; createdAt: string }[];
+  /** The IVR nodes this call went through before the queue, and the keys pressed. */
+  ivr: { path: string[]; keys: string[] };
 }
 
 export interface InteractionAnsweredData {

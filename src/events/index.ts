@@ -14,6 +14,7 @@ export {
   type InteractionTransferredData,
   type NewEvent,
   type QueueStatsData,
+  type ScreenPopData,
   type StreamEvent,
   type TransferTarget,
   type Viewer,

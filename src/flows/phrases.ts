@@ -23,6 +23,11 @@ export interface Phrases {
   goodbye: string;
   /** A caller's place in a queue and the expected wait in whole minutes (C5). */
   queuePosition(position: number, minutes: number): string;
+  /** The offer to be called back instead of waiting (C5). */
+  callbackOffer(key: string): string;
+  callbackConfirmed: string;
+  /** Before the caller is connected: the agent's number, spelt (D2). */
+  agentServing(spelt: string): string;
 }
 
 /** Status names as callers hear them. */
@@ -49,6 +54,9 @@ export const phrases: Record<Language, Phrases> = {
     enterCode: '请输入企业代码，以井号键结束',
     goodbye: '再见',
     queuePosition: (position, minutes) => `您前面还有 ${position - 1} 位客户，预计等待 ${minutes} 分钟，请稍候`,
+    callbackOffer: (key) => `如不想等待，请按${key}，我们将尽快给您回电`,
+    callbackConfirmed: '已为您保留排队位置，座席接通后将给您回电，再见',
+    agentServing: (spelt) => `工号${spelt}为您服务`,
   },
   en: {
     caseOpened: (spelt) => `Your case number is ${spelt}`,
@@ -68,5 +76,8 @@ export const phrases: Record<Language, Phrases> = {
     goodbye: 'Goodbye',
     queuePosition: (position, minutes) =>
       `You are number ${position} in the queue. The expected wait is about ${minutes} minute${minutes === 1 ? '' : 's'}. Please hold`,
+    callbackOffer: (key) => `To be called back instead of waiting, press ${key}`,
+    callbackConfirmed: 'You keep your place in the queue, and we will call you back as soon as an agent is free. Goodbye',
+    agentServing: (spelt) => `Agent ${spelt} is serving you`,
   },
 };

@@ -1,6 +1,6 @@
 /**
  * The verbs that reach the tenant's data or other phones: voice complaints that open cases (B4),
- * case look-ups (B5), mailboxes (B6), surveys (B7), dialling out and the interim queue (B9).
+ * case look-ups (B5), mailboxes (B6), surveys (B7), dialling out (B9). The queue is queue-verb.ts.
  */
 import type { Recorded } from '../calls/index.js';
 import type { Announcement, NodeOf } from './document.js';
@@ -157,46 +157,4 @@ export async function dial(run: RunScope, id: string, node: NodeOf<'dial'>): Pro
   run.trace.add(id, { event: 'note', text: outcome.answered ? `connected to ${outcome.target}` : `dial failed: ${outcome.reason}` });
   if (!outcome.answered) return 'fail';
   return node.exits.next === undefined ? undefined : 'next';
-}
-
-/** How long one stretch of hold music plays before the caller's place may be announced. */
-const HOLD_STRETCH_MS = 5000;
-
-/**
- * The caller waits in a queue (C5): hold music, their place and expected wait when the queue
- * announces it, until an agent answers; then the conversation, and the flow goes on after it
- * only to end. Overflow leaves by `overflow` (or `fail`), with its target in `queue.overflow`.
- */
-export async function queue(run: RunScope, id: string, node: NodeOf<'queue'>): Promise<string | undefined> {
-  const ticket = await run.services.enqueue({
-    queue: node.queue,
-    priority: node.priority,
-    vip: run.render(node.vip).trim() === 'true',
-    skills: Object.entries(node.skills).map(([skill, level]) => ({ skill, level })),
-    channel: run.channel,
-  });
-  if (ticket === undefined) {
-    run.trace.add(id, { event: 'note', text: `no queue ${node.queue}` });
-    return 'fail';
-  }
-  let announcement: { position: number; wait: number } | undefined;
-  ticket.onAnnounce((position, wait) => (announcement = { position, wait }));
-  let settled = false;
-  const done = ticket.done.finally(() => (settled = true));
-  while (!settled && ticket.state === 'waiting' && !run.channel.hungUp) {
-    const news = announcement;
-    announcement = undefined;
-    if (news !== undefined) await run.say(id, run.phrases.queuePosition(news.position, Math.max(1, Math.round(news.wait / 60))));
-    else await run.channel.play([{ kind: 'tone', tone: 'hold', ms: HOLD_STRETCH_MS }], { bargeIn: false });
-  }
-  const outcome = await done;
-  if (outcome.served) {
-    run.trace.add(id, { event: 'note', text: `answered by ${outcome.agent}` });
-    return undefined;
-  }
-  if (outcome.reason === 'hangup') return undefined;
-  const target = outcome.target;
-  run.variables.set('queue.overflow', target.kind === 'flow' ? target.flow : target.kind === 'voicemail' ? target.mailbox : target.kind === 'queue' ? target.queue : 'callback');
-  run.trace.add(id, { event: 'note', text: `overflow to ${target.kind} ${run.variables.get('queue.overflow')}` });
-  return node.exits.overflow === undefined ? 'fail' : 'overflow';
 }

@@ -5,7 +5,8 @@
 import { amountText, dateText, numberText } from '../calls/index.js';
 import type { FlowNode, NodeOf } from './document.js';
 import type { RunScope } from './run-scope.js';
-import { caseStatus, dial, queue, record, survey, voicemail } from './service-verbs.js';
+import { queue } from './queue-verb.js';
+import { caseStatus, dial, record, survey, voicemail } from './service-verbs.js';
 import { conditionHolds, matchesWhole } from './template.js';
 
 export async function runNode(run: RunScope, id: string, node: Exclude<FlowNode, { type: 'hangup' | 'return' | 'subflow' }>): Promise<string | undefined> {

@@ -31,5 +31,6 @@ export {
   type Strategy,
 } from './settings.js';
 export { AgentStateError, RoutingService, type AgentCommand, type RoutingServiceOptions } from './routing-service.js';
-export type { AgentRow, Lease, QueueRow, RoutingDirectory, RoutingEvents, RoutingStore } from './ports.js';
+export type { AgentRow, CallbackCalls, Lease, QueueRow, RoutingDirectory, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 export { storeDirectory } from './store-directory.js';
+export { storeScreenPop } from './store-screen-pop.js';

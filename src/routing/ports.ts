@@ -3,7 +3,8 @@
  * rows that make routing safe across restarts and nodes (store/'s routing repository), the
  * tenant's queues and agents (the directory), and the event stream (api/'s hub).
  */
-import type { NewEvent } from '../events/index.js';
+import type { VoiceChannel } from '../calls/index.js';
+import type { NewEvent, ScreenPopData } from '../events/index.js';
 
 /** The right to route one shard (a tenant), fenced by its epoch (issue 6 item 8). */
 export interface Lease {
@@ -31,7 +32,7 @@ export interface RoutingStore {
   updateInteraction(
     tenantId: string,
     id: string,
-    change: Partial<{ state: 'waiting' | 'offered' | 'connected' | 'ended'; answeredAt: Date; endedAt: Date; agentId: string; endCause: string; waitedMs: number; queue: string }>,
+    change: Partial<{ state: 'waiting' | 'offered' | 'connected' | 'ended'; answeredAt: Date; endedAt: Date; agentId: string; endCause: string; waitedMs: number; queue: string; channel: 'callback' }>,
   ): Promise<void>;
   addEvent(tenantId: string, interactionId: string, event: { at: Date; kind: string; agentId?: string | null; detail?: Record<string, unknown> }): Promise<void>;
   logAgentState(tenantId: string, row: { agentId: string; from: string; to: string; reason: string | null; presence: string; by: string | null; at: Date }): Promise<void>;
@@ -61,4 +62,23 @@ export interface RoutingEvents {
   publish(tenantId: string, event: NewEvent): void;
   /** The queue's statistics changed: the stream sends them, at most about once a second. */
   queueChanged(tenantId: string, queue: string): void;
+}
+
+/**
+ * Calls routing places itself (C5): a callback rings the agent first, as a call from the tenant's
+ * number, and the agent's line then dials the customer.
+ */
+export interface CallbackCalls {
+  /**
+   * Rings `extension`; once answered runs `serve` with the agent's line, whose `dial` reaches
+   * extensions and outside numbers (through the tenant's trunks) with the tenant's number as
+   * caller ID. False when the agent did not answer in `timeoutMs` or `cancel` settled first.
+   */
+  callAgent(tenantId: string, call: { extension: string; timeoutMs: number; cancel: Promise<unknown>; serve(line: VoiceChannel): Promise<void> }): Promise<boolean>;
+}
+
+/** What an agent's screen shows of a caller before answering (C6), from the tenant's records. */
+export interface ScreenPopSource {
+  /** The customer (the flow's, or found by the calling number), their recent interactions and cases. */
+  lookup(tenantId: string, caller: string | null, customerId: string | undefined, except: string): Promise<Omit<ScreenPopData, 'ivr'>>;
 }

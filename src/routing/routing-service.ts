@@ -7,12 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { KefuError, NotFoundError, ValidationError } from '../errors.js';
-import type { QueueStatsData } from '../events/index.js';
+import type { InteractionOfferedData, QueueStatsData } from '../events/index.js';
 import type { Presence } from './agent-state.js';
 import type { Decision } from './events.js';
 import { asAgentId, asInteractionId } from './ids.js';
 import type { QueueRequest, QueueRouter, QueueTicket } from '../calls/index.js';
-import type { RoutingDirectory, RoutingEvents, RoutingStore } from './ports.js';
+import type { CallbackCalls, RoutingDirectory, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 import type { AgentView, QueueStats } from './routing-core.js';
 import { TenantRouter, type RouterLog } from './tenant-router.js';
 
@@ -32,6 +32,10 @@ export interface RoutingServiceOptions {
   leaseTtlMs?: number;
   /** How old the queues and agents a caller is routed with may be. */
   refreshAfterMs?: number;
+  /** Places callbacks (C5). */
+  callbacks?: CallbackCalls;
+  /** The customer's records for screen pops (C6). */
+  screenPop?: ScreenPopSource;
 }
 
 /** What an agent (or a supervisor for them) asks of their state (D1). */
@@ -109,6 +113,11 @@ export class RoutingService implements QueueRouter {
     return (await this.options.directory.agents(tenantId)).map((row) => router.agent(row.id)).filter((view) => view !== undefined);
   }
 
+  /** The agent's offer or interaction now, with its screen pop (C6). */
+  async current(tenantId: string, agentId: string): Promise<InteractionOfferedData | undefined> {
+    return (await this.router(tenantId, false)).current(agentId);
+  }
+
   async stats(tenantId: string, queue: string): Promise<QueueStats | undefined> {
     return (await this.router(tenantId, false)).stats(queue);
   }
@@ -162,7 +171,7 @@ export class RoutingService implements QueueRouter {
     const shard = `tenant:${tenantId}`;
     const lease = await store.acquireLease(shard, this.#holder, ttl, new Date(this.#now()));
     if (lease === undefined) throw new AgentStateError(`another node routes this tenant (lease ${shard})`);
-    const router = new TenantRouter({ tenantId, lease, store, events: this.options.events, log, now: this.#now });
+    const router = new TenantRouter({ tenantId, lease, store, events: this.options.events, log, now: this.#now, callbacks: this.options.callbacks, screenPop: this.options.screenPop });
     const renew = setInterval(() => {
       store
         .renewLease(lease, ttl, new Date(this.#now()))

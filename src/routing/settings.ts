@@ -4,6 +4,7 @@
  * half-applied). Times are seconds here and milliseconds inside the core.
  */
 import { z } from 'zod';
+import { callerExperienceShape } from './caller-experience.js';
 import type { AgentId, InteractionId, QueueId } from './ids.js';
 
 /** Every kind of interaction is queued the same way (DESIGN: one universal queue). */
@@ -65,6 +66,7 @@ export const queueSettingsSchema = z
     announceEverySeconds: z.number().min(5).max(3600).optional(),
     /** What the expected wait starts from before the queue has handled anything. */
     expectedHandleSeconds: z.number().positive().max(86_400).default(180),
+    ...callerExperienceShape,
   })
   .strict()
   .refine((queue) => queue.maxWaitSeconds === undefined || queue.overflow !== undefined, { message: 'a maximum wait needs an overflow target', path: ['overflow'] })

@@ -12,8 +12,12 @@ import { RoutingCore } from './routing-core.js';
 import type { Decision, RoutingEvent } from './events.js';
 import type { QueueSettings } from './settings.js';
 import { asAgentId, asInteractionId, asQueueId, type AgentId, type InteractionId, type ReservationId } from './ids.js';
-import type { OverflowTo, QueueOutcome, QueueRequest, QueueTicket } from '../calls/index.js';
-import type { AgentRow, Lease, QueueRow, RoutingEvents, RoutingStore } from './ports.js';
+import type { OverflowTo, QueueRequest, QueueTicket } from '../calls/index.js';
+import type { InteractionOfferedData, ScreenPopData } from '../events/index.js';
+import { placeCallback } from './callback-call.js';
+import { experienceOf } from './caller-experience.js';
+import type { AgentRow, CallbackCalls, Lease, QueueRow, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
+import { WaitingCaller } from './waiting-caller.js';
 
 export interface RouterLog {
   info(fields: object, message: string): void;
@@ -27,35 +31,10 @@ export interface TenantRouterOptions {
   events: RoutingEvents;
   log: RouterLog;
   now(): number;
-}
-
-/** A caller waiting in (or served from) a queue. */
-class Waiting implements QueueTicket {
-  state: 'waiting' | 'connected' | 'done' = 'waiting';
-  readonly done: Promise<QueueOutcome>;
-  settle!: (outcome: QueueOutcome) => void;
-  announce: ((position: number, expectedWaitSeconds: number) => void) | undefined;
-  /** Ringing offers, by reservation: how to stop each. */
-  readonly offers = new Map<ReservationId, () => void>();
-  queue: string;
-
-  constructor(
-    readonly id: InteractionId,
-    readonly request: QueueRequest,
-    readonly since: number,
-  ) {
-    this.queue = request.queue;
-    this.done = new Promise((resolve) => (this.settle = resolve));
-  }
-
-  onAnnounce(listener: (position: number, expectedWaitSeconds: number) => void): void {
-    this.announce = listener;
-  }
-
-  finish(outcome: QueueOutcome): void {
-    this.state = 'done';
-    this.settle(outcome);
-  }
+  /** Places callbacks (C5); without it a caller cannot choose one, and an overflow to `callback` ends the wait. */
+  callbacks?: CallbackCalls | undefined;
+  /** The customer's records for the offer's screen pop (C6). */
+  screenPop?: ScreenPopSource | undefined;
 }
 
 /** Slack after the core's ring timeout before the phone's own INVITE gives up. */
@@ -63,7 +42,11 @@ const RING_SLACK_MS = 2000;
 
 export class TenantRouter {
   readonly core = new RoutingCore({ newReservationId: randomUUID });
-  readonly #waiting = new Map<InteractionId, Waiting>();
+  readonly #waiting = new Map<InteractionId, WaitingCaller>();
+  /** What each queue offers its callers, from its settings. */
+  readonly #experience = new Map<string, ReturnType<typeof experienceOf>>();
+  /** Each agent's offer or interaction now, with its screen pop (C6). */
+  readonly #current = new Map<AgentId, InteractionOfferedData>();
   readonly #agents = new Map<AgentId, AgentRow>();
   /** The names of the tenant's queues: an agent's skills named so are the queues they serve. */
   #queues = new Set<string>();
@@ -83,6 +66,7 @@ export class TenantRouter {
   configure(queues: QueueRow[], agents: AgentRow[]): Decision[] {
     this.#queues = new Set(queues.map((q) => q.name));
     const out: Decision[] = [];
+    for (const queue of queues) this.#experience.set(queue.name, experienceOf(queue.settings));
     // Twice: a queue may overflow to one defined after it, so first without overflows.
     for (const queue of queues) {
       const { overflow: _overflow, maxWaitSeconds: _maxWait, overflowWhenUnstaffed: _unstaffed, ...plain } = queue.settings;
@@ -110,6 +94,11 @@ export class TenantRouter {
     return this.core.agent(asAgentId(id));
   }
 
+  /** The agent's offer or interaction now, as offered (with its screen pop); undefined when none. */
+  current(id: string): InteractionOfferedData | undefined {
+    return this.#current.get(asAgentId(id));
+  }
+
   stats(queue: string): QueueStats | undefined {
     return this.core.queueStats(asQueueId(queue), this.options.now());
   }
@@ -126,8 +115,13 @@ export class TenantRouter {
   /** A flow's caller enters a queue. */
   async enqueue(request: QueueRequest): Promise<QueueTicket> {
     const id = asInteractionId(randomUUID());
-    const waiting = new Waiting(id, request, this.options.now());
+    const experience = this.#experience.get(request.queue) ?? experienceOf({});
+    const waiting = new WaitingCaller(id, request, this.options.now(), this.options.callbacks === undefined ? { ...experience.experience, callback: undefined } : experience.experience, () =>
+      this.chooseCallback(id),
+    );
     this.#waiting.set(id, waiting);
+    // Read while the interaction is written, so that an offer need not wait for it.
+    waiting.screenPop = this.screenPop(waiting);
     await this.options.store.createInteraction(this.options.tenantId, {
       id,
       channel: 'voice',
@@ -206,12 +200,17 @@ export class TenantRouter {
         }
         await store.addEvent(tenantId, d.interaction, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
         await store.updateInteraction(tenantId, d.interaction, { state: 'offered' });
-        events.publish(tenantId, { type: 'interaction.offered', data: { interactionId: d.interaction, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt } });
+        const offered: InteractionOfferedData = { interactionId: d.interaction, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
+        const screenPop = await this.#waiting.get(d.interaction)?.screenPop;
+        if (screenPop !== undefined) offered.screenPop = screenPop;
+        this.#current.set(d.agent, offered);
+        events.publish(tenantId, { type: 'interaction.offered', data: offered });
         this.ring(d);
         return;
       }
       case 'reservationEnded': {
         this.#slots.delete(d.reservation);
+        if (d.outcome !== 'accepted' && this.#current.get(d.agent)?.reservationId === d.reservation) this.#current.delete(d.agent);
         await store.endReservation(this.options.lease, d.reservation, d.outcome, at);
         if (d.outcome === 'timed_out' || d.outcome === 'cancelled') this.#waiting.get(d.interaction)?.offers.get(d.reservation)?.();
         await store.addEvent(tenantId, d.interaction, { at, kind: 'reservation_ended', agentId: d.agent, detail: { reservation: d.reservation, outcome: d.outcome } });
@@ -244,8 +243,9 @@ export class TenantRouter {
       case 'ended': {
         const waiting = this.#waiting.get(d.interaction);
         this.#waiting.delete(d.interaction);
-        await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: 'completed' });
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs } });
+        if (this.#current.get(d.agent)?.interactionId === d.interaction) this.#current.delete(d.agent);
+        await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: waiting?.endCause ?? 'completed' });
+        await store.addEvent(tenantId, d.interaction, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(waiting?.endCause === undefined ? {} : { cause: waiting.endCause }) } });
         events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: d.interaction, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } });
         if (waiting !== undefined) events.queueChanged(tenantId, waiting.queue);
         return;
@@ -273,31 +273,80 @@ export class TenantRouter {
     if (d.target.kind === 'queue') return;
     const waiting = this.#waiting.get(d.interaction);
     const target: OverflowTo = d.target.kind === 'flow' ? { kind: 'flow', flow: d.target.flow } : d.target.kind === 'voicemail' ? { kind: 'voicemail', mailbox: d.target.mailbox } : { kind: 'callback' };
-    // A callback keeps the caller's place in the core; until callbacks are placed, the caller is
-    // taken out of the queue and the flow decides what to say.
-    if (d.target.kind === 'callback') this.step({ type: 'end', interaction: d.interaction });
+    // A callback keeps the caller's place in the core: with a number to call, the caller is told
+    // and the call may end; without one (or no way to place calls) the wait ends and the flow decides.
+    if (d.target.kind === 'callback') {
+      if (waiting !== undefined && waiting.state === 'waiting' && waiting.request.caller !== undefined && this.options.callbacks !== undefined) {
+        await this.calledBack(waiting, 'overflow');
+        return;
+      }
+      this.step({ type: 'end', interaction: d.interaction });
+    }
     this.#waiting.delete(d.interaction);
     await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: `overflow_${d.target.kind}`, waitedMs: d.waitedMs });
     events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: d.interaction, queueId: d.from, agentId: null, outcome: 'overflowed', waitedMs: d.waitedMs, talkMs: null } });
     waiting?.finish({ served: false, reason: 'overflow', target });
   }
 
+  /** The caller chose a callback while waiting: the core keeps their place as one, or refuses. */
+  private chooseCallback(id: InteractionId): boolean {
+    const waiting = this.#waiting.get(id);
+    if (waiting === undefined || this.step({ type: 'callback', interaction: id }).some((d) => d.type === 'refused')) return false;
+    this.#work = this.#work.then(() => this.calledBack(waiting, 'caller')).catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'callback not stored'));
+    return true;
+  }
+
+  /** The interaction waits on as a callback to the caller's number; their call may end. */
+  private async calledBack(waiting: WaitingCaller, by: 'caller' | 'overflow'): Promise<void> {
+    const { store, tenantId } = this.options;
+    if (by === 'overflow') waiting.becomeCallback();
+    await store.updateInteraction(tenantId, waiting.id, { channel: 'callback' });
+    await store.addEvent(tenantId, waiting.id, { at: new Date(this.options.now()), kind: 'callback_requested', detail: { number: waiting.request.caller, by } });
+  }
+
+  /** The offer's screen pop: the customer's records and this call's way through the IVR (C6). */
+  private async screenPop(waiting: WaitingCaller): Promise<ScreenPopData | undefined> {
+    if (this.options.screenPop === undefined) return undefined;
+    const { caller, customerId, ivr } = waiting.request;
+    const records = await this.options.screenPop.lookup(this.options.tenantId, caller ?? null, customerId, waiting.id).catch((error: unknown) => {
+      this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'screen pop records not read');
+      return { caller: caller ?? null, customer: null, recentInteractions: [], cases: [] };
+    });
+    return { ...records, ivr: ivr ?? { path: [], keys: [] } };
+  }
+
   /** Rings the agent's phones for an offer; the core hears how it went. */
   private ring(offer: Extract<Decision, { type: 'offer' }>): void {
     const waiting = this.#waiting.get(offer.interaction);
     const agent = this.#agents.get(offer.agent);
-    if (waiting === undefined || agent === undefined) {
+    if (waiting === undefined || agent === undefined || (offer.mode === 'callback' && this.options.callbacks === undefined)) {
       this.step({ type: 'reject', reservation: offer.reservation });
       return;
     }
     let cancel: () => void = () => undefined;
     const cancelled = new Promise<void>((resolve) => (cancel = resolve));
     waiting.offers.set(offer.reservation, cancel);
+    const timeoutMs = Math.max(1000, offer.expiresAt - this.options.now()) + RING_SLACK_MS;
+    if (offer.mode === 'callback') {
+      const context = {
+        tenantId: this.options.tenantId,
+        store: this.options.store,
+        calls: this.options.callbacks!,
+        now: this.options.now,
+        step: (event: RoutingEvent) => this.step(event),
+        answered: (o: Extract<Decision, { type: 'offer' }>, w: WaitingCaller, a: AgentRow) => this.stored(w, o, a),
+      };
+      const policy = (this.#experience.get(waiting.queue) ?? experienceOf({})).callback;
+      placeCallback(context, offer, waiting, agent, policy, cancelled, timeoutMs)
+        .catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, reservation: offer.reservation, err: String(error) }, 'callback failed'))
+        .finally(() => waiting.offers.delete(offer.reservation));
+      return;
+    }
     const { channel } = waiting.request;
     void channel
       .dial({
         targets: [agent.extension],
-        timeoutMs: Math.max(1000, offer.expiresAt - this.options.now()) + RING_SLACK_MS,
+        timeoutMs,
         callerId: 'caller',
         ringback: false,
         cancel: cancelled,
@@ -320,11 +369,19 @@ export class TenantRouter {
   }
 
   /** The agent's phone answered: the core must accept it before the caller is connected. */
-  private answered(waiting: Waiting, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): boolean {
+  private async answered(waiting: WaitingCaller, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): Promise<boolean> {
     if (waiting.state !== 'waiting' || waiting.request.channel.hungUp) return false;
     const refused = this.step({ type: 'accept', reservation: offer.reservation }).some((d) => d.type === 'refused');
     if (refused) return false;
     waiting.state = 'connected';
+    void this.stored(waiting, offer, agent);
+    // D2: the caller hears the agent's number before being connected.
+    await waiting.agentAnswered(agent.extension);
+    return true;
+  }
+
+  /** Stores and publishes that the agent answered the offer; settles once stored. */
+  private stored(waiting: WaitingCaller, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): Promise<void> {
     const now = new Date(this.options.now());
     const { store, tenantId, events } = this.options;
     this.#work = this.#work
@@ -334,7 +391,7 @@ export class TenantRouter {
       })
       .catch((error: unknown) => this.options.log.warn({ tenant: tenantId, err: String(error) }, 'answer not stored'));
     events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: offer.interaction, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } });
-    return true;
+    return this.#work;
   }
 
   /** The queues an agent serves: their skills that name one of the tenant's queues. */

@@ -89,3 +89,14 @@ ${branch}
 </scenario>
 `;
 }
+
+/** A carrier whose subscriber is busy: the INVITE gets 486 Busy Here (RFC 3261 §21.4.24); run it with `-m` calls. */
+export function busyCarrierScenario(): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="a busy subscriber behind the carrier">
+  <recv request="INVITE"/>
+${response('486 Busy Here')}
+  <recv request="ACK"/>
+</scenario>
+`;
+}

@@ -127,15 +127,6 @@ ${ringing(extension)}  <recv request="CANCEL" timeout="60000"/>
 `;
 }
 
-/** The SDP of a phone's offer or answer, its audio at `rtpPort`. */
-const phoneSdp = (rtpPort: number) => `v=0
-      o=phone 1 1 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [local_ip]
-      t=0 0
-      m=audio ${rtpPort} RTP/AVP 0
-      a=rtpmap:0 PCMU/8000`;
-
 /**
  * An agent's phone dials `target` through Kefu as a desk phone does: challenged with 407, it
  * sends the INVITE again with Proxy-Authorization (-au/-ap), talks, and waits for Kefu's BYE.
@@ -151,11 +142,7 @@ export function calling(extension: string, target: string, rtpPort: number): str
       CSeq: ${cseq} INVITE
       Contact: <sip:${extension}@[local_ip]:[local_port]>${auth}
       Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      ${phoneSdp(rtpPort)}
-`;
+${sippSdp({ owner: 'phone', port: rtpPort })}`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <scenario name="phone ${extension} calls ${target}">
   <send retrans="500"><![CDATA[${invite(1, '')}]]></send>
@@ -232,11 +219,7 @@ export function transferringAttended(extension: string, rtpPort: number, afterMs
       [last_Call-ID:]
       [last_CSeq:]
       Contact: <sip:${extension}@[local_ip]:[local_port]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      ${phoneSdp(rtpPort)}
-
+${sippSdp({ owner: 'phone', port: rtpPort })}
     ]]>
   </send>
   <recv request="ACK"/>

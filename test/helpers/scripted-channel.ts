@@ -63,6 +63,8 @@ export class ScriptedChannel implements AnsweredLeg {
 
   clearDigits(): void {}
 
+  async stopPlaying(): Promise<void> {}
+
   async record(options: RecordOptions): Promise<Recorded | undefined> {
     if (this.hungUp) return undefined;
     const step = this.next();

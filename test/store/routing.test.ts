@@ -155,6 +155,17 @@ describe('routing in the store', () => {
     await assert.rejects(routing.updateInteraction(demo, randomUUID(), { state: 'ended' }), NotFoundError);
   });
 
+  it('[C5][C6] a callback becomes channel callback; interactions are found by any form of the calling number', async () => {
+    const id = await interaction(demo, 'screen-pop', 500);
+    await store.repos.routing.updateInteraction(demo, id, { channel: 'callback' });
+    assert.equal((await store.repos.routing.getInteraction(demo, id))?.channel, 'callback');
+    const found = await store.repos.routing.listInteractions(demo, { callers: ['13800138000', '+8613800138000'], queue: 'screen-pop' }, page);
+    assert.deepEqual(found.items.map((i) => i.id), [id]);
+    assert.equal((await store.repos.routing.listInteractions(demo, { callers: ['13900000000'] }, page)).total, 0);
+    assert.equal((await store.repos.routing.listInteractions(demo, { callers: [] }, page)).total, 0, 'no number, no history');
+    assert.equal((await store.repos.routing.listInteractions(acme, { callers: ['+8613800138000'], queue: 'screen-pop' }, page)).total, 0, 'another tenant sees none');
+  });
+
   it('[issue6-2] logs every agent state change and reads the log by agent and time', async () => {
     const routing = store.repos.routing;
     const [li, chen] = [randomUUID(), randomUUID()];

@@ -47,6 +47,20 @@ export const agentStateRoutes: FastifyPluginAsyncZod<{ store: Store; routing: Ro
     },
   );
 
+  app.get(
+    '/agents/:id/offer',
+    {
+      config: { roles: everyone },
+      schema: { tags: ['agent states'], summary: 'The interaction offered to the agent or in progress, with its screen pop: customer, history, IVR path (C6)', params },
+    },
+    async (request) => {
+      const { agentId } = await agentOf(request, request.params.id);
+      const offer = await routing.current(actor(request).tenant.id, agentId);
+      if (offer === undefined) throw new NotFoundError('the agent has no offer or interaction now');
+      return offer;
+    },
+  );
+
   app.post(
     '/agents/:id/state',
     {

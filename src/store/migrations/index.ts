@@ -13,6 +13,7 @@ import * as calls from './0005-calls.js';
 import * as trunks from './0006-trunks.js';
 import * as callLegs from './0007-call-legs.js';
 import * as routing from './0008-routing.js';
+import * as callbackInteractions from './0009-callback-interactions.js';
 
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0006-trunks': trunks,
   '0007-call-legs': callLegs,
   '0008-routing': routing,
+  '0009-callback-interactions': callbackInteractions,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -39,8 +39,9 @@ export class CaseRepository {
     return this.db.selectFrom('cases').selectAll().where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
   }
 
-  async list(tenantId: string, filter: { status?: string; type?: string }, page: PageRequest): Promise<Page<CaseRow>> {
+  async list(tenantId: string, filter: { status?: string; type?: string; customerId?: string }, page: PageRequest): Promise<Page<CaseRow>> {
     let query = this.db.selectFrom('cases').where('tenantId', '=', tenantId);
+    if (filter.customerId !== undefined) query = query.where('customerId', '=', filter.customerId);
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.type !== undefined) query = query.where('type', '=', filter.type);
     const [items, count] = await Promise.all([

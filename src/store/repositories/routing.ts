@@ -48,6 +48,8 @@ export type InteractionChange = Partial<{
   endCause: string | null;
   waitedMs: number | null;
   queue: string | null;
+  /** `callback` once the caller chose to be called back (C5). */
+  channel: string;
 }>;
 
 export interface InteractionFilter {
@@ -57,6 +59,8 @@ export interface InteractionFilter {
   from?: Date | undefined;
   /** Created before. */
   to?: Date | undefined;
+  /** Any of these calling numbers (the forms of one customer's number). */
+  callers?: readonly string[] | undefined;
 }
 
 export interface TimelineEvent {
@@ -238,6 +242,7 @@ export class RoutingRepository {
     if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue);
     if (filter.from !== undefined) query = query.where('createdAt', '>=', filter.from);
     if (filter.to !== undefined) query = query.where('createdAt', '<', filter.to);
+    if (filter.callers !== undefined) query = filter.callers.length === 0 ? query.where(sql<boolean>`false`) : query.where('caller', 'in', filter.callers);
     const [items, count] = await Promise.all([
       query.selectAll().orderBy('createdAt', 'desc').orderBy('id').limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),

@@ -1,0 +1,68 @@
+/**
+ * A caller waiting in (or served from) a queue, as the flow that put them there sees it (the
+ * `QueueTicket`): when to announce their place, what the queue offers them meanwhile, the
+ * callback they may ask for instead of waiting, and the moment an agent answers (D2).
+ */
+import type { QueueOutcome, QueueRequest, QueueTicket, WaitingExperience } from '../calls/index.js';
+import type { ScreenPopData } from '../events/index.js';
+import type { InteractionId, ReservationId } from './ids.js';
+
+export class WaitingCaller implements QueueTicket {
+  state: 'waiting' | 'connected' | 'done' = 'waiting';
+  readonly done: Promise<QueueOutcome>;
+  #settle!: (outcome: QueueOutcome) => void;
+  announce: ((position: number, expectedWaitSeconds: number) => void) | undefined;
+  #agent: ((agentNumber: string) => Promise<void>) | undefined;
+  /** Ringing offers, by reservation: how to stop each. */
+  readonly offers = new Map<ReservationId, () => void>();
+  queue: string;
+  /** The caller chose a callback (or the queue overflowed to one): their call may end, the interaction stays. */
+  callingBack = false;
+  /** Why the interaction ended, when not simply completed (a callback nobody answered). */
+  endCause: string | undefined;
+  /** What the agent's screen shows of this caller (C6), read once when they enter the queue. */
+  screenPop: Promise<ScreenPopData | undefined> = Promise.resolve(undefined);
+
+  constructor(
+    readonly id: InteractionId,
+    readonly request: QueueRequest,
+    readonly since: number,
+    readonly experience: WaitingExperience,
+    /** Tells routing the caller keeps their place as a callback; false when it refused. */
+    private readonly keepPlace: () => boolean,
+  ) {
+    this.queue = request.queue;
+    this.done = new Promise((resolve) => (this.#settle = resolve));
+  }
+
+  onAnnounce(listener: (position: number, expectedWaitSeconds: number) => void): void {
+    this.announce = listener;
+  }
+
+  onAgent(listener: (agentNumber: string) => Promise<void>): void {
+    this.#agent = listener;
+  }
+
+  /** An agent answered: the caller hears what the queue says of it before being connected. */
+  async agentAnswered(agentNumber: string): Promise<void> {
+    if (this.experience.announceAgentId) await this.#agent?.(agentNumber);
+  }
+
+  requestCallback(): boolean {
+    if (this.state !== 'waiting' || this.callingBack || this.experience.callback === undefined) return false;
+    if (this.request.caller === undefined || this.offers.size > 0 || !this.keepPlace()) return false;
+    this.becomeCallback();
+    return true;
+  }
+
+  /** The caller leaves the line and will be called back; the flow tells them so. */
+  becomeCallback(): void {
+    this.callingBack = true;
+    this.finish({ served: false, reason: 'callback' });
+  }
+
+  finish(outcome: QueueOutcome): void {
+    this.state = 'done';
+    this.#settle(outcome);
+  }
+}
