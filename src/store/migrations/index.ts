@@ -13,6 +13,7 @@ import * as calls from './0005-calls.js';
 import * as trunks from './0006-trunks.js';
 import * as callLegs from './0007-call-legs.js';
 import * as routing from './0008-routing.js';
+import * as wrapUp from './0009-wrap-up.js';
 
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0006-trunks': trunks,
   '0007-call-legs': callLegs,
   '0008-routing': routing,
+  '0009-wrap-up': wrapUp,
 };
 
 export const migrationProvider: MigrationProvider = {
