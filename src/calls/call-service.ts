@@ -15,7 +15,10 @@ import { causeOfReason, reasonHeader, type HangupCause, type HangupSide } from '
 import type { AnsweredLeg, CallDecision, CallRouter, DialTarget, LiveCall } from './inbound.js';
 import { Leg, playItem } from './leg.js';
 import { remoteOf } from './remote-endpoint.js';
-import type { TransferResult } from './connection.js';
+import { reoffer } from './reoffer.js';
+import type { Connection, TransferResult } from './connection.js';
+import { CallControl, CallStateError, type CallControlAction, type CallControlState } from './call-control.js';
+import type { DtmfDigit } from '../media/index.js';
 import { Transfers, type TransferMode } from './transfers.js';
 
 export interface CallServiceOptions {
@@ -69,18 +72,23 @@ export class CallService implements InviteHandler {
   readonly #outbound = new Map<string, (cause: HangupCause, by: HangupSide) => void>();
   readonly #dialler: Dialler;
   readonly #transfers: Transfers;
+  readonly #control: CallControl;
   /** Announcements playing as early media, stopped by a CANCEL. */
   readonly #early: EarlyAnnouncements;
 
   constructor(private readonly options: CallServiceOptions) {
     this.#early = new EarlyAnnouncements(options.engine);
     this.#transfers = new Transfers(options.log);
+    this.#control = new CallControl(options.engine);
     this.#dialler = new Dialler({
       engine: options.engine,
       mediaAddress: options.mediaAddress,
       invite: (invite) => options.invite(invite),
       onDialogEnd: (dialog, listener) => this.#outbound.set(dialog.key, listener),
-      onConnection: (connection, party) => this.#transfers.connected(connection, party),
+      onConnection: (connection, party) => {
+        this.#transfers.connected(connection, party);
+        if (party === undefined) void this.#control.release(connection);
+      },
     });
     // One listener per event kind for all calls, routed by session: a listener per leg would
     // make every media event visit every call.
@@ -188,8 +196,40 @@ export class CallService implements InviteHandler {
         called: call.party.dialled,
         startedAt: call.startedAt,
         answered: call.leg !== undefined,
+        ...this.connectedState(call.leg?.sipCallId),
       }))
       .filter((call) => call.answered);
+  }
+
+  private connectedState(sipCallId: string | undefined): Pick<LiveCall, 'party' | 'held' | 'muted'> {
+    const connection = sipCallId === undefined ? undefined : this.#transfers.of(sipCallId);
+    const party = connection?.party?.attempt.leg.start.target ?? null;
+    return { party, ...(connection === undefined ? { held: false, muted: false } : this.#control.state(connection)) };
+  }
+
+  /** The extension or number a caller of `owner` is connected to now: null for nobody, undefined for no such call. */
+  partyOf(owner: string, sipCallId: string): string | null | undefined {
+    if (!this.owns(owner, sipCallId)) return undefined;
+    return this.connectedState(sipCallId).party;
+  }
+
+  /** Holds, resumes, mutes or unmutes a connected caller of `owner`; undefined when it has no such call. */
+  async control(owner: string, sipCallId: string, action: CallControlAction): Promise<CallControlState | undefined> {
+    if (!this.owns(owner, sipCallId)) return undefined;
+    return this.#control.apply(this.connection(sipCallId), action);
+  }
+
+  /** Sends keys to a connected caller of `owner` (RFC 4733); false when it has no such call. */
+  async sendDigits(owner: string, sipCallId: string, digits: readonly DtmfDigit[]): Promise<boolean> {
+    if (!this.owns(owner, sipCallId)) return false;
+    await this.#control.sendDigits(this.connection(sipCallId), digits);
+    return true;
+  }
+
+  private connection(sipCallId: string): Connection {
+    const connection = this.#transfers.of(sipCallId);
+    if (connection === undefined) throw new CallStateError('the call is not connected to anyone');
+    return connection;
   }
 
   /** Hangs up a call of `owner`; false when it has no such call. */
@@ -207,6 +247,8 @@ export class CallService implements InviteHandler {
    */
   async transfer(owner: string, sipCallId: string, target: string, mode: TransferMode): Promise<TransferResult | undefined> {
     if (!this.owns(owner, sipCallId)) return undefined;
+    const connection = this.#transfers.of(sipCallId);
+    if (connection !== undefined) this.#control.requireBridged(connection);
     return this.#transfers.transfer(sipCallId, target, mode);
   }
 
@@ -302,6 +344,7 @@ export class CallService implements InviteHandler {
       bye: async (cause) => {
         await dialog.bye({ headers: [reasonHeader(cause)] });
       },
+      reoffer: (direction) => reoffer(this.options.engine, pending, dialog, direction),
       ...(reach === undefined
         ? {}
         : {

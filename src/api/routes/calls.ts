@@ -13,9 +13,17 @@ const supervisors = ['tenant_admin', 'supervisor'] as const;
  * once answered, runs a flow on the call (callbacks, tests).
  */
 export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallService; voice: VoiceService }> = async (app, { store, calls, voice }) => {
-  app.get('/calls', { config: { roles: supervisors }, schema: { tags: ['calls'], summary: 'Calls in progress' } }, async (request) => ({
-    items: calls.liveCalls(actor(request).tenant.id),
-  }));
+  app.get(
+    '/calls',
+    { config: { roles: [...supervisors, 'agent'] }, schema: { tags: ['calls'], summary: 'Calls in progress (an agent sees the calls they are on)' } },
+    async (request) => {
+      const { principal, tenant } = actor(request);
+      const items = calls.liveCalls(tenant.id);
+      if (principal.roles.some((role) => role === 'platform_admin' || (supervisors as readonly string[]).includes(role))) return { items };
+      const own = principal.kind === 'user' ? await store.repos.agents.ofUser(tenant.id, principal.id) : undefined;
+      return { items: items.filter((call) => own !== undefined && call.party === own.extension) };
+    },
+  );
 
   app.delete(
     '/calls/:sipCallId',
