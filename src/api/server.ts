@@ -146,7 +146,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(mailboxRoutes, { store, media: options.media });
       await api.register(callRecordRoutes, { store, media: options.media });
       if (options.calls !== undefined) {
-        await api.register(callRoutes, { store, calls: options.calls.service, voice: options.calls.voice });
+        await api.register(callRoutes, { store, calls: options.calls.service, voice: options.calls.voice, ...(options.routing === undefined ? {} : { routing: options.routing }) });
         await api.register(callControlRoutes, { store, calls: options.calls.service });
       }
       await api.register(calendarRoutes, { store });

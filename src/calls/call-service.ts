@@ -8,7 +8,7 @@ import type { MediaEngine } from '../media/index.js';
 import { answerOffer, readAnswer, type LocalMedia } from '../sdp/index.js';
 import { answerMedia, EarlyAnnouncements } from './answering.js';
 import { isSipUri, type Dialog, type DialogEndReason, type ReferRequest, type InviteHandler, type InviteOptions, type OutgoingInvite, type Respond, type SipLog, type SipRequest } from '../sip/index.js';
-import { Call, type CallLeg } from './call.js';
+import { Call, type CallLeg, type LegRecord } from './call.js';
 import { calledParty, type CalledParty } from './called-party.js';
 import { Dialler } from './dialler.js';
 import { causeOfReason, reasonHeader, type HangupCause, type HangupSide } from './hangup-cause.js';
@@ -59,6 +59,10 @@ export interface Originate {
   phones: DialTarget[];
   timeoutMs: number;
   serve(leg: AnsweredLeg): Promise<void>;
+  /** Where what the served call dials can be found; without it the call dials nothing. */
+  reach?(target: string): Promise<DialTarget[]>;
+  /** Told of each other leg (the number dialled) when it ends, for its CDR row. */
+  onLeg?(record: LegRecord): void;
 }
 
 const SDP = 'application/sdp';
@@ -207,10 +211,15 @@ export class CallService implements InviteHandler {
     return { party, ...(connection === undefined ? { held: false, muted: false } : this.#control.state(connection)) };
   }
 
-  /** The extension or number a caller of `owner` is connected to now: null for nobody, undefined for no such call. */
-  partyOf(owner: string, sipCallId: string): string | null | undefined {
-    if (!this.owns(owner, sipCallId)) return undefined;
-    return this.connectedState(sipCallId).party;
+  /**
+   * Who is on a call of `owner` (undefined: no such call): the extension or number its caller is
+   * connected to now (null: nobody), and for a call Kefu placed, the extension it rang first
+   * (an agent's click to call).
+   */
+  partiesOf(owner: string, sipCallId: string): { party: string | null; placedTo: string | null } | undefined {
+    const call = [...this.#calls.values()].find((c) => c.owner === owner && c.leg?.sipCallId === sipCallId);
+    if (call === undefined) return undefined;
+    return { party: this.connectedState(sipCallId).party, placedTo: call.direction === 'outbound' ? (call.party.dialled ?? null) : null };
   }
 
   /** Holds, resumes, mutes or unmutes a connected caller of `owner`; undefined when it has no such call. */
@@ -273,7 +282,7 @@ export class CallService implements InviteHandler {
    * resolves with its Call-ID, or undefined when nobody answered within `timeoutMs`.
    */
   async originate(request: Originate): Promise<string | undefined> {
-    const call = new Call(request.owner, () => undefined, () => this.now());
+    const call = new Call(request.owner, (record) => request.onLeg?.(record), () => this.now());
     const answered = await this.#dialler.ring({
       call,
       role: 'caller',
@@ -292,7 +301,7 @@ export class CallService implements InviteHandler {
       local: attempt.local,
       offeredIn2xx: false,
       serve: request.serve,
-      reach: undefined,
+      reach: request.reach,
       party: { dialled: request.to, original: undefined, source: undefined, caller: request.from },
       owner: request.owner,
       direction: 'outbound',

@@ -19,7 +19,9 @@ import { Baresip } from './baresip.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, readyAgent, tuneQueue, type NodeApi } from './node-api.js';
-import { runSipp } from './sipp.js';
+import { answering } from './phone-scenarios.js';
+import { runSipp, sipp } from './sipp.js';
+import { finishedCdr, type Cdr } from './cdr.js';
 
 const password = 'demo-control-1';
 
@@ -34,6 +36,7 @@ describe('[D2] call control by the agent: hold, resume, mute, keys, hang-up', ()
   let agent: NodeApi;
   let other: NodeApi;
   let lead: NodeApi;
+  let admin: NodeApi;
 
   before(async () => {
     buildDist();
@@ -44,7 +47,7 @@ describe('[D2] call control by the agent: hold, resume, mute, keys, hang-up', ()
     const microphone = join(folder, 'agent.wav');
     execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', microphone, 'synth', '90', 'sine', '700', 'vol', '0.5']);
     phone = await Baresip.start({ sipPort: await freePort(), controlPort: await freePort(), audioFile: microphone });
-    const admin = await nodeApi(node.url, 'demo', 'admin', password);
+    admin = await nodeApi(node.url, 'demo', 'admin', password);
     await admin.request('PUT', '/call-settings', { version: 0, scheduleMode: 'day' });
     await phone.command('uanew', `<sip:1001@127.0.0.1:${node.sipPort}>;auth_pass=${password};regint=600;answermode=auto`);
     await phone.event('REGISTER_OK', { failures: ['REGISTER_FAIL'] });
@@ -78,7 +81,7 @@ describe('[D2] call control by the agent: hold, resume, mute, keys, hang-up', ()
     );
     while (peer.sources.size === 0) await delay(20);
     peer.play(Number([...peer.sources][0]!.split(':').at(-1)), [], 0);
-    await phone.event('CALL_ESTABLISHED', { from, failures: ['CALL_CLOSED'], timeoutMs: 20_000 });
+    await phone.event('CALL_ESTABLISHED', { from, failures: ['CALL_CLOSED'], timeoutMs: 60_000 });
 
     // The phone's ACK comes a moment before Kefu bridges the caller to it.
     let mine: { items: { sipCallId: string; caller: string; party: string; held: boolean }[] } = { items: [] };
@@ -151,5 +154,49 @@ describe('[D2] call control by the agent: hold, resume, mute, keys, hang-up', ()
       assert.equal(frame.data.agentId, agentId);
     }
     assert.equal(controls[4]!.data.digits, '1#');
+  });
+
+  it('[E2] click to call: the agent\'s phone rings first, then 1002 shown the tenant\'s number; the agent is busy meanwhile', async () => {
+    const tenantNumber = ((await admin.request('GET', '/numbers?limit=1')).json as { items: { number: string }[] }).items[0]!.number;
+    const port = await freePort();
+    const registered = await sipp(`127.0.0.1:${node.sipPort}`, { scenario: 'register', expect: 200, fields: ['1002;demo'], port, extra: ['-au', '1002', '-ap', password] });
+    assert.equal(registered.code, 0, registered.errors);
+    const peer = await RtpPeer.open({ codec: 'PCMU' });
+    const callee = runSipp(['-sf', 'phone.xml', '-p', String(port), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'], { 'phone.xml': answering('1002', peer.port, tenantNumber) }, 120_000);
+    const from = phone.events.length;
+
+    const placed = await agent.request('POST', '/calls', { to: '1002' });
+    assert.equal(placed.status, 201, JSON.stringify(placed.json));
+    const { sipCallId, interactionId } = placed.json as { sipCallId: string; interactionId: string };
+    await phone.event('CALL_ESTABLISHED', { from, failures: ['CALL_CLOSED'], timeoutMs: 60_000 });
+    for (let tries = 0; tries < 100 && !(peer.heard.length > 8000 && agentTone(peer.lastHeard(500)) > -20); tries++) await delay(100);
+    assert.ok(agentTone(peer.lastHeard(500)) > -20, `1002 does not hear the agent: ${agentTone(peer.lastHeard(500))} dBFS`);
+    const state = (await agent.request('GET', '/agents/me/state')).json as { state: string; work: string[] };
+    assert.deepEqual([state.state, state.work], ['busy', [interactionId]], 'routing offers a busy agent nothing');
+    const again = await agent.request('POST', '/calls', { to: '1002' });
+    assert.deepEqual([again.status, (again.json.error as { code: string }).code], [409, 'ERR_AGENT_STATE'], 'one call at a time');
+    assert.equal((await other.request('POST', `/calls/${encodeURIComponent(sipCallId)}/hangup`)).status, 403);
+
+    assert.equal((await agent.request('POST', `/calls/${encodeURIComponent(sipCallId)}/hangup`)).status, 204);
+    const answered = await callee;
+    peer.close();
+    assert.equal(answered.code, 0, `1002 was not called with the tenant's number ${tenantNumber}, or not released: ${answered.errors}`);
+    await phone.event('CALL_CLOSED', { from, timeoutMs: 10_000 });
+
+    const main = await finishedCdr(node.url, admin.cookie, `sip_call_id=${encodeURIComponent(sipCallId)}`);
+    let legs: Cdr[] = [];
+    for (let tries = 0; tries < 100 && legs.length < 2; tries++) {
+      legs = ((await admin.request('GET', `/cdrs?call_id=${main.callId}`)).json as { items: Cdr[] }).items;
+      await delay(50);
+    }
+    const callee1002 = legs.find((row) => row.leg === 'callee');
+    assert.deepEqual([main.direction, main.caller, main.called], ['outbound', tenantNumber, '1002'], JSON.stringify(main));
+    assert.deepEqual([callee1002?.target, callee1002?.caller, callee1002?.answeredAt !== null], ['1002', tenantNumber, true], JSON.stringify(legs));
+    let after = state;
+    for (let tries = 0; tries < 50 && after.state !== 'ready'; tries++) {
+      await delay(100);
+      after = (await agent.request('GET', '/agents/me/state')).json as typeof state;
+    }
+    assert.equal(after.state, 'ready', 'the agent is free again once the call ended');
   });
 });

@@ -12,6 +12,7 @@ export interface Cdr {
   sipCallId: string;
   callId: string | null;
   leg: 'caller' | 'callee' | 'transfer';
+  direction: 'inbound' | 'outbound';
   caller: string | null;
   called: string | null;
   target: string | null;

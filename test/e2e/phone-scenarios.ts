@@ -3,11 +3,19 @@
  * registered from, they receive what Kefu sends to that binding.
  */
 
-/** An agent's phone that answers each call with its audio at `rtpPort`, until Kefu's BYE. */
-export function answering(extension: string, rtpPort: number): string {
+/**
+ * An agent's phone that answers each call with its audio at `rtpPort`, until Kefu's BYE; with
+ * `fromUser`, the INVITE's From must name that user (the caller ID shown), or the call fails.
+ */
+export function answering(extension: string, rtpPort: number, fromUser?: string): string {
+  const check =
+    fromUser === undefined
+      ? '<recv request="INVITE"/>'
+      : `<recv request="INVITE"><action><ereg regexp="sip:${fromUser.replace('+', '\\+')}@" search_in="hdr" header="From:" check_it="true" assign_to="from"/></action></recv>
+  <Reference variables="from"/>`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <scenario name="agent ${extension} answers">
-  <recv request="INVITE"/>
+  ${check}
   <send retrans="500">
     <![CDATA[
       SIP/2.0 200 OK

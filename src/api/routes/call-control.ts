@@ -28,9 +28,11 @@ export const callControlRoutes: FastifyPluginAsyncZod<{ store: Store; calls: Cal
   /** Checks who asks against the call; answers the event's data. */
   async function allowed(request: Parameters<typeof actor>[0], sipCallId: string): Promise<CallControlData> {
     const { principal, tenant } = actor(request);
-    const party = calls.partyOf(tenant.id, sipCallId);
-    if (party === undefined) throw new NotFoundError('no such call in progress');
-    const agent = party === null ? undefined : await store.repos.agents.sipCredentials(tenant.id, party);
+    const parties = calls.partiesOf(tenant.id, sipCallId);
+    if (parties === undefined) throw new NotFoundError('no such call in progress');
+    // The agent on the call: the one who placed it (click to call), else the one the caller reached.
+    const extension = parties.placedTo ?? parties.party;
+    const agent = extension === null ? undefined : await store.repos.agents.sipCredentials(tenant.id, extension);
     if (!principal.roles.some((role) => supervisors.includes(role))) {
       const own = principal.kind === 'user' ? await store.repos.agents.ofUser(tenant.id, principal.id) : undefined;
       if (own === undefined || agent?.agentId !== own.id) throw new ForbiddenError('an agent controls only a call they are on');
