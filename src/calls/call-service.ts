@@ -8,14 +8,17 @@ import type { MediaEngine } from '../media/index.js';
 import { answerOffer, readAnswer, type LocalMedia } from '../sdp/index.js';
 import { answerMedia, EarlyAnnouncements } from './answering.js';
 import { isSipUri, type Dialog, type DialogEndReason, type ReferRequest, type InviteCaller, type InviteHandler, type InviteOptions, type OutgoingInvite, type Respond, type SipLog, type SipRequest } from '../sip/index.js';
-import { Call, type CallLeg } from './call.js';
+import { Call, type CallLeg, type LegRecord } from './call.js';
 import { calledParty, type CalledParty } from './called-party.js';
 import { Dialler } from './dialler.js';
 import { causeOfReason, reasonHeader, type HangupCause, type HangupSide } from './hangup-cause.js';
 import type { AnsweredLeg, CallDecision, CallRouter, DialTarget, LiveCall } from './inbound.js';
 import { Leg, playItem } from './leg.js';
 import { remoteOf } from './remote-endpoint.js';
-import type { TransferResult } from './connection.js';
+import { reoffer } from './reoffer.js';
+import type { Connection, TransferResult } from './connection.js';
+import { CallControl, CallStateError, type CallControlAction, type CallControlState } from './call-control.js';
+import type { DtmfDigit } from '../media/index.js';
 import { Transfers, type TransferMode } from './transfers.js';
 
 export interface CallServiceOptions {
@@ -60,6 +63,8 @@ export interface Originate {
   reach?(target: string): Promise<DialTarget[]>;
   /** Settles when ringing must stop (the offer was withdrawn). */
   cancel?: Promise<unknown>;
+  /** Told of each other leg (the number dialled) when it ends, for its CDR row. */
+  onLeg?(record: LegRecord): void;
 }
 
 const SDP = 'application/sdp';
@@ -73,18 +78,23 @@ export class CallService implements InviteHandler {
   readonly #outbound = new Map<string, (cause: HangupCause, by: HangupSide) => void>();
   readonly #dialler: Dialler;
   readonly #transfers: Transfers;
+  readonly #control: CallControl;
   /** Announcements playing as early media, stopped by a CANCEL. */
   readonly #early: EarlyAnnouncements;
 
   constructor(private readonly options: CallServiceOptions) {
     this.#early = new EarlyAnnouncements(options.engine);
     this.#transfers = new Transfers(options.log);
+    this.#control = new CallControl(options.engine);
     this.#dialler = new Dialler({
       engine: options.engine,
       mediaAddress: options.mediaAddress,
       invite: (invite) => options.invite(invite),
       onDialogEnd: (dialog, listener) => this.#outbound.set(dialog.key, listener),
-      onConnection: (connection, party) => this.#transfers.connected(connection, party),
+      onConnection: (connection, party) => {
+        this.#transfers.connected(connection, party);
+        if (party === undefined) void this.#control.release(connection);
+      },
     });
     // One listener per event kind for all calls, routed by session: a listener per leg would
     // make every media event visit every call.
@@ -198,8 +208,45 @@ export class CallService implements InviteHandler {
         called: call.party.dialled,
         startedAt: call.startedAt,
         answered: call.leg !== undefined,
+        ...this.connectedState(call.leg?.sipCallId),
       }))
       .filter((call) => call.answered);
+  }
+
+  private connectedState(sipCallId: string | undefined): Pick<LiveCall, 'party' | 'held' | 'muted'> {
+    const connection = sipCallId === undefined ? undefined : this.#transfers.of(sipCallId);
+    const party = connection?.party?.attempt.leg.start.target ?? null;
+    return { party, ...(connection === undefined ? { held: false, muted: false } : this.#control.state(connection)) };
+  }
+
+  /**
+   * Who is on a call of `owner` (undefined: no such call): the extension or number its caller is
+   * connected to now (null: nobody), and for a call Kefu placed, the extension it rang first
+   * (an agent's click to call).
+   */
+  partiesOf(owner: string, sipCallId: string): { party: string | null; placedTo: string | null } | undefined {
+    const call = [...this.#calls.values()].find((c) => c.owner === owner && c.leg?.sipCallId === sipCallId);
+    if (call === undefined) return undefined;
+    return { party: this.connectedState(sipCallId).party, placedTo: call.direction === 'outbound' ? (call.party.dialled ?? null) : null };
+  }
+
+  /** Holds, resumes, mutes or unmutes a connected caller of `owner`; undefined when it has no such call. */
+  async control(owner: string, sipCallId: string, action: CallControlAction): Promise<CallControlState | undefined> {
+    if (!this.owns(owner, sipCallId)) return undefined;
+    return this.#control.apply(this.connection(sipCallId), action);
+  }
+
+  /** Sends keys to a connected caller of `owner` (RFC 4733); false when it has no such call. */
+  async sendDigits(owner: string, sipCallId: string, digits: readonly DtmfDigit[]): Promise<boolean> {
+    if (!this.owns(owner, sipCallId)) return false;
+    await this.#control.sendDigits(this.connection(sipCallId), digits);
+    return true;
+  }
+
+  private connection(sipCallId: string): Connection {
+    const connection = this.#transfers.of(sipCallId);
+    if (connection === undefined) throw new CallStateError('the call is not connected to anyone');
+    return connection;
   }
 
   /** Hangs up a call of `owner`; false when it has no such call. */
@@ -217,6 +264,8 @@ export class CallService implements InviteHandler {
    */
   async transfer(owner: string, sipCallId: string, target: string, mode: TransferMode): Promise<TransferResult | undefined> {
     if (!this.owns(owner, sipCallId)) return undefined;
+    const connection = this.#transfers.of(sipCallId);
+    if (connection !== undefined) this.#control.requireBridged(connection);
     return this.#transfers.transfer(sipCallId, target, mode);
   }
 
@@ -241,7 +290,7 @@ export class CallService implements InviteHandler {
    * resolves with its Call-ID, or undefined when nobody answered within `timeoutMs`.
    */
   async originate(request: Originate): Promise<string | undefined> {
-    const call = new Call(request.owner, () => undefined, () => this.now());
+    const call = new Call(request.owner, (record) => request.onLeg?.(record), () => this.now());
     const answered = await this.#dialler.ring({
       call,
       role: 'caller',
@@ -312,6 +361,7 @@ export class CallService implements InviteHandler {
       bye: async (cause) => {
         await dialog.bye({ headers: [reasonHeader(cause)] });
       },
+      reoffer: (direction) => reoffer(this.options.engine, pending, dialog, direction),
       ...(reach === undefined
         ? {}
         : {

@@ -54,6 +54,11 @@ export class Connection {
     return this.#party;
   }
 
+  /** No transfer is ringing or consulting: the caller is bridged to the party (or held by the API). */
+  get settled(): boolean {
+    return !this.#busy && this.#consult === undefined;
+  }
+
   /** Bridges the caller to the party and follows transfers until the caller or the last party leaves. */
   async run(): Promise<void> {
     this.options.onParty(this, this.#party);

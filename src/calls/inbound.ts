@@ -83,6 +83,11 @@ export interface LiveCall {
   called: string | undefined;
   startedAt: Date;
   answered: boolean;
+  /** The extension or number the caller is connected to now (an agent), or null. */
+  party: string | null;
+  /** Put on hold, or the agent muted, through the API. */
+  held: boolean;
+  muted: boolean;
 }
 
 export interface CallRouter {

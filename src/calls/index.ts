@@ -22,5 +22,6 @@ export type { LegRecord, LegRole } from './call.js';
 export { causeOfReason, causeOfStatus, hangupCauses, reasonHeader, statusOfCause, type HangupCause, type HangupSide } from './hangup-cause.js';
 export { IllegalLegTransitionError, legStates, type LegState } from './leg-state.js';
 export { CallService, type CallServiceOptions, type Originate } from './call-service.js';
+export { CallStateError, type CallControlAction, type CallControlState } from './call-control.js';
 export { Leg, type LegSignalling } from './leg.js';
 export type { ComfortMessage, OverflowTo, QueueOutcome, QueueRequest, QueueRouter, QueueTicket, WaitingExperience } from './queueing.js';

@@ -14,6 +14,11 @@ import type { Collected, CollectOptions, DialOptions, DialOutcome, LegEnd, PlayO
 export interface LegSignalling {
   /** A BYE saying why (RFC 3326 Reason). */
   bye(cause: HangupCause): Promise<void>;
+  /**
+   * RFC 3264 §8: a new offer to the caller in a re-INVITE, our audio `sendonly` to hold them
+   * (§8.4) or `sendrecv` to resume; resolves true when they accepted it.
+   */
+  reoffer?(direction: 'sendonly' | 'sendrecv'): Promise<boolean>;
   /** Places an outbound call for `dial`; absent where nothing can be dialled yet. */
   dial?(leg: Leg, options: DialOptions): Promise<DialOutcome>;
 }
@@ -155,6 +160,12 @@ export class Leg implements AnsweredLeg {
   async bridge(other: string): Promise<void> {
     await this.engine.stopPlaying(this.session).catch(() => null);
     await this.engine.bridge(this.session, other);
+  }
+
+  /** Re-offers the caller's media with our audio `sendonly` (hold) or `sendrecv` (resume). */
+  async reoffer(direction: 'sendonly' | 'sendrecv'): Promise<boolean> {
+    if (this.#hungUp || this.signalling.reoffer === undefined) return false;
+    return this.signalling.reoffer(direction);
   }
 
   async unbridge(): Promise<void> {

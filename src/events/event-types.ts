@@ -11,6 +11,13 @@ export const eventTypes = [
   'interaction.answered',
   'interaction.transferred',
   'interaction.ended',
+  'interaction.wrapped_up',
+  'call.held',
+  'call.resumed',
+  'call.muted',
+  'call.unmuted',
+  'call.dtmf_sent',
+  'call.hung_up',
   'agent.state',
   'queue.stats',
 ] as const;
@@ -90,6 +97,27 @@ export interface InteractionEndedData {
   talkMs: number | null;
 }
 
+/** The agent's wrap-up of an interaction (disposition code and note). */
+export interface InteractionWrappedUpData {
+  interactionId: string;
+  agentId: string | null;
+  disposition: string;
+  note: string | null;
+  /** Who wrote it: the agent, or a supervisor for them. */
+  by: string;
+}
+
+/** A CTI operation on a call in progress (FEATURES D2). */
+export interface CallControlData {
+  sipCallId: string;
+  /** The agent the caller is connected to, when that is an agent of the tenant. */
+  agentId: string | null;
+  /** The user who asked (the agent, or a supervisor). */
+  by: string;
+  /** `call.dtmf_sent`: the keys sent to the caller. */
+  digits?: string;
+}
+
 export interface AgentStateData {
   agentId: string;
   from: string;
@@ -123,6 +151,13 @@ export interface EventDataByType {
   'interaction.answered': InteractionAnsweredData;
   'interaction.transferred': InteractionTransferredData;
   'interaction.ended': InteractionEndedData;
+  'interaction.wrapped_up': InteractionWrappedUpData;
+  'call.held': CallControlData;
+  'call.resumed': CallControlData;
+  'call.muted': CallControlData;
+  'call.unmuted': CallControlData;
+  'call.dtmf_sent': CallControlData;
+  'call.hung_up': CallControlData;
   'agent.state': AgentStateData;
   'queue.stats': QueueStatsData;
 }
@@ -164,6 +199,13 @@ export function defaultAudience(event: NewEvent): Audience {
     case 'interaction.answered':
       return { agentId: event.data.agentId };
     case 'interaction.ended':
+    case 'interaction.wrapped_up':
+    case 'call.held':
+    case 'call.resumed':
+    case 'call.muted':
+    case 'call.unmuted':
+    case 'call.dtmf_sent':
+    case 'call.hung_up':
       return event.data.agentId === null ? 'supervisors' : { agentId: event.data.agentId };
     case 'interaction.transferred': {
       const agents = [event.data.agentId, event.data.to.kind === 'agent' ? event.data.to.agentId : null].filter((id) => id !== null);

@@ -4,6 +4,8 @@ export {
   defaultAudience,
   eventTypes,
   type AgentStateData,
+  type CallControlData,
+  type InteractionWrappedUpData,
   type Audience,
   type EventDataByType,
   type EventType,

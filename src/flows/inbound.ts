@@ -226,6 +226,38 @@ export class VoiceService implements CallRouter {
       this.run(service, leg, { sipCallId: leg.sipCallId, direction: 'outbound', party: to, called: from, originalCalled: undefined, startedAt });
   }
 
+  /**
+   * Click to call (FEATURES D2, E2): once the agent's phone answered, dials `to` (an extension,
+   * or an outside number through a trunk) showing the tenant's number `from`, and bridges them.
+   * The agent's leg has the call's CDR; the number dialled gets a leg row of its own.
+   */
+  agentCall(tenant: TenantRow, to: string, from: string): { serve(leg: AnsweredLeg): Promise<void>; reach(target: string): Promise<DialTarget[]>; onLeg(record: LegRecord): void } {
+    const { store } = this.options;
+    const startedAt = this.options.now();
+    return {
+      reach: (target) => this.reach(tenant, target, { tenantNumber: from, caller: from }),
+      onLeg: (record) => this.recordLeg(tenant, record),
+      serve: async (leg) => {
+        const cdr = await store.repos.cdrs.start(tenant.id, {
+          callId: leg.callId,
+          sipCallId: leg.sipCallId,
+          direction: 'outbound',
+          caller: from,
+          called: to,
+          originalCalled: null,
+          flow: null,
+          flowVersion: null,
+          startedAt,
+        });
+        await store.repos.cdrs.change(tenant.id, cdr.id, { answeredAt: leg.answeredAt });
+        await leg.dial({ targets: [to], timeoutMs: 60_000, callerId: 'caller' });
+        if (!leg.hungUp) await leg.hangup();
+        const end = await leg.ended;
+        await store.repos.cdrs.change(tenant.id, cdr.id, { endedAt: end.at, cause: end.cause, endedBy: end.by });
+      },
+    };
+  }
+
   /** Runs the service's flow on an answered leg, with a CDR from start to end. */
   private async run(service: Service, leg: AnsweredLeg, facts: CallFacts): Promise<void> {
     const { store, media, now } = this.options;

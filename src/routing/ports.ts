@@ -27,7 +27,7 @@ export interface RoutingStore {
   endReservation(lease: Lease, id: string, state: ReservationState, at: Date): Promise<boolean>;
   createInteraction(
     tenantId: string,
-    row: { id: string; channel: string; queue: string; sipCallId: string | null; caller: string | null; priority: number; vip: boolean; createdAt: Date },
+    row: { id: string; channel: string; /** Null for work given to an agent directly. */ queue: string | null; sipCallId: string | null; caller: string | null; priority: number; vip: boolean; createdAt: Date },
   ): Promise<void>;
   updateInteraction(
     tenantId: string,

@@ -104,6 +104,33 @@ export class RoutingService implements QueueRouter {
     return router.agent(agentId)!;
   }
 
+  /**
+   * Work given to an agent directly, not through a queue (an outbound call, E2): an interaction
+   * held in the agent's voice slot, so routing offers them nothing until `finish`. Refused (409)
+   * when the agent is logged out or already busy.
+   */
+  async assign(tenantId: string, agentId: string, work: { party: string }): Promise<string> {
+    const router = await this.router(tenantId, false);
+    if (router.agentRow(agentId) === undefined) throw new NotFoundError('no such agent, or the agent is disabled');
+    const id = asInteractionId(randomUUID());
+    const refused = router.step({ type: 'assign', interaction: id, channel: 'voice', agent: asAgentId(agentId) }).find((d) => d.type === 'refused');
+    if (refused !== undefined) throw new AgentStateError(refused.message, [{ path: refused.field, message: refused.message }]);
+    const { store, events } = this.options;
+    const at = new Date(this.#now());
+    await store.createInteraction(tenantId, { id, channel: 'voice', queue: null, sipCallId: null, caller: work.party, priority: 0, vip: false, createdAt: at });
+    await store.updateInteraction(tenantId, id, { state: 'connected', answeredAt: at, agentId });
+    await store.addEvent(tenantId, id, { at, kind: 'assigned', agentId, detail: { direction: 'outbound', party: work.party } });
+    events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: id, queueId: null, agentId, reservationId: null, channel: 'voice' } });
+    return id;
+  }
+
+  /** The work `assign` gave is over: the agent's slot is free again (after wrap-up, if any). */
+  async finish(tenantId: string, interactionId: string): Promise<void> {
+    const router = await this.router(tenantId, false);
+    router.step({ type: 'end', interaction: asInteractionId(interactionId) });
+    await router.settled();
+  }
+
   async agent(tenantId: string, agentId: string): Promise<AgentView | undefined> {
     return (await this.router(tenantId, false)).agent(agentId);
   }

@@ -56,5 +56,6 @@ export {
   type ReservationEnd,
   type TimelineEntry,
   type TimelineEvent,
+  type WrapUp,
 } from './repositories/routing.js';
 export type { NewTrunkInput, TrunkFilter, TrunkInput, TrunkOwner } from './repositories/trunks.js';

@@ -45,6 +45,11 @@ export interface InteractionTable {
   /** abandoned, completed, node_restart, overflow_voicemail … */
   endCause: string | null;
   waitedMs: number | null;
+  /** The agent's wrap-up (migration 0009): disposition code, note, who wrote it and when. */
+  disposition: Generated<string | null>;
+  wrapUpNote: Generated<string | null>;
+  wrappedUpAt: Generated<Date | null>;
+  wrappedUpBy: Generated<string | null>;
 }
 
 /** One entry of an interaction's timeline: queued, offered (to whom), answered, transferred … */

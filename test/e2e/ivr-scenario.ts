@@ -9,6 +9,8 @@ export interface IvrStep {
   pauseMs: number;
   /** Keys pressed after the pause. */
   keys?: string;
+  /** Then waits (up to a minute) for Kefu's re-INVITE and answers it in this direction (RFC 3264 §8.4: hold, resume). */
+  reinvite?: 'recvonly' | 'sendrecv';
 }
 
 export interface IvrScenario {
@@ -41,7 +43,11 @@ const headers = (method: string, cseq: number, branch = '[branch]') => `
 export function ivrScenario(scenario: IvrScenario): string {
   const head = (method: string, cseq: number) => headers(method, cseq).replaceAll('CALLER', scenario.caller);
   const steps = scenario.steps
-    .map((step) => `  <pause milliseconds="${step.pauseMs}"/>\n${step.keys === undefined ? '' : `  <nop><action><exec play_dtmf="${step.keys}"/></action></nop>\n`}`)
+    .map(
+      (step) =>
+        `  <pause milliseconds="${step.pauseMs}"/>\n${step.keys === undefined ? '' : `  <nop><action><exec play_dtmf="${step.keys}"/></action></nop>\n`}` +
+        (step.reinvite === undefined ? '' : reinviteAnswer(step.reinvite)),
+    )
     .join('');
   const reasonCheck =
     scenario.expectByeReason === undefined
@@ -86,6 +92,27 @@ ${scenario.lateOffer === true ? callerSdp : '      Content-Length: 0\n'}
   </send>
 ${steps}${end}
 ${references(scenario)}</scenario>
+`;
+}
+
+/** Kefu's re-INVITE answered with the caller's audio in `direction`, then its ACK. */
+function reinviteAnswer(direction: 'recvonly' | 'sendrecv'): string {
+  return `  <recv request="INVITE" timeout="60000"/>
+  <send retrans="500">
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:caller@[local_ip]:[local_port]>
+      ${callerSdp.trimEnd()}
+      a=${direction}
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
 `;
 }
 

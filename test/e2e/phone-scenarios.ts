@@ -59,14 +59,15 @@ const byeToKefu = (extension: string, afterMs: number) => `  <pause milliseconds
 
 /**
  * An agent's phone that rings `ringMs` (a 180, when more than 0), then answers each call with its
- * audio at `rtpPort`, and talks until Kefu's BYE, or hangs up itself after `hangUpAfterMs`.
+ * audio at `rtpPort`, and talks until Kefu's BYE, or hangs up itself after `hangUpAfterMs`. With
+ * `fromUser`, the INVITE's From must name that user (the caller ID shown), or the call fails.
  */
-export function answeringAfter(ringMs: number, hangUpAfterMs?: number): (extension: string, rtpPort: number) => string {
+export function answeringAfter(ringMs: number, hangUpAfterMs?: number, fromUser?: string): (extension: string, rtpPort: number) => string {
   const keepTag =
     '<action><ereg regexp=";tag=([^;> ]+)" search_in="hdr" header="From:" assign_to="all,kefuTag"/><ereg regexp="sip:[^>;]+" search_in="hdr" header="Contact:" assign_to="kefuContact"/></action>';
   return (extension, rtpPort) => `<?xml version="1.0" encoding="UTF-8"?>
 <scenario name="agent ${extension} answers">
-  <recv request="INVITE">${hangUpAfterMs === undefined ? '' : keepTag}</recv>
+  <recv request="INVITE">${hangUpAfterMs === undefined ? '' : keepTag}${fromUser === undefined ? '' : checkFrom(fromUser)}</recv>${fromUser === undefined ? '' : '\n  <Reference variables="from"/>'}
 ${ringMs <= 0 ? '' : `${ringing(extension)}  <pause milliseconds="${ringMs}"/>
 `}  <send retrans="500">
     <![CDATA[
@@ -86,8 +87,12 @@ ${hangUpAfterMs === undefined ? byeFromKefu : `${byeToKefu(extension, hangUpAfte
 `;
 }
 
-/** An agent's phone that answers each call at once. */
-export const answering = answeringAfter(0);
+/** The INVITE's From names `user`, or the call fails. */
+const checkFrom = (user: string) =>
+  `<action><ereg regexp="sip:${user.replace('+', '\\+')}@" search_in="hdr" header="From:" check_it="true" assign_to="from"/></action>`;
+
+/** An agent's phone that answers each call at once; see answeringAfter for `fromUser`. */
+export const answering = (extension: string, rtpPort: number, fromUser?: string): string => answeringAfter(0, undefined, fromUser)(extension, rtpPort);
 
 /** An agent's phone that rings and is never picked up: Kefu must CANCEL it (RFC 3261 §9.2). */
 export function ringingOnly(extension: string, _rtpPort: number): string {

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CallService } from '../../calls/index.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { CallStateError, type CallService } from '../../calls/index.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import type { RoutingService } from '../../routing/index.js';
 import type { VoiceService } from '../../flows/index.js';
-import type { Store } from '../../store/index.js';
+import type { Store, TenantRow } from '../../store/index.js';
 import { actor } from '../auth.js';
 
 const supervisors = ['tenant_admin', 'supervisor'] as const;
@@ -12,10 +13,19 @@ const supervisors = ['tenant_admin', 'supervisor'] as const;
  * Calls in progress (list, hang up) and calls placed by Kefu: `POST /calls` rings a phone and,
  * once answered, runs a flow on the call (callbacks, tests).
  */
-export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallService; voice: VoiceService }> = async (app, { store, calls, voice }) => {
-  app.get('/calls', { config: { roles: supervisors }, schema: { tags: ['calls'], summary: 'Calls in progress' } }, async (request) => ({
-    items: calls.liveCalls(actor(request).tenant.id),
-  }));
+export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallService; voice: VoiceService; routing?: RoutingService }> = async (app, { store, calls, voice, routing }) => {
+  app.get(
+    '/calls',
+    { config: { roles: [...supervisors, 'agent'] }, schema: { tags: ['calls'], summary: 'Calls in progress (an agent sees the calls they are on)' } },
+    async (request) => {
+      const { principal, tenant } = actor(request);
+      const items = calls.liveCalls(tenant.id);
+      if (principal.roles.some((role) => role === 'platform_admin' || (supervisors as readonly string[]).includes(role))) return { items };
+      const own = principal.kind === 'user' ? await store.repos.agents.ofUser(tenant.id, principal.id) : undefined;
+      const mine = (call: (typeof items)[number]) => call.party === own?.extension || (call.direction === 'outbound' && call.called === own?.extension);
+      return { items: own === undefined ? [] : items.filter(mine) };
+    },
+  );
 
   app.delete(
     '/calls/:sipCallId',
@@ -72,14 +82,16 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
   app.post(
     '/calls',
     {
-      config: { roles: supervisors },
+      config: { roles: [...supervisors, 'agent'] },
       schema: {
         tags: ['calls'],
-        summary: 'Place a call to an extension, or to an outside number through a trunk, and run a flow on it once answered',
+        summary:
+          'Place a call to an extension, or to an outside number through a trunk, and run a flow on it once answered; ' +
+          'without a flow, an agent\'s click to call: their own phone rings first, then `to`, shown the tenant\'s number',
         body: z.object({
           /** An extension, or a number one of the tenant's trunks (or a shared one) takes. */
           to: z.string().regex(/^\+?[0-9*#]{2,32}$/, 'an extension or phone number'),
-          flow: z.string().min(1).max(100),
+          flow: z.string().min(1).max(100).optional(),
           /** The caller ID the phone shows; the tenant's first number by default. */
           from: z.string().regex(/^\+?[0-9]{2,20}$/).optional(),
           timeoutSeconds: z.number().int().min(5).max(120).default(30),
@@ -87,10 +99,17 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
       },
     },
     async (request, reply) => {
-      const { tenant } = actor(request);
+      const { tenant, principal } = actor(request);
       const { to, flow, timeoutSeconds } = request.body;
       const numbers = await store.repos.numbers.list(tenant.id, {}, { limit: 1, offset: 0 });
       const from = request.body.from ?? numbers.items[0]?.number ?? tenant.slug;
+      if (flow === undefined) {
+        const own = principal.kind === 'user' ? await store.repos.agents.ofUser(tenant.id, principal.id) : undefined;
+        if (own === undefined) throw new ValidationError('a flow is needed unless an agent calls from their own phone', [{ path: 'flow', message: 'required' }]);
+        const placed = await agentCall({ calls, voice, routing }, { tenant, agent: own, to, from, timeoutMs: timeoutSeconds * 1000 });
+        return reply.code(placed.answered ? 201 : 200).send(placed);
+      }
+      if (!principal.roles.some((role) => role === 'platform_admin' || (supervisors as readonly string[]).includes(role))) throw new ForbiddenError('only a supervisor runs a flow on a call');
       const serve = await voice.outbound(tenant, flow, to, from);
       if (serve === undefined) throw new ValidationError(`flow ${flow} has no published version`, [{ path: 'flow', message: 'no published flow of this name' }]);
       const phones = await voice.reach(tenant, to, { tenantNumber: from, caller: undefined });
@@ -101,3 +120,41 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
     },
   );
 };
+
+/**
+ * Click to call (E2): the agent's own phone rings first; once answered, `to` is dialled showing
+ * the tenant's number and bridged. The agent is busy in routing from the start, so no queue
+ * call is offered to them meanwhile, until the call ends.
+ */
+async function agentCall(
+  services: { calls: CallService; voice: VoiceService; routing: RoutingService | undefined },
+  call: { tenant: TenantRow; agent: { id: string; extension: string }; to: string; from: string; timeoutMs: number },
+): Promise<{ answered: boolean; sipCallId?: string; interactionId?: string }> {
+  const { calls, voice, routing } = services;
+  const { tenant, agent, to, from } = call;
+  const phones = await voice.reach(tenant, agent.extension, { tenantNumber: from, caller: undefined });
+  if (phones.length === 0) throw new CallStateError('your phone is not registered');
+  const interactionId = await routing?.assign(tenant.id, agent.id, { party: to });
+  const finish = async () => {
+    if (interactionId !== undefined) await routing?.finish(tenant.id, interactionId);
+  };
+  const dial = voice.agentCall(tenant, to, from);
+  let sipCallId: string | undefined;
+  try {
+    sipCallId = await calls.originate({
+      owner: tenant.id,
+      from,
+      to: agent.extension,
+      phones,
+      timeoutMs: call.timeoutMs,
+      serve: (leg) => dial.serve(leg).finally(finish),
+      reach: dial.reach,
+      onLeg: dial.onLeg,
+    });
+  } catch (error) {
+    await finish();
+    throw error;
+  }
+  if (sipCallId === undefined) await finish();
+  return { answered: sipCallId !== undefined, ...(sipCallId === undefined ? {} : { sipCallId }), ...(interactionId === undefined ? {} : { interactionId }) };
+}

@@ -1,11 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { NotFoundError } from '../../errors.js';
+import { ForbiddenError, KefuError, NotFoundError } from '../../errors.js';
 import { interactionStates, type Store } from '../../store/index.js';
 import { actor } from '../auth.js';
 import { idParams, pageQuery } from '../schemas.js';
 
 const readers = ['tenant_admin', 'supervisor', 'statistician'] as const;
+const supervisors: readonly string[] = ['platform_admin', 'tenant_admin', 'supervisor', 'statistician'];
+
+/** The interaction cannot take that now (a wrap-up of a call nobody answered). */
+export class InteractionStateError extends KefuError {
+  readonly code = 'ERR_INTERACTION_STATE';
+}
 const period = {
   /** Created (or changed state, for the agent log) at or after. */
   since: z.coerce.date().optional(),
@@ -35,14 +41,58 @@ export const interactionRoutes: FastifyPluginAsyncZod<{ store: Store }> = async 
     },
   );
 
+  /** The interaction, if who asks may see it: supervisors any of the tenant, an agent those they handled. */
+  async function visible(request: Parameters<typeof actor>[0], id: string) {
+    const { principal, tenant } = actor(request);
+    const row = await store.repos.routing.getInteraction(tenant.id, id);
+    if (row === undefined) throw new NotFoundError('interaction not found');
+    if (!principal.roles.some((role) => supervisors.includes(role))) {
+      const own = principal.kind === 'user' ? await store.repos.agents.ofUser(tenant.id, principal.id) : undefined;
+      if (own === undefined || row.agentId !== own.id) throw new ForbiddenError('an agent sees only the interactions they handled');
+    }
+    return row;
+  }
+
   app.get(
     '/interactions/:id',
-    { config: { roles: readers }, schema: { tags: ['interactions'], summary: 'One interaction with its timeline, oldest entry first', params: idParams } },
+    {
+      config: { roles: [...readers, 'agent'] },
+      schema: { tags: ['interactions'], summary: 'One interaction with its timeline, oldest entry first (an agent: those they handled)', params: idParams },
+    },
     async (request) => {
-      const tenantId = actor(request).tenant.id;
-      const row = await store.repos.routing.getInteraction(tenantId, request.params.id);
-      if (row === undefined) throw new NotFoundError('interaction not found');
-      return { ...row, timeline: await store.repos.routing.timeline(tenantId, row.id) };
+      const row = await visible(request, request.params.id);
+      return { ...row, timeline: await store.repos.routing.timeline(actor(request).tenant.id, row.id) };
+    },
+  );
+
+  app.post(
+    '/interactions/:id/wrap-up',
+    {
+      config: { roles: ['tenant_admin', 'supervisor', 'agent'] },
+      schema: {
+        tags: ['interactions'],
+        summary: 'Wrap up an answered interaction: a disposition code and a note (the latest is kept, the timeline has every one)',
+        params: idParams,
+        body: z
+          .object({
+            disposition: z.string().regex(/^[A-Za-z0-9_.-]{1,50}$/, '1 to 50 letters, digits, _ . -'),
+            note: z.string().max(2000).optional(),
+          })
+          .strict(),
+      },
+    },
+    async (request) => {
+      const row = await visible(request, request.params.id);
+      if (row.answeredAt === null || row.agentId === null) throw new InteractionStateError('nobody answered this interaction: there is nothing to wrap up');
+      const { principal, tenant } = actor(request);
+      const note = request.body.note ?? null;
+      const wrapped = await store.repos.routing.wrapUp(tenant.id, row.id, { disposition: request.body.disposition, note, by: principal.name, at: new Date() });
+      if (wrapped === undefined) throw new NotFoundError('interaction not found');
+      app.events.publish(tenant.id, {
+        type: 'interaction.wrapped_up',
+        data: { interactionId: row.id, agentId: row.agentId, disposition: request.body.disposition, note, by: principal.name },
+      });
+      return wrapped;
     },
   );
 

@@ -14,6 +14,7 @@ import * as trunks from './0006-trunks.js';
 import * as callLegs from './0007-call-legs.js';
 import * as routing from './0008-routing.js';
 import * as callbackInteractions from './0009-callback-interactions.js';
+import * as wrapUp from './0010-wrap-up.js';
 
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0007-call-legs': callLegs,
   '0008-routing': routing,
   '0009-callback-interactions': callbackInteractions,
+  '0010-wrap-up': wrapUp,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -77,6 +77,14 @@ export interface TimelineEntry {
   detail: Record<string, unknown>;
 }
 
+export interface WrapUp {
+  disposition: string;
+  note: string | null;
+  /** The user who wrote it. */
+  by: string;
+  at: Date;
+}
+
 export interface AgentStateChange {
   agentId: string;
   from: string;
@@ -214,6 +222,25 @@ export class RoutingRepository {
 
   async getInteraction(tenantId: string, id: string): Promise<Interaction | undefined> {
     return this.db.selectFrom('interactions').selectAll().where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Records the agent's wrap-up on the interaction and in its timeline; undefined when there is no such interaction. */
+  async wrapUp(tenantId: string, id: string, wrap: WrapUp): Promise<Interaction | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('interactions')
+        .set({ disposition: wrap.disposition, wrapUpNote: wrap.note, wrappedUpAt: wrap.at, wrappedUpBy: wrap.by })
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      await trx
+        .insertInto('interactionEvents')
+        .values({ tenantId, interactionId: id, at: wrap.at, kind: 'wrapped_up', agentId: row.agentId, detail: JSON.stringify({ disposition: wrap.disposition, note: wrap.note, by: wrap.by }) })
+        .execute();
+      return row;
+    });
   }
 
   async addEvent(tenantId: string, interactionId: string, event: TimelineEvent): Promise<void> {
