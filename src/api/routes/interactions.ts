@@ -2,10 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
 import { interactionStates, type Store } from '../../store/index.js';
+import { agentScope } from '../agent-scope.js';
 import { actor } from '../auth.js';
 import { idParams, pageQuery } from '../schemas.js';
 
-const readers = ['tenant_admin', 'supervisor', 'statistician'] as const;
+/** They see every interaction of the tenant; an agent sees those offered to or answered by them. */
+const wide = ['tenant_admin', 'supervisor', 'statistician'] as const;
+const readers = [...wide, 'agent'] as const;
 const period = {
   /** Created (or changed state, for the agent log) at or after. */
   since: z.coerce.date().optional(),
@@ -25,31 +28,35 @@ export const interactionRoutes: FastifyPluginAsyncZod<{ store: Store }> = async 
       config: { roles: readers },
       schema: {
         tags: ['interactions'],
-        summary: 'Interactions of every channel, newest first',
+        summary: 'Interactions of every channel, newest first (an agent: those they answered)',
         querystring: z.object({ ...pageQuery, ...period, state: z.enum(interactionStates).optional(), queue: z.string().min(1).max(100).optional() }),
       },
     },
     async (request) => {
       const { limit, offset, since, until, ...filter } = request.query;
-      return store.repos.routing.listInteractions(actor(request).tenant.id, { ...filter, from: since, to: until }, { limit, offset });
+      const agentId = await agentScope(store, request, wide);
+      return store.repos.routing.listInteractions(actor(request).tenant.id, { ...filter, agentId, from: since, to: until }, { limit, offset });
     },
   );
 
   app.get(
     '/interactions/:id',
-    { config: { roles: readers }, schema: { tags: ['interactions'], summary: 'One interaction with its timeline, oldest entry first', params: idParams } },
+    { config: { roles: readers }, schema: { tags: ['interactions'], summary: 'One interaction with its timeline, oldest entry first (an agent: one offered to them)', params: idParams } },
     async (request) => {
       const tenantId = actor(request).tenant.id;
+      const agentId = await agentScope(store, request, wide);
       const row = await store.repos.routing.getInteraction(tenantId, request.params.id);
       if (row === undefined) throw new NotFoundError('interaction not found');
-      return { ...row, timeline: await store.repos.routing.timeline(tenantId, row.id) };
+      const timeline = await store.repos.routing.timeline(tenantId, row.id);
+      if (agentId !== undefined && row.agentId !== agentId && !timeline.some((entry) => entry.agentId === agentId)) throw new NotFoundError('interaction not found');
+      return { ...row, timeline };
     },
   );
 
   app.get(
     '/agent-states',
     {
-      config: { roles: readers },
+      config: { roles: wide },
       schema: {
         tags: ['agent-states'],
         summary: 'Every change of an agent\'s state (logged out, ready, not ready with its reason, reserved, busy, wrap-up), newest first',
