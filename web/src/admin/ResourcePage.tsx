@@ -15,22 +15,25 @@ function render(value: unknown) {
   return value === undefined || value === null ? '' : String(value);
 }
 
-function Input_({ field }: { field: Field }) {
+/** The input of one field; Form.Item hands it value, onChange and id, passed on to the control. */
+function FieldInput({ field, ...control }: { field: Field } & Record<string, unknown>) {
   switch (field.kind) {
     case 'password':
-      return <Input.Password autoComplete="new-password" />;
+      return <Input.Password autoComplete="new-password" {...control} />;
     case 'number':
-      return <InputNumber style={{ width: '100%' }} />;
+      return <InputNumber style={{ width: '100%' }} {...control} />;
     case 'select':
-      return <Select options={field.options?.map((value) => ({ value, label: value }))} allowClear={!field.required} />;
+      return <Select options={field.options?.map((value) => ({ value, label: value }))} allowClear={!field.required} {...control} />;
     case 'multi':
-      return <Select mode="multiple" options={field.options?.map((value) => ({ value, label: value }))} />;
+      return <Select mode="multiple" options={field.options?.map((value) => ({ value, label: value }))} {...control} />;
     case 'tags':
-      return <Select mode="tags" open={false} />;
+      return <Select mode="tags" open={false} {...control} />;
     case 'json':
-      return <Input.TextArea rows={4} style={{ fontFamily: 'monospace' }} />;
+      return <Input.TextArea rows={4} style={{ fontFamily: 'monospace' }} {...control} />;
+    case 'switch':
+      return <Switch {...control} />;
     default:
-      return <Input />;
+      return <Input {...control} />;
   }
 }
 
@@ -144,7 +147,7 @@ export function ResourcePage({ resource }: { resource: Resource }) {
               valuePropName={field.kind === 'switch' ? 'checked' : 'value'}
               hidden={field.createOnly === true && editing !== 'new'}
             >
-              {field.kind === 'switch' ? <Switch /> : <Input_ field={field} />}
+              <FieldInput field={field} />
             </Form.Item>
           ))}
         </Form>
