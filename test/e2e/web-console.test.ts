@@ -136,6 +136,9 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
     await desktop.getByRole('button', { name: /未就绪/ }).hover();
     await desktop.getByRole('menuitem', { name: '休息' }).click();
     await agentState(wallboard, '1001', 'not_ready').filter({ hasText: '休息' }).waitFor({ timeout: 5000 });
+    // The English switch: the same wallboard in English.
+    await wallboard.getByText('EN', { exact: true }).click();
+    await agentState(wallboard, '1001', 'not_ready').filter({ hasText: 'Not ready · Break' }).waitFor({ timeout: 5000 });
   });
 
   it('a SIPp caller waits in the queue on the wallboard; ready, the agent gets the call with the customer on the desktop and transfers it blind', async () => {
