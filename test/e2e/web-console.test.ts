@@ -142,7 +142,7 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
   });
 
   it('a SIPp caller waits in the queue on the wallboard; ready, the agent gets the call with the customer on the desktop and transfers it blind', async () => {
-    await tuneQueue(admin, 'consultation', { overflowWhenUnstaffed: false, wrapUpSeconds: 0 });
+    await tuneQueue(admin, 'consultation', { overflowWhenUnstaffed: false, wrapUpSeconds: 60 });
     const first = await agentPhone('1001');
     const second = await agentPhone('1002');
     const callerPeer = await RtpPeer.open({ codec: 'PCMU' });
@@ -170,6 +170,13 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
       assert.equal((await second.run).code, 0, 'agent 1002 did not get the transferred caller');
       await browser.shot(desktop, 'desktop-after-transfer');
       assert.equal((await caller).code, 0);
+      // Routing hears of the call's end, not of the transfer: 1001's wrap-up starts when the caller
+      // hangs up, counting down on the desktop until the agent ends it.
+      await desktop.locator('[data-testid=agent-state][data-state=wrap_up]').waitFor({ timeout: 10_000 });
+      await desktop.locator('[data-testid=wrap-up-left]').waitFor({ timeout: 5000 });
+      await browser.shot(desktop, 'desktop-wrap-up');
+      await desktop.getByRole('button', { name: '结束话后' }).click();
+      await agentState(wallboard, '1001', 'ready').waitFor({ timeout: 5000 });
     } finally {
       first.peer.close();
       second.peer.close();

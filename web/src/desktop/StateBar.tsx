@@ -49,7 +49,9 @@ export function StateBar({ view, wrapUpEndsAt, act, busy }: StateBarProps) {
           {t('desktop.inState')} {clock(elapsed)}
         </span>
         {view.state === 'wrap_up' && wrapUpEndsAt !== undefined && (
-          <Statistic.Timer type="countdown" title={t('desktop.wrapUpLeft')} value={wrapUpEndsAt} format="mm:ss" />
+          <span data-testid="wrap-up-left">
+            <Statistic.Timer type="countdown" title={t('desktop.wrapUpLeft')} value={wrapUpEndsAt} format="mm:ss" />
+          </span>
         )}
         <Space wrap>
           {view.state === 'logged_out' ? (
