@@ -31,7 +31,7 @@ export function WaitingChart({ samples, queues }: { samples: Sample[]; queues: s
       {
         animation: false,
         tooltip: { trigger: 'axis' },
-        legend: {},
+        legend: { top: 0 },
         grid: { left: 40, right: 16, top: 32, bottom: 24 },
         xAxis: { type: 'time' },
         yAxis: { type: 'value', minInterval: 1 },
