@@ -2,7 +2,9 @@
  * The browser app (web/, built by Vite into dist/web) served at `/`: its files as they are, and
  * index.html for any other page address (the app routes in the browser), never for /api paths.
  * Vite names the files under assets/ by their content's hash, so those are cached for a year;
- * index.html is revalidated every time so that a new build is picked up at once.
+ * index.html is revalidated every time so that a new build is picked up at once. The files are
+ * listed when the node starts (no file-system lookups per request): a node serves the build it
+ * started with.
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
