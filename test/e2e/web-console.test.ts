@@ -163,6 +163,10 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
       await waiting.filter({ hasText: /^0$/ }).waitFor({ timeout: 5000 });
       await browser.shot(desktop, 'desktop-call');
       await browser.shot(wallboard, 'wallboard-agent-busy');
+      // An agent transfers only the caller connected to them: 1002 may not move 1001's caller.
+      const live = ((await admin.request('GET', '/calls')).json as { items: { sipCallId: string; caller: string }[] }).items.find((c) => c.caller === '13800138000');
+      const other = await nodeApi(node.url, 'demo', '1002', password);
+      assert.equal((await other.request('POST', `/calls/${encodeURIComponent(live!.sipCallId)}/transfer`, { to: '1002' })).status, 404);
       await desktop.getByPlaceholder('分机或号码').fill('1002');
       await desktop.getByRole('button', { name: /^转\s*接$/ }).click();
       // 1001's phone is released and 1002's rings and answers; the caller then hangs up with 1002.
