@@ -1,6 +1,9 @@
 // Builds dist/ from src/: each TypeScript file transpiled to one ES module by esbuild, so that a
 // fresh `npm start` is serving within seconds. Type checking is `npm run lint`'s job (tsc).
-import { readdirSync, renameSync, rmSync } from 'node:fs';
+// The browser app (web/) is built by Vite into dist/web, only when its sources changed since the
+// last build: a build of the server alone stays under a second.
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -27,6 +30,7 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+await buildWeb(join(next, 'web'));
 try {
   renameSync(join(root, 'dist'), old);
 } catch {
@@ -34,3 +38,29 @@ try {
 }
 renameSync(next, join(root, 'dist'));
 rmSync(old, { recursive: true, force: true });
+
+/** A hash of everything the web build reads: its sources, its config and the locked packages. */
+function webSourceHash() {
+  const hash = createHash('sha256');
+  const files = (dir) =>
+    readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.name !== 'node_modules')
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
+  for (const file of [...files(join(root, 'web')), join(root, 'package-lock.json')]) hash.update(file).update(readFileSync(file));
+  return hash.digest('hex');
+}
+
+/** Builds web/ into `out`, or copies the previous dist/web when it was built from the same sources. */
+async function buildWeb(out) {
+  const stamp = '.source-hash';
+  const source = webSourceHash();
+  const previous = join(root, 'dist', 'web');
+  if (existsSync(join(previous, stamp)) && readFileSync(join(previous, stamp), 'utf8') === source) {
+    cpSync(previous, out, { recursive: true });
+    return;
+  }
+  const vite = await import('vite');
+  await vite.build({ configFile: join(root, 'web', 'vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+  writeFileSync(join(out, stamp), source);
+}

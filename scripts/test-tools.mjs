@@ -10,6 +10,8 @@ export const debianPackages = [
   'sox', // makes and measures test audio (tones, noise, G.711, recordings)
   'libsox-fmt-all', // sox's µ-law and A-law files
   'espeak-ng', // speech in zh-CN and English (player, DTMF talk-off)
+  'chromium', // the browser test/e2e drives through playwright-core (web/, the browser softphone)
+  'fonts-wqy-microhei', // Chinese text in Chromium's screenshots of the web app
 ];
 
 function installed(name) {

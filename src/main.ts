@@ -7,6 +7,7 @@ import { createSecureContext } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { buildServer } from './api/index.js';
 import { CallService, DirectoryAccounts, TrustedSources } from './calls/index.js';
@@ -111,6 +112,7 @@ async function main(argv: string[]): Promise<void> {
     calls: { service: calls, voice },
     routing,
     events: { hub: events },
+    webRoot: fileURLToPath(new URL('./web', import.meta.url)),
     // SIP over WebSocket shares the HTTP port: upgrades at KEFU_SIP_WS_PATH go to the SIP stack.
     upgrade: (request, socket, head) => sip.acceptUpgrade(request, socket, head),
   });

@@ -5,7 +5,9 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -18,6 +20,7 @@ import type { MediaFiles, Store } from '../store/index.js';
 import { registerAuth, sessionCookie } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
+import { registerWebApp } from './web-app.js';
 import { LoginThrottle } from './login-throttle.js';
 import { agentRoutes } from './routes/agents.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -64,6 +67,8 @@ export interface ServerOptions {
    * the server answers 404. The event stream at /api/v1/events is asked first.
    */
   upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+  /** The built browser app (dist/web) served at `/`; absent or not built, `/` leads to the API docs. */
+  webRoot?: string;
 }
 
 declare module 'fastify' {
@@ -117,8 +122,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  // Until the web console (web/) is built and served here, the front door leads to the API docs.
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'));
+  if (options.webRoot !== undefined && existsSync(join(options.webRoot, 'index.html'))) await registerWebApp(app, options.webRoot);
+  else app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'));
 
   registerAuth(app, store, now);
   const stream = new EventStream({ ...options.events, hub: options.events?.hub ?? new EventHub() }, { store, log: app.log, now });

@@ -39,6 +39,10 @@ describe('customers API', () => {
     assert.equal(items[0].name, '张伟');
     assert.equal(items[0].vip, true);
 
+    // As carriers deliver callers: without the country code, or a landline with its trunk prefix.
+    assert.deepEqual((await agent.get('/api/v1/customers?phone=13800138000')).json().items.map((c: { name: string }) => c.name), ['张伟']);
+    assert.deepEqual((await agent.get('/api/v1/customers?phone=%2B861062345678')).json().items.map((c: { name: string }) => c.name), ['张伟']);
+
     const nobody = await agent.get('/api/v1/customers?phone=%2B8610000000');
     assert.deepEqual(nobody.json().items, []);
   });

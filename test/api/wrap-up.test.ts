@@ -60,11 +60,11 @@ describe('[D2] wrap-up: a disposition code and a note on an answered interaction
     assert.equal(timeline.filter((entry) => entry.kind === 'wrapped_up').length, 2, 'every wrap-up stays in the timeline');
   });
 
-  it('refuses another agent (403), an unanswered interaction (409), a bad code (400) and an unknown one (404)', async () => {
+  it('refuses another agent (404: not theirs to see), an unanswered interaction (409), a bad code (400) and an unknown one (404)', async () => {
     const id = await interaction();
     const foreign = await other.post(`/api/v1/interactions/${id}/wrap-up`, { disposition: 'resolved' });
-    assert.deepEqual([foreign.statusCode, foreign.json().error.code], [403, 'ERR_FORBIDDEN']);
-    assert.equal((await other.get(`/api/v1/interactions/${id}`)).statusCode, 403);
+    assert.deepEqual([foreign.statusCode, foreign.json().error.code], [404, 'ERR_NOT_FOUND']);
+    assert.equal((await other.get(`/api/v1/interactions/${id}`)).statusCode, 404);
 
     const waiting = await interaction(false);
     const unanswered = await lead.post(`/api/v1/interactions/${waiting}/wrap-up`, { disposition: 'resolved' });

@@ -5,9 +5,12 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js'
 import type { RoutingService } from '../../routing/index.js';
 import type { VoiceService } from '../../flows/index.js';
 import type { Store, TenantRow } from '../../store/index.js';
+import { agentScope } from '../agent-scope.js';
 import { actor } from '../auth.js';
 
 const supervisors = ['tenant_admin', 'supervisor'] as const;
+/** Supervisors transfer any call; an agent only the caller connected to them now. */
+const transferrers = [...supervisors, 'agent'] as const;
 
 /**
  * Calls in progress (list, hang up) and calls placed by Kefu: `POST /calls` rings a phone and,
@@ -41,10 +44,18 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
 
   const callParams = z.object({ sipCallId: z.string().min(1).max(256) });
 
+  /** Refuses (404, as for a call that does not exist) an agent's transfer of a call not connected to them. */
+  async function mayTransfer(request: Parameters<typeof actor>[0], sipCallId: string): Promise<void> {
+    const agentId = await agentScope(store, request, supervisors);
+    if (agentId === undefined) return;
+    const mine = await store.repos.routing.listInteractions(actor(request).tenant.id, { sipCallId, agentId, state: 'connected' }, { limit: 1, offset: 0 });
+    if (mine.items.length === 0) throw new NotFoundError('no such call in progress');
+  }
+
   app.post(
     '/calls/:sipCallId/transfer',
     {
-      config: { roles: supervisors },
+      config: { roles: transferrers },
       schema: {
         tags: ['calls'],
         summary: 'Transfer a caller connected to an agent: blind, or attended (the agent consults the target first)',
@@ -57,6 +68,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
       },
     },
     async (request) => {
+      await mayTransfer(request, request.params.sipCallId);
       const result = await calls.transfer(actor(request).tenant.id, request.params.sipCallId, request.body.to, request.body.mode);
       if (result === undefined) throw new NotFoundError('no such call in progress');
       return result;
@@ -66,7 +78,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
   app.post(
     '/calls/:sipCallId/transfer/:how',
     {
-      config: { roles: supervisors },
+      config: { roles: transferrers },
       schema: {
         tags: ['calls'],
         summary: 'Finish an attended transfer: complete joins the caller and the target; cancel returns the caller to the agent',
@@ -74,6 +86,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
       },
     },
     async (request, reply) => {
+      await mayTransfer(request, request.params.sipCallId);
       if (!(await calls.finishTransfer(actor(request).tenant.id, request.params.sipCallId, request.params.how))) throw new NotFoundError('no such call in progress');
       return reply.code(204).send();
     },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { phoneVariants } from '../../directory/index.js';
 import type { Store } from '../../store/index.js';
 import { registerResource } from '../resource.js';
 import { booleanQuery, email, phone, searchText } from '../schemas.js';
@@ -29,7 +30,8 @@ export const customerRoutes: FastifyPluginAsync<{ store: Store }> = async (app, 
     filter: z.object({ q: searchText, phone: phone.optional(), tag: searchText, vip: booleanQuery }),
     body: fields.partial().extend({ name: fields.shape.name }),
     patch: fields.partial(),
-    list: (repos, tenant, filter, page) => repos.customers.list(tenant.id, filter, page),
+    // A caller's number as the carrier delivers it (13800138000) finds the customer kept as +8613800138000.
+    list: (repos, tenant, { phone, ...filter }, page) => repos.customers.list(tenant.id, { ...filter, ...(phone === undefined ? {} : { phones: phoneVariants(phone) }) }, page),
     get: (repos, tenant, id) => repos.customers.get(tenant.id, id),
     create: (repos, tenant, body) => repos.customers.create(tenant.id, body),
     update: (repos, tenant, id, version, patch) => repos.customers.update(tenant.id, id, version, patch),

@@ -1,17 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ForbiddenError, KefuError, NotFoundError } from '../../errors.js';
+import { KefuError, NotFoundError } from '../../errors.js';
 import { interactionStates, type Store } from '../../store/index.js';
+import { agentScope } from '../agent-scope.js';
 import { actor } from '../auth.js';
 import { idParams, pageQuery } from '../schemas.js';
 
-const readers = ['tenant_admin', 'supervisor', 'statistician'] as const;
-const supervisors: readonly string[] = ['platform_admin', 'tenant_admin', 'supervisor', 'statistician'];
-
+/** They see every interaction of the tenant; an agent sees those offered to or answered by them. */
+const wide = ['tenant_admin', 'supervisor', 'statistician'] as const;
+const readers = [...wide, 'agent'] as const;
 /** The interaction cannot take that now (a wrap-up of a call nobody answered). */
 export class InteractionStateError extends KefuError {
   readonly code = 'ERR_INTERACTION_STATE';
 }
+
 const period = {
   /** Created (or changed state, for the agent log) at or after. */
   since: z.coerce.date().optional(),
@@ -31,37 +33,34 @@ export const interactionRoutes: FastifyPluginAsyncZod<{ store: Store }> = async 
       config: { roles: readers },
       schema: {
         tags: ['interactions'],
-        summary: 'Interactions of every channel, newest first',
+        summary: 'Interactions of every channel, newest first (an agent: those they answered)',
         querystring: z.object({ ...pageQuery, ...period, state: z.enum(interactionStates).optional(), queue: z.string().min(1).max(100).optional() }),
       },
     },
     async (request) => {
       const { limit, offset, since, until, ...filter } = request.query;
-      return store.repos.routing.listInteractions(actor(request).tenant.id, { ...filter, from: since, to: until }, { limit, offset });
+      const agentId = await agentScope(store, request, wide);
+      return store.repos.routing.listInteractions(actor(request).tenant.id, { ...filter, agentId, from: since, to: until }, { limit, offset });
     },
   );
 
-  /** The interaction, if who asks may see it: supervisors any of the tenant, an agent those they handled. */
+  /** The interaction with its timeline, if who asks may see it: an agent, one offered to or answered by them; else 404. */
   async function visible(request: Parameters<typeof actor>[0], id: string) {
-    const { principal, tenant } = actor(request);
-    const row = await store.repos.routing.getInteraction(tenant.id, id);
+    const tenantId = actor(request).tenant.id;
+    const agentId = await agentScope(store, request, wide);
+    const row = await store.repos.routing.getInteraction(tenantId, id);
     if (row === undefined) throw new NotFoundError('interaction not found');
-    if (!principal.roles.some((role) => supervisors.includes(role))) {
-      const own = principal.kind === 'user' ? await store.repos.agents.ofUser(tenant.id, principal.id) : undefined;
-      if (own === undefined || row.agentId !== own.id) throw new ForbiddenError('an agent sees only the interactions they handled');
-    }
-    return row;
+    const timeline = await store.repos.routing.timeline(tenantId, row.id);
+    if (agentId !== undefined && row.agentId !== agentId && !timeline.some((entry) => entry.agentId === agentId)) throw new NotFoundError('interaction not found');
+    return { row, timeline, agentId };
   }
 
   app.get(
     '/interactions/:id',
-    {
-      config: { roles: [...readers, 'agent'] },
-      schema: { tags: ['interactions'], summary: 'One interaction with its timeline, oldest entry first (an agent: those they handled)', params: idParams },
-    },
+    { config: { roles: readers }, schema: { tags: ['interactions'], summary: 'One interaction with its timeline, oldest entry first (an agent: one offered to them)', params: idParams } },
     async (request) => {
-      const row = await visible(request, request.params.id);
-      return { ...row, timeline: await store.repos.routing.timeline(actor(request).tenant.id, row.id) };
+      const { row, timeline } = await visible(request, request.params.id);
+      return { ...row, timeline };
     },
   );
 
@@ -82,7 +81,9 @@ export const interactionRoutes: FastifyPluginAsyncZod<{ store: Store }> = async 
       },
     },
     async (request) => {
-      const row = await visible(request, request.params.id);
+      const { row, agentId } = await visible(request, request.params.id);
+      // An agent wraps up only what they answered, not what was merely offered to them.
+      if (agentId !== undefined && row.agentId !== agentId) throw new NotFoundError('interaction not found');
       if (row.answeredAt === null || row.agentId === null) throw new InteractionStateError('nobody answered this interaction: there is nothing to wrap up');
       const { principal, tenant } = actor(request);
       const note = request.body.note ?? null;
@@ -99,7 +100,7 @@ export const interactionRoutes: FastifyPluginAsyncZod<{ store: Store }> = async 
   app.get(
     '/agent-states',
     {
-      config: { roles: readers },
+      config: { roles: wide },
       schema: {
         tags: ['agent-states'],
         summary: 'Every change of an agent\'s state (logged out, ready, not ready with its reason, reserved, busy, wrap-up), newest first',

@@ -20,8 +20,8 @@ export type NewCustomerInput = Partial<CustomerInput> & Pick<CustomerInput, 'nam
 export interface CustomerFilter {
   /** Matches name, company, e-mail or phone (substring, case-insensitive). */
   q?: string;
-  /** Exact, normalised phone number: one of the customer's numbers. */
-  phone?: string;
+  /** Exact, normalised phone numbers (the forms of one calling number): any of the customer's numbers. */
+  phones?: readonly string[];
   tag?: string;
   vip?: boolean;
 }
@@ -31,7 +31,7 @@ export class CustomerRepository {
 
   async list(tenantId: string, filter: CustomerFilter, page: PageRequest): Promise<Page<CustomerRow>> {
     let query = this.db.selectFrom('customers').where('tenantId', '=', tenantId);
-    if (filter.phone !== undefined) query = query.where('phones', '@>', textArray(filter.phone));
+    if (filter.phones !== undefined) query = query.where(sql<boolean>`phones && ${sql.val([...filter.phones])}::text[]`);
     if (filter.tag !== undefined) query = query.where('tags', '@>', textArray(filter.tag));
     if (filter.vip !== undefined) query = query.where('vip', '=', filter.vip);
     if (filter.q !== undefined) {

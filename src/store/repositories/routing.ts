@@ -55,6 +55,9 @@ export type InteractionChange = Partial<{
 export interface InteractionFilter {
   state?: string | undefined;
   queue?: string | undefined;
+  /** Answered by this agent. */
+  agentId?: string | undefined;
+  sipCallId?: string | undefined;
   /** Created at or after. */
   from?: Date | undefined;
   /** Created before. */
@@ -267,6 +270,8 @@ export class RoutingRepository {
     let query = this.db.selectFrom('interactions').where('tenantId', '=', tenantId);
     if (filter.state !== undefined) query = query.where('state', '=', filter.state as InteractionState);
     if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue);
+    if (filter.agentId !== undefined) query = query.where('agentId', '=', filter.agentId);
+    if (filter.sipCallId !== undefined) query = query.where('sipCallId', '=', filter.sipCallId);
     if (filter.from !== undefined) query = query.where('createdAt', '>=', filter.from);
     if (filter.to !== undefined) query = query.where('createdAt', '<', filter.to);
     if (filter.callers !== undefined) query = filter.callers.length === 0 ? query.where(sql<boolean>`false`) : query.where('caller', 'in', filter.callers);

@@ -1,0 +1,17 @@
+import type { FastifyRequest } from 'fastify';
+import { ForbiddenError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import { actor } from './auth.js';
+
+/**
+ * Whose work a request may see or act on: undefined when the caller holds one of `wide` (a
+ * supervisor, say: the whole tenant's), else the id of the agent the logged-in user is, so that an
+ * agent's desktop reads and moves only the agent's own interactions.
+ */
+export async function agentScope(store: Store, request: FastifyRequest, wide: readonly string[]): Promise<string | undefined> {
+  const { principal, tenant } = actor(request);
+  if (principal.roles.some((role) => wide.includes(role))) return undefined;
+  const own = principal.kind === 'user' ? await store.repos.agents.ofUser(tenant.id, principal.id) : undefined;
+  if (own === undefined) throw new ForbiddenError('only an agent sees their own interactions');
+  return own.id;
+}

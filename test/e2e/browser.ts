@@ -1,0 +1,57 @@
+/**
+ * Real Chromium for the end-to-end tests, driven by playwright-core (Debian's /usr/bin/chromium,
+ * never a downloaded browser; flags as ../shared/PEERS.md gives them). Every page's console errors
+ * and uncaught exceptions are collected, and screenshots go to a folder kept after the test.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const chromiumPath = '/usr/bin/chromium';
+
+export class TestBrowser {
+  /** Console errors and page exceptions of every page opened, with the page's name. */
+  readonly errors: string[] = [];
+  #shots = 0;
+
+  private constructor(
+    readonly browser: Browser,
+    /** Where the screenshots go; printed, and left in place for a person to look at. */
+    readonly artifacts: string,
+  ) {}
+
+  /** Starts Chromium headless with a fresh profile; `name` names the artifacts folder. */
+  static async launch(name: string, extraArgs: string[] = []): Promise<TestBrowser> {
+    const artifacts = mkdtempSync(join(tmpdir(), `kefu-${name}-artifacts-`));
+    mkdirSync(artifacts, { recursive: true });
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...extraArgs],
+    });
+    process.stdout.write(`# screenshots of ${name}: ${artifacts}\n`);
+    return new TestBrowser(browser, artifacts);
+  }
+
+  /** A page of its own (its own cookies: one user each) at `width`×`height`. */
+  async page(name: string, width = 1366, height = 768): Promise<Page> {
+    const context: BrowserContext = await this.browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.errors.push(`${name}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => this.errors.push(`${name}: ${error.message}`));
+    return page;
+  }
+
+  /** Saves a screenshot of `page` as `<n>-<what>.png` in the artifacts folder. */
+  async shot(page: Page, what: string): Promise<string> {
+    const path = join(this.artifacts, `${String(++this.#shots).padStart(2, '0')}-${what}.png`);
+    await page.screenshot({ path, fullPage: true });
+    return path;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+}

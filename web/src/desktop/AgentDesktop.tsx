@@ -1,0 +1,109 @@
+/**
+ * The agent desktop: state bar, the offer or call in hand with the customer, the phone, and recent
+ * interactions. It reads /agents/me/state and follows the event stream (agent.state and the
+ * interactions offered to or answered by the agent), re-reading after a reconnect that lost events.
+ */
+import { Alert, Col, Row, Space, message } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, ApiError, type Page } from '../api.js';
+import { useEventStream, type KefuEvent } from '../events.js';
+import { useI18n } from '../i18n.js';
+import { CurrentCall } from './CurrentCall.js';
+import type { AgentView, Customer, Interaction } from './model.js';
+import { RecentInteractions } from './RecentInteractions.js';
+import { Softphone } from './Softphone.js';
+import { StateBar } from './StateBar.js';
+
+export function AgentDesktop() {
+  const { t } = useI18n();
+  const [view, setView] = useState<AgentView>();
+  const [extension, setExtension] = useState<string>();
+  const [interaction, setInteraction] = useState<Interaction>();
+  const [customer, setCustomer] = useState<Customer | null>();
+  const [recent, setRecent] = useState<Interaction[]>([]);
+  const [wrapUpSeconds, setWrapUpSeconds] = useState<number>();
+  const [extended, setExtended] = useState(0);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const agentId = useRef<string>(undefined);
+
+  const showInteraction = useCallback(async (id: string) => {
+    const row = await api<Interaction>('GET', `/interactions/${id}`);
+    setInteraction(row);
+    if (row.queue !== null) api<{ settings: { wrapUpSeconds?: number } }>('GET', `/queues/${encodeURIComponent(row.queue)}`).then((q) => setWrapUpSeconds(q.settings.wrapUpSeconds ?? 0), () => undefined);
+    if (row.caller === null) return setCustomer(null);
+    const found = await api<Page<Customer>>('GET', `/customers?phone=${encodeURIComponent(row.caller)}`).catch(() => undefined);
+    setCustomer(found?.items[0] ?? null);
+  }, []);
+
+  const loadRecent = useCallback(() => {
+    api<Page<Interaction>>('GET', '/interactions?limit=10').then((page) => setRecent(page.items), () => undefined);
+  }, []);
+
+  const loadState = useCallback(async () => {
+    try {
+      const now = await api<AgentView>('GET', '/agents/me/state');
+      setView(now);
+      if (agentId.current !== now.agent) {
+        agentId.current = now.agent;
+        api<{ extension: string }>('GET', `/agents/${now.agent}`).then((agent) => setExtension(agent.extension), () => undefined);
+      }
+      const working = now.work[0];
+      if (working !== undefined) await showInteraction(working);
+    } catch (failure) {
+      setError(failure instanceof ApiError && failure.status === 404 ? t('desktop.notAgent') : String(failure));
+    }
+  }, [showInteraction, t]);
+
+  useEffect(() => {
+    loadRecent();
+  }, [loadRecent]);
+
+  const connected = useEventStream({
+    onResync: () => {
+      void loadState();
+      loadRecent();
+    },
+    onEvent: (event: KefuEvent) => {
+      const data = event.data as { agentId?: string | null; interactionId?: string };
+      if (event.type === 'agent.state' && data.agentId === agentId.current) {
+        setExtended(0);
+        void loadState();
+      } else if (event.type.startsWith('interaction.') && data.interactionId !== undefined && (data.agentId === agentId.current || data.interactionId === interaction?.id)) {
+        void showInteraction(data.interactionId);
+        if (event.type === 'interaction.ended') loadRecent();
+      }
+    },
+  });
+
+  async function act(body: Record<string, unknown>) {
+    setBusy(true);
+    try {
+      setView(await api<AgentView>('POST', '/agents/me/state', body));
+      if (body.action === 'extend_wrap_up') setExtended((seconds) => seconds + Number(body.seconds));
+    } catch (failure) {
+      void message.error(failure instanceof ApiError ? `${failure.code}: ${failure.message}` : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (error !== undefined) return <Alert type="warning" title={error} />;
+  if (view === undefined) return null;
+  const wrapUpEndsAt = view.state === 'wrap_up' && wrapUpSeconds !== undefined ? view.since + (wrapUpSeconds + extended) * 1000 : undefined;
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      {!connected && <Alert type="info" title={t('events.reconnecting')} />}
+      <StateBar view={view} wrapUpEndsAt={wrapUpEndsAt} act={act} busy={busy} />
+      <Row gutter={16}>
+        <Col xs={24} lg={16}>
+          <CurrentCall interaction={interaction} customer={customer} />
+        </Col>
+        <Col xs={24} lg={8}>
+          <Softphone extension={extension} sipCallId={interaction?.state === 'connected' ? interaction.sipCallId : undefined} />
+        </Col>
+      </Row>
+      <RecentInteractions items={recent} />
+    </Space>
+  );
+}
