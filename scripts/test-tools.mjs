@@ -10,6 +10,7 @@ export const debianPackages = [
   'sox', // makes and measures test audio (tones, noise, G.711, recordings)
   'libsox-fmt-all', // sox's µ-law and A-law files
   'espeak-ng', // speech in zh-CN and English (player, DTMF talk-off)
+  'chromium', // a real browser softphone (JsSIP, WebRTC) driven by playwright-core in test/e2e
 ];
 
 function installed(name) {
