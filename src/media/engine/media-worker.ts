@@ -12,8 +12,7 @@ import { SpeechSynthesizer } from '../player/speech.js';
 import { WavRecorder } from '../recorder/wav-recorder.js';
 import { PortRange } from '../session/port-range.js';
 import { RtpSession } from '../session/rtp-session.js';
-import { localCertificate } from '../webrtc/dtls-srtp.js';
-import { WebRtcPort } from '../webrtc/webrtc-port.js';
+import type { WebRtcPort, WebRtcPorts } from '../webrtc/webrtc-port.js';
 import { LatenessHistogram } from './lateness-histogram.js';
 import { PromptCache } from './prompt-cache.js';
 import type { MediaCommand, MediaEvent, MediaReplies, RecordOptions, SessionStats, WorkerSettings, WorkerStats } from './protocol.js';
@@ -39,6 +38,8 @@ export class MediaWorker {
   readonly #clock: MediaClock;
   readonly #lateness = new LatenessHistogram();
   #ticks = 0;
+  /** Loaded with werift on the first browser's leg: a worker without one never loads it. */
+  #webRtcPorts: Promise<WebRtcPorts> | undefined;
   readonly #measureLateness = (dueAt: number): void => this.#lateness.add(this.time.now() - dueAt);
 
   constructor(
@@ -131,9 +132,9 @@ export class MediaWorker {
 
   private async create(id: string, inbandDtmf: boolean, secure: boolean): Promise<MediaReplies['create']> {
     if (this.#sessions.has(id)) throw new MediaStateError(`session ${id} exists already`);
-    const certificate = secure ? await localCertificate() : undefined;
+    const webRtcPort = secure ? await (this.#webRtcPorts ??= import('../webrtc/webrtc-port.js').then((module) => module.webRtcPorts())) : undefined;
     const { socket, port } = await this.#ports.bindRtp();
-    const webrtc = certificate === undefined ? undefined : new WebRtcPort(socket, certificate, (reason) => this.emit({ kind: 'webrtc-failed', session: id, reason }));
+    const webrtc = webRtcPort?.(socket, (reason) => this.emit({ kind: 'webrtc-failed', session: id, reason }));
     const rtp = new RtpSession({
       id,
       socket: webrtc ?? socket,

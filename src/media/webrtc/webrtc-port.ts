@@ -8,7 +8,7 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { isRtcpPacket } from '../rtp/rtcp-packet.js';
 import type { PacketSocket } from '../session/rtp-session.js';
-import { DtlsSrtp, type DtlsRole, type Fingerprint, type LocalCertificate } from './dtls-srtp.js';
+import { DtlsSrtp, localCertificate, type DtlsRole, type Fingerprint, type LocalCertificate } from './dtls-srtp.js';
 import { answerBinding, isStun, newIceCredentials, type IceCredentials } from './ice-lite.js';
 
 /** What our SDP says of this port. */
@@ -33,14 +33,24 @@ export interface WebRtcCounts {
 
 type MessageListener = (bytes: Buffer, from: RemoteInfo) => void;
 
+/** Makes WebRTC ports on sockets; readies the worker's certificate first. */
+export type WebRtcPorts = (socket: Socket, onFailure: (reason: string) => void) => WebRtcPort;
+
+export async function webRtcPorts(): Promise<WebRtcPorts> {
+  const certificate = await localCertificate();
+  return (socket, onFailure) => new WebRtcPort(socket, certificate, onFailure);
+}
+
 export class WebRtcPort implements PacketSocket {
   readonly counts: WebRtcCounts = { stunAnswered: 0, unprotectFailed: 0 };
   readonly #ice: IceCredentials = newIceCredentials();
   readonly #listeners: MessageListener[] = [];
   #remote: WebRtcRemote | undefined;
   #dtls: DtlsSrtp | undefined;
-  /** The address of the pair the browser checked (and, once it says so, nominated). */
-  #peer: { address: string; port: number; family: string } | undefined;
+  /** Where packets go: the pair the browser nominated, else the one its DTLS or media came on, else the last it checked. */
+  #peer: { address: string; port: number } | undefined;
+  /** The sources whose checks passed (host:port): only they may carry DTLS and media. */
+  readonly #checked = new Set<string>();
   #nominated = false;
   #closed = false;
 
@@ -86,7 +96,6 @@ export class WebRtcPort implements PacketSocket {
     // RFC 5761 §4: with rtcp-mux the packet type tells RTCP from RTP.
     const protectedPacket = isRtcpPacket(packet) ? this.#dtls.protectRtcp(packet) : this.#dtls.protectRtp(packet);
     if (protectedPacket !== undefined) this.socket.send(protectedPacket, peer.port, peer.address);
-
   }
 
   close(): void {
@@ -101,8 +110,19 @@ export class WebRtcPort implements PacketSocket {
     const first = bytes[0] as number;
     if (isStun(bytes)) this.onStun(bytes, from);
     // RFC 7983 §7: 20–63 is DTLS, 128–191 RTP and RTCP; anything else is dropped.
-    else if (first >= 20 && first <= 63) this.#dtls?.receive(bytes);
-    else if (first >= 128 && first <= 191) this.onSrtp(bytes, from);
+    else if (first >= 20 && first <= 63 && this.follow(from)) this.#dtls?.receive(bytes);
+    else if (first >= 128 && first <= 191 && this.#checked.has(`${from.address}:${from.port}`)) this.onSrtp(bytes, from);
+  }
+
+  /**
+   * RFC 8445 §7.3.1.5 leaves the lite agent the pair the controlling agent uses: before it
+   * nominates one, answer on the pair its DTLS and media arrive on. False for a source that
+   * passed no check (RFC 8445 §11: media only on a valid pair).
+   */
+  private follow(from: RemoteInfo): boolean {
+    if (!this.#checked.has(`${from.address}:${from.port}`)) return false;
+    if (!this.#nominated) this.#peer = { address: from.address, port: from.port };
+    return true;
   }
 
   private onStun(bytes: Buffer, from: RemoteInfo): void {
@@ -110,9 +130,9 @@ export class WebRtcPort implements PacketSocket {
     if (answer === undefined) return;
     this.counts.stunAnswered++;
     this.socket.send(answer.response, from.port, from.address);
-    // RFC 8445 §7.3.1.5: a lite agent uses the pair the controlling agent nominates; until then
-    // the latest pair that passed a check.
-    if (!this.#nominated || answer.nominated) this.#peer = { address: from.address, port: from.port, family: from.family };
+    this.#checked.add(`${from.address}:${from.port}`);
+    // RFC 8445 §7.3.1.5: a lite agent uses the pair the controlling agent nominates.
+    if (answer.nominated || this.#peer === undefined) this.#peer = { address: from.address, port: from.port };
     this.#nominated ||= answer.nominated;
     if (this.#remote?.role === 'client' && this.#dtls === undefined) this.startDtls();
   }
@@ -124,6 +144,7 @@ export class WebRtcPort implements PacketSocket {
       this.counts.unprotectFailed++;
       return;
     }
+    this.follow(from);
     for (const listener of this.#listeners) listener(plain, from);
   }
 
