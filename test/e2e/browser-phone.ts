@@ -109,6 +109,10 @@ export class BrowserPhone {
     return this.page.evaluate(() => (globalThis as unknown as { softphone: { stats(): Promise<BrowserStats> } }).softphone.stats());
   }
 
+  keys(digits: string): Promise<void> {
+    return this.page.evaluate((d) => (globalThis as unknown as { softphone: { keys(d: string): void } }).softphone.keys(d), digits);
+  }
+
   hangup(): Promise<void> {
     return this.page.evaluate(() => (globalThis as unknown as { softphone: { hangup(): void } }).softphone.hangup());
   }

@@ -101,11 +101,13 @@ describe('[A4] a browser softphone is an agent phone: WebRTC legs bridged to RTP
     assert.ok(cdr.trace.some((e) => e.event === 'note' && e.text === 'answered by 1001'), JSON.stringify(cdr.trace));
   });
 
-  it('the browser calls the hotline 12345 and hears its greeting', async () => {
+  it('the browser calls the hotline 12345, hears its greeting and picks 1 with an RFC 4733 key', async () => {
     await phone.call('12345', 'demo');
     await phone.until('established', 20_000);
     const { heard, stats } = await hearing(phone, undefined, 20_000);
     process.stdout.write(`# calling 12345 the browser heard ${heard.hz.toFixed(1)} Hz at ${heard.db.toFixed(1)} dB; ${JSON.stringify(stats)}\n`);
+    await phone.keys('1');
+    await delay(6000);
     await phone.hangup();
     await phone.until('ended', 10_000);
     assert.equal(stats.codec, 'audio/PCMU');
@@ -113,5 +115,7 @@ describe('[A4] a browser softphone is an agent phone: WebRTC legs bridged to RTP
     assert.ok(heard.db > -70, `the greeting was silent: ${JSON.stringify(heard)}`);
     const cdr = await finishedCdr(node.url, cookie, 'caller=1001');
     assert.ok(cdr.trace.some((e) => e.event === 'said' && e.text === '您好，欢迎致电示范科技局科技服务热线。'), JSON.stringify(cdr.trace));
+    assert.deepEqual(cdr.trace.filter((e) => e.event === 'keys').map((e) => e.digits), ['1'], JSON.stringify(cdr.trace));
+    assert.ok(cdr.trace.some((e) => e.event === 'said' && e.text?.startsWith('高新技术企业认定请按1')), JSON.stringify(cdr.trace));
   });
 });

@@ -97,6 +97,10 @@ window.softphone = {
     });
     return found;
   },
+  /** Keys as RFC 4733 telephone-events in the media (Chrome's RTCDTMFSender), not SIP INFO. */
+  keys(digits) {
+    session.sendDTMF(digits, { transportType: 'RFC2833', duration: 160, interToneGap: 120 });
+  },
   hangup() {
     session?.terminate();
   },
