@@ -33,6 +33,9 @@ export interface WebRtcCounts {
 
 type MessageListener = (bytes: Buffer, from: RemoteInfo) => void;
 
+/** DTLS records kept from before the peer's SDP: a ClientHello flight and its retransmissions. */
+const EARLY_RECORDS = 8;
+
 /** Makes WebRTC ports on sockets; readies the worker's certificate first. */
 export type WebRtcPorts = (socket: Socket, onFailure: (reason: string) => void) => WebRtcPort;
 
@@ -53,6 +56,12 @@ export class WebRtcPort implements PacketSocket {
   readonly #checked = new Set<string>();
   #nominated = false;
   #closed = false;
+  /**
+   * DTLS records that came before the peer's SDP: a browser answering Kefu's offer starts its
+   * handshake as soon as its checks pass, before its 200 OK reaches Kefu; replayed at setRemote
+   * rather than lost to the browser's retransmission back-off (1 s, 2 s, 4 s …).
+   */
+  readonly #early: Buffer[] = [];
 
   constructor(
     private readonly socket: Socket,
@@ -110,7 +119,7 @@ export class WebRtcPort implements PacketSocket {
     const first = bytes[0] as number;
     if (isStun(bytes)) this.onStun(bytes, from);
     // RFC 7983 §7: 20–63 is DTLS, 128–191 RTP and RTCP; anything else is dropped.
-    else if (first >= 20 && first <= 63 && this.follow(from)) this.#dtls?.receive(bytes);
+    else if (first >= 20 && first <= 63 && this.follow(from)) this.onDtls(bytes);
     else if (first >= 128 && first <= 191 && this.#checked.has(`${from.address}:${from.port}`)) this.onSrtp(bytes, from);
   }
 
@@ -135,6 +144,11 @@ export class WebRtcPort implements PacketSocket {
     if (answer.nominated || this.#peer === undefined) this.#peer = { address: from.address, port: from.port };
     this.#nominated ||= answer.nominated;
     if (this.#remote?.role === 'client' && this.#dtls === undefined) this.startDtls();
+  }
+
+  private onDtls(record: Buffer): void {
+    if (this.#dtls !== undefined) this.#dtls.receive(record);
+    else if (this.#early.length < EARLY_RECORDS) this.#early.push(record);
   }
 
   private onSrtp(bytes: Buffer, from: RemoteInfo): void {
@@ -163,6 +177,7 @@ export class WebRtcPort implements PacketSocket {
       },
     });
     this.#dtls = dtls;
+    for (const record of this.#early.splice(0)) dtls.receive(record);
   }
 }
 
