@@ -10,7 +10,7 @@ export const debianPackages = [
   'sox', // makes and measures test audio (tones, noise, G.711, recordings)
   'libsox-fmt-all', // sox's µ-law and A-law files
   'espeak-ng', // speech in zh-CN and English (player, DTMF talk-off)
-  'chromium', // the browser test/e2e drives through playwright-core (web/, the browser softphone)
+  'chromium', // the browser test/e2e drives through playwright-core (web/, the softphone: JsSIP, WebRTC)
   'fonts-wqy-microhei', // Chinese text in Chromium's screenshots of the web app
 ];
 

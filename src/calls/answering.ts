@@ -3,8 +3,8 @@
  * announcements played as early media before a refusal.
  */
 import { randomInt } from 'node:crypto';
-import type { MediaEngine, PlayItem } from '../media/index.js';
-import { answerOffer, createOffer, type LocalMedia } from '../sdp/index.js';
+import type { MediaEngine, MediaSessionInfo, PlayItem } from '../media/index.js';
+import { answerOffer, createOffer, offersWebRtc, type LocalMedia } from '../sdp/index.js';
 import type { SipRequest } from '../sip/index.js';
 import { remoteOf } from './remote-endpoint.js';
 
@@ -25,15 +25,10 @@ export async function answerMedia(
 ): Promise<AnsweredMedia | { status: number; reason: string } | undefined> {
   const hasOffer = request.body.length > 0;
   if (hasOffer && !/^application\/sdp/i.test(request.headers.get('content-type') ?? '')) return undefined;
-  const session = await engine.createSession({ group });
-  const local: LocalMedia = {
-    address: mediaAddress,
-    port: session.port,
-    codecs: ['PCMU', 'PCMA'],
-    telephoneEvent: true,
-    sessionId: randomInt(1, 2 ** 31),
-    sessionVersion: 1,
-  };
+  // A browser's offer (DTLS-SRTP) gets a WebRTC port and is answered in kind.
+  const webrtc = hasOffer && offersWebRtc(request.body.toString('utf8'));
+  const session = await engine.createSession({ group, webrtc });
+  const local = localMedia(mediaAddress, session);
   const drop = async () => void (await engine.destroy(session.id).catch(() => null));
   if (cancelled()) {
     await drop();
@@ -47,6 +42,23 @@ export async function answerMedia(
   }
   await engine.setRemote(session.id, remoteOf(answer.audio));
   return { session: session.id, local, sdp: answer.sdp, offeredIn2xx: false };
+}
+
+/**
+ * What Kefu offers or accepts from a session: G.711 (PCMU first, so that a browser that offers
+ * Opus too is answered without transcoding) and telephone-events; for a WebRTC session, its ICE
+ * credentials, DTLS fingerprint and SSRC as well.
+ */
+export function localMedia(mediaAddress: string, session: MediaSessionInfo): LocalMedia {
+  return {
+    address: mediaAddress,
+    port: session.port,
+    codecs: ['PCMU', 'PCMA'],
+    telephoneEvent: true,
+    sessionId: randomInt(1, 2 ** 31),
+    sessionVersion: 1,
+    ...(session.webrtc === undefined ? {} : { webrtc: session.webrtc }),
+  };
 }
 
 /** Announcements playing as early media (RFC 3960), by call key, so that a CANCEL can stop them. */

@@ -108,6 +108,8 @@ export class CallService implements InviteHandler {
         void call.leg.hangup('recovery_on_timer_expire', 'network');
       }
     });
+    // A browser's leg whose DTLS failed has no audio; the no-RTP time-out then ends it.
+    options.engine.on('webrtc-failed', (event) => options.log.warn({ session: event.session, reason: event.reason }, 'DTLS-SRTP with the browser failed'));
   }
 
   private now(): Date {

@@ -7,10 +7,10 @@
  * What a target is (which phones, or an outside number at a carrier's trunk with the From,
  * P-Asserted-Identity and credentials it wants) is the application's answer (`reach`).
  */
-import { randomInt } from 'node:crypto';
 import type { MediaEngine } from '../media/index.js';
-import { createOffer, readAnswer, type LocalMedia } from '../sdp/index.js';
+import { createOffer, readAnswer } from '../sdp/index.js';
 import { parsePeer, type Dialog, type InviteOptions, type OutgoingInvite, type SipResponse } from '../sip/index.js';
+import { localMedia } from './answering.js';
 import type { Answered, Attempt, NotAnswered } from './attempt.js';
 import type { Call, LegRole } from './call.js';
 import { Connection } from './connection.js';
@@ -153,15 +153,10 @@ export class Dialler {
       const peer = parsePeer(phone.source);
       const release = peer === undefined ? undefined : phone.seize?.();
       if (peer === undefined || (phone.seize !== undefined && release === undefined)) continue;
-      const created = await this.options.engine.createSession(ringing.near === undefined ? {} : { near: ringing.near });
-      const local: LocalMedia = {
-        address: this.options.mediaAddress,
-        port: created.port,
-        codecs: ['PCMU', 'PCMA'],
-        telephoneEvent: true,
-        sessionId: randomInt(1, 2 ** 31),
-        sessionVersion: 1,
-      };
+      // A phone registered over WebSocket is a browser (RFC 7118): it takes only DTLS-SRTP with ICE.
+      const webrtc = peer.transport === 'WS' || peer.transport === 'WSS';
+      const created = await this.options.engine.createSession({ webrtc, ...(ringing.near === undefined ? {} : { near: ringing.near }) });
+      const local = localMedia(this.options.mediaAddress, created);
       const attempt = {} as Attempt;
       const invite = this.options.invite({
         uri: phone.uri,

@@ -1,8 +1,8 @@
-import type { RemoteEndpoint } from '../media/index.js';
+import type { MediaRemote } from '../media/index.js';
 import type { NegotiatedAudio } from '../sdp/index.js';
 
 /** The media engine's view of what offer/answer agreed. */
-export function remoteOf(audio: NegotiatedAudio): RemoteEndpoint {
+export function remoteOf(audio: NegotiatedAudio): MediaRemote {
   return {
     address: audio.remoteAddress,
     port: audio.remotePort,
@@ -10,5 +10,6 @@ export function remoteOf(audio: NegotiatedAudio): RemoteEndpoint {
     codec: audio.codec,
     payloadType: audio.payloadType,
     ...(audio.telephoneEventPayloadType === undefined ? {} : { telephoneEventPayloadType: audio.telephoneEventPayloadType }),
+    ...(audio.webrtc === undefined ? {} : { webrtc: { iceUfrag: audio.webrtc.iceUfrag, fingerprints: audio.webrtc.fingerprints, role: audio.webrtc.role } }),
   };
 }

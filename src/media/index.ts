@@ -2,7 +2,8 @@
  * The face of src/media/: the media engine (worker threads running RTP sessions, driven by
  * commands, raising events), and the pieces it is built of: RTP and RTCP packets, receiver
  * statistics, G.711, DTMF (RFC 4733 telephone-events and in-band tones), the media clock, jitter
- * buffer, player (prompts, tones, speech, read-back), recorder and mixer. Knows nothing of SIP or SDP.
+ * buffer, player (prompts, tones, speech, read-back), recorder and mixer, and WebRTC ports
+ * (ICE-lite, DTLS-SRTP) for browsers' legs. Knows nothing of SIP or SDP.
  */
 export {
   MediaEngine,
@@ -11,7 +12,9 @@ export {
   type MediaEvents,
   type MediaSessionInfo,
 } from './engine/media-engine.js';
-export type { MediaEvent, PlayItem, RecordOptions, SessionStats, WorkerStats } from './engine/protocol.js';
+export type { MediaEvent, MediaRemote, PlayItem, RecordOptions, SessionStats, WebRtcIdentity, WorkerStats } from './engine/protocol.js';
+export type { DtlsRole, Fingerprint } from './webrtc/dtls-srtp.js';
+export type { WebRtcRemote } from './webrtc/webrtc-port.js';
 export type { RemoteEndpoint } from './session/rtp-session.js';
 export type { DtmfSendOptions } from './session/dtmf-sender.js';
 export {

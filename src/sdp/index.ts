@@ -1,6 +1,7 @@
 export {
   answerOffer,
   createOffer,
+  offersWebRtc,
   readAnswer,
   type AnswerResult,
   type AudioCodec,
@@ -9,3 +10,4 @@ export {
   type ReadAnswerResult,
 } from './offer-answer.js';
 export { directions, parseSdp, type Direction, type SdpResult } from './session-description.js';
+export type { Fingerprint, LocalWebRtc, NegotiatedWebRtc } from './webrtc.js';

@@ -5,6 +5,7 @@
  */
 import type { MediaDescription, SessionDescription } from 'sdp-transform';
 import { connectionAddress, directionOf, parseSdp, payloadTypes, writeSdp, type Direction } from './session-description.js';
+import { isWebRtcProtocol, remoteWebRtc, setupOf, webRtcSession, withWebRtc, type LocalWebRtc, type NegotiatedWebRtc } from './webrtc.js';
 
 export type AudioCodec = 'PCMU' | 'PCMA';
 
@@ -29,6 +30,8 @@ export interface LocalMedia {
   /** o= session id and version; the version must grow with every new offer (RFC 3264 §8). */
   sessionId: number;
   sessionVersion: number;
+  /** A browser's leg: DTLS-SRTP with ICE (./webrtc.ts) instead of plain RTP/AVP. */
+  webrtc?: LocalWebRtc;
 }
 
 /** The audio stream both sides agreed on, as this side must run it. */
@@ -42,6 +45,8 @@ export interface NegotiatedAudio {
   /** Our direction: whether we may send and whether we should expect to receive. */
   direction: Direction;
   rtcpMux: boolean;
+  /** The browser's ICE and DTLS parameters, when the stream is WebRTC. */
+  webrtc?: NegotiatedWebRtc;
 }
 
 export type AnswerResult =
@@ -110,12 +115,24 @@ function audioMedia(local: LocalMedia, formats: Format[], direction: Direction, 
   };
 }
 
+/** The mid of the stream Kefu offers to a browser. */
+const offeredMid = '0';
+
 /** An offer for one audio stream with our codecs and, if wanted, telephone-events. */
 export function createOffer(local: LocalMedia): string {
   const formats: Format[] = local.codecs.map((codec) => ({ payloadType: staticPayloadTypes[codec], name: codec, rate: 8000 }));
   if (local.telephoneEvent) formats.push({ payloadType: defaultTelephoneEventPayloadType, name: 'TELEPHONE-EVENT', rate: 8000 });
-  const media = audioMedia(local, formats, local.direction ?? 'sendrecv', local.ptime ?? defaultPtime, local.rtcpMux ?? false);
-  return writeSdp(session(local, [media]));
+  const media = audioMedia(local, formats, local.direction ?? 'sendrecv', local.ptime ?? defaultPtime, local.rtcpMux ?? local.webrtc !== undefined);
+  if (local.webrtc === undefined) return writeSdp(session(local, [media]));
+  // RFC 5763 §5: the offerer says actpass and lets the answerer choose the DTLS roles.
+  return writeSdp(webRtcSession(session(local, [withWebRtc(media, local.webrtc, local.address, 'actpass', offeredMid)]), undefined, offeredMid));
+}
+
+/** Whether an offer's first audio stream is a browser's (DTLS-SRTP, RFC 5764 §8). */
+export function offersWebRtc(offerText: string): boolean {
+  const parsed = parseSdp(offerText);
+  const audio = parsed.ok ? parsed.sdp.media.find((media) => media.type === 'audio' && media.port !== 0) : undefined;
+  return audio !== undefined && isWebRtcProtocol(audio.protocol);
 }
 
 /**
@@ -128,22 +145,32 @@ export function answerOffer(offerText: string, local: LocalMedia): AnswerResult 
   if (!parsed.ok) return { ok: false, status: 400, reason: parsed.reason };
   const offer = parsed.sdp;
   let audio: NegotiatedAudio | undefined;
+  let refusal: string | undefined;
+  let mid: string | undefined;
   const answered = offer.media.map((media): MediaDescription => {
     const formats = formatsOf(media);
     const codec = formats.find((f) => f.rate === 8000 && (local.codecs as string[]).includes(f.name));
-    const acceptable = audio === undefined && media.type === 'audio' && media.port !== 0 && media.protocol === 'RTP/AVP' && codec !== undefined;
-    if (!acceptable) {
+    const protocolFits = local.webrtc === undefined ? media.protocol === 'RTP/AVP' : isWebRtcProtocol(media.protocol);
+    const acceptable = audio === undefined && media.type === 'audio' && media.port !== 0 && protocolFits && codec !== undefined;
+    const webrtc = acceptable && local.webrtc !== undefined ? remoteWebRtc(offer, media) : undefined;
+    if (typeof webrtc === 'string') refusal = webrtc;
+    if (!acceptable || typeof webrtc === 'string') {
       // §6: a declined stream keeps its place with port 0 and the offer's formats.
       return { type: media.type, port: 0, protocol: media.protocol, payloads: media.payloads ?? '0', rtp: [], fmtp: [] };
     }
     // RFC 4733 §7.1.1: telephone-event at the audio clock rate, with the offer's payload type.
     const events = local.telephoneEvent ? formats.find((f) => f.name === 'TELEPHONE-EVENT' && f.rate === 8000) : undefined;
     const address = connectionAddress(offer, media) as string;
-    const offered = heldByZeroAddress(address) ? 'sendonly' : directionOf(offer, media);
+    // JSEP offers c=IN IP4 0.0.0.0 before candidates are known: there it is no hold (RFC 8839 §5.1).
+    const offered = webrtc === undefined && heldByZeroAddress(address) ? 'sendonly' : directionOf(offer, media);
     const direction = answerDirection(offered, local.direction ?? 'sendrecv');
     const ptime = media.ptime !== undefined && media.ptime >= 10 && media.ptime <= 60 && media.ptime % 10 === 0 ? media.ptime : defaultPtime;
     // RFC 5761 §5.1.1: accept rtcp-mux when offered and we can.
     const rtcpMux = media.rtcpMux !== undefined && (local.rtcpMux ?? true);
+    if (webrtc !== undefined && !rtcpMux) {
+      refusal = 'a WebRTC stream must multiplex RTP and RTCP (RFC 8829 §5.1.3)';
+      return { type: media.type, port: 0, protocol: media.protocol, payloads: media.payloads ?? '0', rtp: [], fmtp: [] };
+    }
     audio = {
       remoteAddress: address,
       remotePort: media.port,
@@ -153,11 +180,17 @@ export function answerOffer(offerText: string, local: LocalMedia): AnswerResult 
       ptime,
       direction,
       rtcpMux,
+      ...(webrtc === undefined ? {} : { webrtc }),
     };
-    return audioMedia(local, events === undefined ? [codec] : [codec, events], direction, ptime, rtcpMux);
+    const answer = audioMedia(local, events === undefined ? [codec] : [codec, events], direction, ptime, rtcpMux);
+    if (webrtc === undefined || local.webrtc === undefined) return answer;
+    // RFC 8843 §7.3: the answer keeps the offer's mid.
+    mid = String(media.mid ?? offeredMid);
+    return withWebRtc(answer, local.webrtc, local.address, setupOf(webrtc.role), mid);
   });
-  if (audio === undefined) return { ok: false, status: 488, reason: 'no audio stream with PCMU or PCMA over RTP/AVP' };
-  return { ok: true, sdp: writeSdp(session(local, answered)), audio };
+  if (audio === undefined) return { ok: false, status: 488, reason: refusal ?? `no audio stream with PCMU or PCMA over ${local.webrtc === undefined ? 'RTP/AVP' : 'DTLS-SRTP'}` };
+  const described = session(local, answered);
+  return { ok: true, sdp: writeSdp(mid === undefined ? described : webRtcSession(described, offer, mid)), audio };
 }
 
 /** Reads the answer to an offer we made with `local` (RFC 3264 §7). */
@@ -173,8 +206,12 @@ export function readAnswer(answerText: string, local: LocalMedia): ReadAnswerRes
   const codec = formats.find((f) => (local.codecs as string[]).includes(f.name) && f.payloadType === staticPayloadTypes[f.name as AudioCodec]);
   if (codec === undefined) return { ok: false, reason: 'the answer chose no codec we offered' };
   const events = local.telephoneEvent ? formats.find((f) => f.name === 'TELEPHONE-EVENT' && f.rate === 8000) : undefined;
+  const webrtc = local.webrtc === undefined ? undefined : remoteWebRtc(answer, media);
+  if (typeof webrtc === 'string') return { ok: false, reason: webrtc };
+  // RFC 5763 §5: an answer to our actpass must choose; active makes us the DTLS server.
+  if (webrtc !== undefined && (media.setup ?? answer.setup) === 'actpass') return { ok: false, reason: 'the answer left a=setup at actpass' };
   const address = connectionAddress(answer, media) as string;
-  const theirs = heldByZeroAddress(address) ? 'inactive' : directionOf(answer, media);
+  const theirs = webrtc === undefined && heldByZeroAddress(address) ? 'inactive' : directionOf(answer, media);
   // Their direction mirrored: what they receive, we send (RFC 3264 §6.1).
   const mirrored: Record<typeof theirs, typeof theirs> = { sendrecv: 'sendrecv', sendonly: 'recvonly', recvonly: 'sendonly', inactive: 'inactive' };
   return {
@@ -187,7 +224,8 @@ export function readAnswer(answerText: string, local: LocalMedia): ReadAnswerRes
       telephoneEventPayloadType: events?.payloadType,
       ptime: media.ptime ?? local.ptime ?? defaultPtime,
       direction: mirrored[theirs],
-      rtcpMux: media.rtcpMux !== undefined && (local.rtcpMux ?? false),
+      rtcpMux: media.rtcpMux !== undefined && (local.rtcpMux ?? local.webrtc !== undefined),
+      ...(webrtc === undefined ? {} : { webrtc }),
     },
   };
 }

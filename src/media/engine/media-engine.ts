@@ -13,8 +13,7 @@ import { MediaPlacementError, MediaSessionNotFoundError, MediaWorkerError, media
 import type { MixerMode } from '../mixer/mixer.js';
 import type { PlayOptions } from '../player/player.js';
 import type { DtmfSendOptions } from '../session/dtmf-sender.js';
-import type { RemoteEndpoint } from '../session/rtp-session.js';
-import type { MediaCommand, MediaEvent, MediaReplies, OwnerMessage, PlayItem, RecordOptions, WorkerMessage, WorkerSettings, WorkerStats } from './protocol.js';
+import type { MediaCommand, MediaEvent, MediaRemote, MediaReplies, OwnerMessage, PlayItem, RecordOptions, WebRtcIdentity, WorkerMessage, WorkerSettings, WorkerStats } from './protocol.js';
 
 export interface MediaEngineOptions {
   workers: number;
@@ -34,12 +33,16 @@ export interface CreateSessionOptions {
   near?: string;
   /** Detect DTMF tones in the audio too (peers that send digits in-band). */
   inbandDtmf?: boolean;
+  /** A browser's leg: ICE-lite, DTLS-SRTP and rtcp-mux on the port (src/media/webrtc/). */
+  webrtc?: boolean;
 }
 
 export interface MediaSessionInfo {
   id: string;
   port: number;
   worker: number;
+  /** For a WebRTC session: what its SDP must say. */
+  webrtc?: WebRtcIdentity;
 }
 
 /** The events, by kind, each with its payload. */
@@ -114,15 +117,15 @@ export class MediaEngine {
     this.#placement.set(id, worker);
     if (options.group !== undefined) this.joinGroup(id, options.group, worker);
     try {
-      const { port } = await this.command(worker, { op: 'create', session: id, inbandDtmf: options.inbandDtmf ?? false });
-      return { id, port, worker };
+      const created = await this.command(worker, { op: 'create', session: id, inbandDtmf: options.inbandDtmf ?? false, webrtc: options.webrtc ?? false });
+      return { id, port: created.port, worker, ...(created.webrtc === undefined ? {} : { webrtc: created.webrtc }) };
     } catch (error) {
       this.forget(id);
       throw error;
     }
   }
 
-  setRemote(session: string, remote: RemoteEndpoint): Promise<null> {
+  setRemote(session: string, remote: MediaRemote): Promise<null> {
     return this.toSession(session, { op: 'remote', session, remote });
   }
 

@@ -12,6 +12,7 @@ import { SpeechSynthesizer } from '../player/speech.js';
 import { WavRecorder } from '../recorder/wav-recorder.js';
 import { PortRange } from '../session/port-range.js';
 import { RtpSession } from '../session/rtp-session.js';
+import type { WebRtcPort, WebRtcPorts } from '../webrtc/webrtc-port.js';
 import { LatenessHistogram } from './lateness-histogram.js';
 import { PromptCache } from './prompt-cache.js';
 import type { MediaCommand, MediaEvent, MediaReplies, RecordOptions, SessionStats, WorkerSettings, WorkerStats } from './protocol.js';
@@ -22,6 +23,8 @@ interface Hosted {
   mixer?: string;
   recorder?: WavRecorder;
   inbandDtmf: boolean;
+  /** A browser's leg: the port that secures the session's packets. */
+  webrtc?: WebRtcPort;
 }
 
 /** Ticks between two stats events of a session: every five seconds. */
@@ -35,6 +38,8 @@ export class MediaWorker {
   readonly #clock: MediaClock;
   readonly #lateness = new LatenessHistogram();
   #ticks = 0;
+  /** Loaded with werift on the first browser's leg: a worker without one never loads it. */
+  #webRtcPorts: Promise<WebRtcPorts> | undefined;
   readonly #measureLateness = (dueAt: number): void => this.#lateness.add(this.time.now() - dueAt);
 
   constructor(
@@ -62,10 +67,17 @@ export class MediaWorker {
   private async dispatch(command: MediaCommand): Promise<MediaReplies[keyof MediaReplies]> {
     switch (command.op) {
       case 'create':
-        return this.create(command.session, command.inbandDtmf);
-      case 'remote':
-        await this.session(command.session).rtp.setRemote(command.remote);
+        return this.create(command.session, command.inbandDtmf, command.webrtc);
+      case 'remote': {
+        const hosted = this.session(command.session);
+        const { webrtc, ...remote } = command.remote;
+        if ((webrtc === undefined) !== (hosted.webrtc === undefined)) {
+          throw new MediaStateError(`session ${command.session} ${hosted.webrtc === undefined ? 'is plain RTP and cannot take' : 'is WebRTC and needs'} a peer's ICE and DTLS parameters`);
+        }
+        if (webrtc !== undefined) hosted.webrtc?.setRemote(webrtc);
+        await hosted.rtp.setRemote(remote);
         return null;
+      }
       case 'play': {
         const { rtp } = this.session(command.session);
         if (rtp.remote === undefined) throw new MediaStateError(`session ${command.session} has no remote address yet`);
@@ -118,12 +130,14 @@ export class MediaWorker {
     }
   }
 
-  private async create(id: string, inbandDtmf: boolean): Promise<{ port: number }> {
+  private async create(id: string, inbandDtmf: boolean, secure: boolean): Promise<MediaReplies['create']> {
     if (this.#sessions.has(id)) throw new MediaStateError(`session ${id} exists already`);
+    const webRtcPort = secure ? await (this.#webRtcPorts ??= import('../webrtc/webrtc-port.js').then((module) => module.webRtcPorts())) : undefined;
     const { socket, port } = await this.#ports.bindRtp();
+    const webrtc = webRtcPort?.(socket, (reason) => this.emit({ kind: 'webrtc-failed', session: id, reason }));
     const rtp = new RtpSession({
       id,
-      socket,
+      socket: webrtc ?? socket,
       port,
       time: this.time,
       random: () => randomInt(0, 0x1_0000_0000) / 0x1_0000_0000,
@@ -142,9 +156,9 @@ export class MediaWorker {
         played: (end) => this.emit({ kind: 'played', session: id, end }),
       },
     });
-    this.#sessions.set(id, { rtp, inbandDtmf });
+    this.#sessions.set(id, { rtp, inbandDtmf, ...(webrtc === undefined ? {} : { webrtc }) });
     this.updateDecoding(id);
-    return { port };
+    return webrtc === undefined ? { port } : { port, webrtc: { ...webrtc.local, ssrc: rtp.ssrc } };
   }
 
   private record(id: string, options: RecordOptions): null {
@@ -232,8 +246,11 @@ export class MediaWorker {
   }
 
   private stats(id: string): SessionStats {
-    const s = this.session(id).rtp.statistics();
-    return { sent: s.sent, received: s.received, lost: s.lost, jitterMs: s.jitterMs, malformed: s.malformed, unknownPayloadType: s.unknownPayloadType, foreignSource: s.foreignSource };
+    const { rtp, webrtc } = this.session(id);
+    const s = rtp.statistics();
+    const stats: SessionStats = { sent: s.sent, received: s.received, lost: s.lost, jitterMs: s.jitterMs, malformed: s.malformed, unknownPayloadType: s.unknownPayloadType, foreignSource: s.foreignSource };
+    if (webrtc !== undefined) stats.webrtc = { secured: webrtc.secured, ...webrtc.counts };
+    return stats;
   }
 
   private async destroy(id: string): Promise<SessionStats> {

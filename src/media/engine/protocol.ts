@@ -12,6 +12,13 @@ import type { ToneName } from '../player/tones.js';
 import type { Recording } from '../recorder/wav-recorder.js';
 import type { DtmfSendOptions } from '../session/dtmf-sender.js';
 import type { RemoteEndpoint } from '../session/rtp-session.js';
+import type { WebRtcLocal, WebRtcRemote } from '../webrtc/webrtc-port.js';
+
+/** The peer of a session: where its RTP goes and, for a WebRTC port, its ICE and DTLS parameters. */
+export type MediaRemote = RemoteEndpoint & { webrtc?: WebRtcRemote };
+
+/** What a WebRTC session's SDP must say of it: ICE credentials, DTLS fingerprint, its SSRC. */
+export type WebRtcIdentity = WebRtcLocal & { ssrc: number };
 
 /** One thing to play; items of a sequence follow each other without a gap. */
 export type PlayItem =
@@ -43,6 +50,8 @@ export interface SessionStats {
   malformed: number;
   unknownPayloadType: number;
   foreignSource: number;
+  /** A WebRTC port's side: whether DTLS gave SRTP keys, checks answered, packets that failed. */
+  webrtc?: { secured: boolean; stunAnswered: number; unprotectFailed: number };
 }
 
 export interface WorkerStats {
@@ -56,8 +65,8 @@ export interface WorkerStats {
 }
 
 export type MediaCommand =
-  | { op: 'create'; session: string; inbandDtmf: boolean }
-  | { op: 'remote'; session: string; remote: RemoteEndpoint }
+  | { op: 'create'; session: string; inbandDtmf: boolean; webrtc: boolean }
+  | { op: 'remote'; session: string; remote: MediaRemote }
   | { op: 'play'; session: string; items: PlayItem[]; options: PlayOptions }
   | { op: 'stop-play'; session: string }
   | { op: 'record'; session: string; options: RecordOptions }
@@ -75,7 +84,7 @@ export type MediaCommand =
 
 /** What each command answers with. */
 export interface MediaReplies {
-  create: { port: number };
+  create: { port: number; webrtc?: WebRtcIdentity };
   remote: null;
   play: null;
   'stop-play': null;
@@ -97,6 +106,8 @@ export type MediaEvent =
   | { kind: 'played'; session: string; end: PlayerEnd }
   | { kind: 'recorded'; session: string; recording: Recording }
   | { kind: 'timeout'; session: string; silentMs: number }
+  /** A WebRTC port's DTLS handshake failed (a certificate that does not match the SDP, an alert). */
+  | { kind: 'webrtc-failed'; session: string; reason: string }
   | { kind: 'stats'; session: string; stats: SessionStats };
 
 export type WorkerMessage =

@@ -20,6 +20,16 @@ import { RtpPacket } from '../rtp/rtp-packet.js';
 import { DtmfSender, type DtmfSendOptions } from './dtmf-sender.js';
 import { RtcpReporter } from './rtcp-reporter.js';
 
+/**
+ * What a session sends and receives packets through: a UDP socket, or a WebRTC port that
+ * secures them (src/media/webrtc/) and shows plain RTP and RTCP here.
+ */
+export interface PacketSocket {
+  on(event: 'message', listener: (bytes: Buffer, from: RemoteInfo) => void): unknown;
+  send(bytes: Uint8Array, port: number, address: string): void;
+  close(): void;
+}
+
 export interface RemoteEndpoint {
   address: string;
   port: number;
@@ -41,7 +51,7 @@ export interface SessionEvents {
 
 export interface RtpSessionOptions {
   id: string;
-  socket: Socket;
+  socket: PacketSocket;
   port: number;
   time: TimeSource;
   random: () => number;
