@@ -18,6 +18,7 @@ const statusByCode: Record<string, number> = {
   ERR_STALE_VERSION: 409,
   ERR_IN_USE: 409,
   ERR_TRANSFER_STATE: 409,
+  ERR_CALL_STATE: 409,
   ERR_AGENT_STATE: 409,
   ERR_RATE_LIMITED: 429,
 };

@@ -37,6 +37,7 @@ import { mailboxRoutes } from './routes/mailboxes.js';
 import { callRecordRoutes } from './routes/call-records.js';
 import { agentStateRoutes } from './routes/agent-state.js';
 import { callRoutes } from './routes/calls.js';
+import { supervisionRoutes } from './routes/supervision.js';
 import { eventRoutes } from './routes/events.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { trunkRoutes } from './routes/trunks.js';
@@ -145,6 +146,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(mailboxRoutes, { store, media: options.media });
       await api.register(callRecordRoutes, { store, media: options.media });
       if (options.calls !== undefined) await api.register(callRoutes, { store, calls: options.calls.service, voice: options.calls.voice });
+      if (options.calls !== undefined) await api.register(supervisionRoutes, { store, supervision: options.calls.service.supervision, events: stream.hub });
       await api.register(calendarRoutes, { store });
       await api.register(callerListRoutes, { store });
       await api.register(callSettingsRoutes, { store });

@@ -17,6 +17,7 @@ import { Leg, playItem } from './leg.js';
 import { remoteOf } from './remote-endpoint.js';
 import type { TransferResult } from './connection.js';
 import { Transfers, type TransferMode } from './transfers.js';
+import { Supervision } from './supervision.js';
 
 export interface CallServiceOptions {
   engine: MediaEngine;
@@ -71,10 +72,16 @@ export class CallService implements InviteHandler {
   readonly #transfers: Transfers;
   /** Announcements playing as early media, stopped by a CANCEL. */
   readonly #early: EarlyAnnouncements;
+  /** Supervisors' monitoring and force release, and agents' conferences, of connected calls. */
+  readonly supervision: Supervision;
 
   constructor(private readonly options: CallServiceOptions) {
     this.#early = new EarlyAnnouncements(options.engine);
     this.#transfers = new Transfers(options.log);
+    this.supervision = new Supervision({
+      engine: options.engine,
+      connectionOf: (owner, sipCallId) => (this.owns(owner, sipCallId) ? (this.#transfers.of(sipCallId) ?? 'not-connected') : undefined),
+    });
     this.#dialler = new Dialler({
       engine: options.engine,
       mediaAddress: options.mediaAddress,

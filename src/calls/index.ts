@@ -23,3 +23,5 @@ export { IllegalLegTransitionError, legStates, type LegState } from './leg-state
 export { CallService, type CallServiceOptions, type Originate } from './call-service.js';
 export { Leg, type LegSignalling } from './leg.js';
 export type { OverflowTo, QueueOutcome, QueueRequest, QueueRouter, QueueTicket } from './queueing.js';
+export { CallStateError, Supervision, type ConferenceResult, type MonitorResult } from './supervision.js';
+export type { MixChange, MonitorMode } from './call-mix.js';
