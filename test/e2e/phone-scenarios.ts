@@ -3,11 +3,14 @@
  * registered from, they receive what Kefu sends to that binding.
  */
 
-/** An agent's phone that answers each call with its audio at `rtpPort`, until Kefu's BYE. */
-export function answering(extension: string, rtpPort: number): string {
+/**
+ * An agent's phone that answers each call with its audio at `rtpPort`, until Kefu's BYE — or,
+ * with `byeAfterMs`, hangs up itself that long after the answer.
+ */
+export function answering(extension: string, rtpPort: number, byeAfterMs?: number): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <scenario name="agent ${extension} answers">
-  <recv request="INVITE"/>
+${byeAfterMs === undefined ? '  <recv request="INVITE"/>' : rememberCaller}
   <send retrans="500">
     <![CDATA[
       SIP/2.0 200 OK
@@ -31,7 +34,18 @@ export function answering(extension: string, rtpPort: number): string {
     ]]>
   </send>
   <recv request="ACK"/>
-  <recv request="BYE" timeout="90000"/>
+${byeAfterMs === undefined ? awaitBye : hangUp(extension, byeAfterMs)}
+</scenario>
+`;
+}
+
+/** The INVITE's Contact (for the BYE's Request-URI) and From (its To). */
+const rememberCaller = `  <recv request="INVITE" rrs="true">
+    <action><ereg regexp=".*" search_in="hdr" header="From:" assign_to="peer_to"/></action>
+  </recv>
+  <Reference variables="peer_to"/>`;
+
+const awaitBye = `  <recv request="BYE" timeout="90000"/>
   <send>
     <![CDATA[
       SIP/2.0 200 OK
@@ -43,9 +57,26 @@ export function answering(extension: string, rtpPort: number): string {
       Content-Length: 0
 
     ]]>
+  </send>`;
+
+/** The callee's BYE (RFC 3261 §15.1.1): From and To swapped, its own CSeq, to the caller's Contact. */
+function hangUp(extension: string, afterMs: number): string {
+  return `  <pause milliseconds="${afterMs}"/>
+  <send retrans="500">
+    <![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:${extension}@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
+      To: [$peer_to]
+      [last_Call-ID:]
+      CSeq: 1 BYE
+      Contact: <sip:${extension}@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
   </send>
-</scenario>
-`;
+  <recv response="200"/>`;
 }
 
 /** An agent's phone that rings and is never picked up: Kefu must CANCEL it (RFC 3261 §9.2). */
