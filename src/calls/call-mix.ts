@@ -96,8 +96,11 @@ export class CallMix implements ConnectionMix {
   }
 
   async end(): Promise<void> {
-    if (this.connection.mix === this) this.connection.mix = undefined;
+    const mixed = this.connection.mix === this;
+    if (mixed) this.connection.mix = undefined;
     for (const member of [...this.#members]) await this.release(member, 'normal_clearing', 'kefu');
+    // A caller left alone (the agent hung up) hears the flow again, not the empty mixer.
+    if (mixed && !this.connection.leg.hungUp) await this.engine.leaveMixer(this.connection.leg.session).catch(() => null);
   }
 
   /** Ends a member from Kefu's side (a supervisor's monitoring stopped through the API). */
