@@ -41,6 +41,7 @@ import { callRecordRoutes } from './routes/call-records.js';
 import { agentStateRoutes } from './routes/agent-state.js';
 import { callRoutes } from './routes/calls.js';
 import { callControlRoutes } from './routes/call-control.js';
+import { supervisionRoutes } from './routes/supervision.js';
 import { eventRoutes } from './routes/events.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { trunkRoutes } from './routes/trunks.js';
@@ -153,6 +154,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       if (options.calls !== undefined) {
         await api.register(callRoutes, { store, calls: options.calls.service, voice: options.calls.voice, ...(options.routing === undefined ? {} : { routing: options.routing }) });
         await api.register(callControlRoutes, { store, calls: options.calls.service });
+        await api.register(supervisionRoutes, { store, supervision: options.calls.service.supervision, events: stream.hub });
       }
       await api.register(calendarRoutes, { store });
       await api.register(callerListRoutes, { store });

@@ -10,7 +10,7 @@ import type { DtmfDigit, MediaEngine } from '../media/index.js';
 import { KefuError } from '../errors.js';
 import type { Connection } from './connection.js';
 
-/** The call is not in a state for that operation (already held, not muted, transferring …). */
+/** The call is not in a state for that operation (already held, not muted, transferring, not connected to an agent, a party ringing …). */
 export class CallStateError extends KefuError {
   readonly code = 'ERR_CALL_STATE';
 }

@@ -20,6 +20,7 @@ import type { Connection, TransferResult } from './connection.js';
 import { CallControl, CallStateError, type CallControlAction, type CallControlState } from './call-control.js';
 import type { DtmfDigit } from '../media/index.js';
 import { Transfers, type TransferMode } from './transfers.js';
+import { Supervision } from './supervision.js';
 
 export interface CallServiceOptions {
   engine: MediaEngine;
@@ -81,11 +82,17 @@ export class CallService implements InviteHandler {
   readonly #control: CallControl;
   /** Announcements playing as early media, stopped by a CANCEL. */
   readonly #early: EarlyAnnouncements;
+  /** Supervisors' monitoring and force release, and agents' conferences, of connected calls. */
+  readonly supervision: Supervision;
 
   constructor(private readonly options: CallServiceOptions) {
     this.#early = new EarlyAnnouncements(options.engine);
     this.#transfers = new Transfers(options.log);
     this.#control = new CallControl(options.engine);
+    this.supervision = new Supervision({
+      engine: options.engine,
+      connectionOf: (owner, sipCallId) => (this.owns(owner, sipCallId) ? (this.#transfers.of(sipCallId) ?? 'not-connected') : undefined),
+    });
     this.#dialler = new Dialler({
       engine: options.engine,
       mediaAddress: options.mediaAddress,

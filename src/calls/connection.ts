@@ -13,6 +13,7 @@ import type { Answered, NotAnswered } from './attempt.js';
 import { reasonHeader, statusOfCause, type HangupCause, type HangupSide } from './hangup-cause.js';
 import { KefuError } from '../errors.js';
 import type { Leg } from './leg.js';
+import type { LegRole } from './call.js';
 
 /** What a transfer can't do now: nothing connected, or another transfer under way. */
 export class TransferStateError extends KefuError {
@@ -21,14 +22,27 @@ export class TransferStateError extends KefuError {
 
 export interface ConnectionOptions {
   engine: MediaEngine;
-  /** Rings a target for this call (as a `transfer` leg), near the caller's session. */
-  ring(target: string, caller: Leg | undefined): Promise<Answered | NotAnswered>;
+  /** Rings a target for this call (as a `transfer` leg unless `role` says otherwise), near the caller's session. */
+  ring(target: string, caller: Leg | undefined, role?: LegRole): Promise<Answered | NotAnswered>;
   /** Resolves when the far end of `dialog` hangs up, with why. */
   gone(party: Answered): Promise<{ cause: HangupCause; by: HangupSide }>;
   /** Told whenever the connected party changes, so that REFERs on its dialog find this connection. */
   onParty(connection: Connection, party: Answered | undefined): void;
   /** Moves a party's media to the worker of `session` (a re-INVITE to a new port) unless it is there. */
   moveNear(party: Answered, session: string): Promise<void>;
+}
+
+/**
+ * Parties mixed in beside the caller and the party (a supervisor, conference members): asked
+ * who takes the place of a party that left, told when the caller left or the connection ends.
+ */
+export interface ConnectionMix {
+  /** The party hung up: a member who takes its place (the caller stays with them), if any. */
+  partyLeft(party: Answered): Promise<Answered | undefined>;
+  /** The caller hung up: resolves when the others are done talking among themselves. */
+  callerLeft(party: Answered): Promise<void>;
+  /** The connection is over: every member released. */
+  end(): Promise<void>;
 }
 
 export type TransferResult = { transferred: true; target: string } | { transferred: false; cause: HangupCause; status: number };
@@ -41,6 +55,8 @@ export class Connection {
   #handedOver = false;
   /** Wakes the connection's loop when the party changed. */
   #changed: () => void = () => undefined;
+  /** Others mixed into the call, while there are any; the caller and party are then not bridged. */
+  mix: ConnectionMix | undefined;
 
   constructor(
     readonly leg: Leg,
@@ -54,9 +70,24 @@ export class Connection {
     return this.#party;
   }
 
+  /** Whether a transfer of the call is under way. */
+  get transferring(): boolean {
+    return this.#busy || this.#consult !== undefined;
+  }
+
   /** No transfer is ringing or consulting: the caller is bridged to the party (or held by the API). */
   get settled(): boolean {
-    return !this.#busy && this.#consult === undefined;
+    return !this.transferring;
+  }
+
+  /** Rings `target` for this call near the caller's media, without ringback to the caller. */
+  ring(target: string, role: LegRole): Promise<Answered | NotAnswered> {
+    return this.options.ring(target, undefined, role);
+  }
+
+  /** Resolves when a party Kefu placed for this call hangs up, with why. */
+  gone(party: Answered): Promise<{ cause: HangupCause; by: HangupSide }> {
+    return this.options.gone(party);
   }
 
   /** Bridges the caller to the party and follows transfers until the caller or the last party leaves. */
@@ -70,15 +101,17 @@ export class Connection {
       const outcome = await Promise.race([this.options.gone(party), this.leg.ended, changed]);
       if (outcome === 'changed' || this.#handedOver) continue;
       if (this.leg.hungUp) {
+        await this.mix?.callerLeft(party);
         await this.release(party, outcome.cause, outcome.by);
         break;
       }
       party.attempt.leg.end(outcome.cause, outcome.by);
       await this.options.engine.destroy(party.attempt.session).catch(() => null);
       // A party that hangs up while its blind transfer rings leaves the caller to the transfer.
-      if (this.#party === party && !this.#busy) this.#party = undefined;
+      if (this.#party === party && !this.#busy) this.#party = await this.successor(party);
       else if (this.#party === party) await new Promise<void>((resolve) => (this.#changed = resolve));
     }
+    await this.mix?.end();
     if (this.#consult !== undefined) await this.release(this.#consult.party, 'normal_clearing', this.leg.hungUp ? 'caller' : 'kefu');
     await this.leg.unbridge();
     this.options.onParty(this, undefined);
@@ -91,6 +124,7 @@ export class Connection {
    */
   async blind(target: string, progress: (status: number) => void = () => undefined): Promise<TransferResult> {
     if (this.#busy || this.#consult !== undefined) throw new TransferStateError('a transfer of this call is already under way');
+    if (this.mix !== undefined) throw new TransferStateError('the call is monitored or in a conference');
     const old = this.#party;
     if (old === undefined) throw new TransferStateError('the call is not connected to anyone');
     this.#busy = true;
@@ -118,6 +152,7 @@ export class Connection {
   async consult(target: string): Promise<TransferResult> {
     const party = this.#party;
     if (this.#busy || this.#consult !== undefined) throw new TransferStateError('a transfer of this call is already under way');
+    if (this.mix !== undefined) throw new TransferStateError('the call is monitored or in a conference');
     if (party === undefined) throw new TransferStateError('the call is not connected to anyone');
     this.#busy = true;
     try {
@@ -174,6 +209,7 @@ export class Connection {
       throw new TransferStateError('a transfer of this call is already under way');
     }
     if (old === undefined || party === undefined || consult === this || consult.leg.hungUp) throw new TransferStateError('the call is not connected to anyone');
+    if (this.mix !== undefined || consult.mix !== undefined) throw new TransferStateError('the call is monitored or in a conference');
     this.#busy = true;
     try {
       await this.options.moveNear(party, this.leg.session);
@@ -189,6 +225,13 @@ export class Connection {
       this.#busy = false;
       this.#changed();
     }
+  }
+
+  /** Who stays with the caller when the party left: a conference member, or nobody. */
+  private async successor(party: Answered): Promise<Answered | undefined> {
+    const next = await this.mix?.partyLeft(party);
+    if (next !== undefined) this.options.onParty(this, next);
+    return next;
   }
 
   private async swap(party: Answered): Promise<void> {

@@ -196,10 +196,10 @@ export class Dialler {
   private async connect(call: Call, leg: Leg, answered: Answered, callerId: string, reach: (target: string) => Promise<DialTarget[]>): Promise<void> {
     const connection = new Connection(leg, answered, {
       engine: this.options.engine,
-      ring: async (target, caller) => {
+      ring: async (target, caller, role = 'transfer') => {
         const phones = await reach(target);
         if (phones.length === 0) return { cause: 'unallocated_number' };
-        return this.ring({ call, role: 'transfer', target, callerId, phones, timeoutMs: TRANSFER_RING_MS, near: leg.session, giveUp: leg.ended, ...(caller === undefined ? {} : { caller }) });
+        return this.ring({ call, role, target, callerId, phones, timeoutMs: TRANSFER_RING_MS, near: leg.session, giveUp: leg.ended, ...(caller === undefined ? {} : { caller }) });
       },
       gone: (party) => new Promise((resolve) => this.options.onDialogEnd(party.dialog, (cause, by) => resolve({ cause, by }))),
       onParty: (connection, party) => this.options.onConnection(connection, party),

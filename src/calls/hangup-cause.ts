@@ -10,6 +10,8 @@
 export const hangupCauses = {
   unallocated_number: 1,
   no_route_destination: 3,
+  /** A call taken down on purpose to free its parties (a supervisor's force release). */
+  preemption: 8,
   normal_clearing: 16,
   user_busy: 17,
   no_user_response: 18,
@@ -81,6 +83,7 @@ export function causeOfStatus(status: number): HangupCause {
 const causeStatuses: Record<HangupCause, number> = {
   unallocated_number: 404,
   no_route_destination: 404,
+  preemption: 500,
   normal_clearing: 500,
   user_busy: 486,
   no_user_response: 408,

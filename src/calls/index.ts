@@ -25,3 +25,5 @@ export { CallService, type CallServiceOptions, type Originate } from './call-ser
 export { CallStateError, type CallControlAction, type CallControlState } from './call-control.js';
 export { Leg, type LegSignalling } from './leg.js';
 export type { ComfortMessage, OverflowTo, QueueOutcome, QueueRequest, QueueRouter, QueueTicket, WaitingExperience } from './queueing.js';
+export { Supervision, type ConferenceResult, type MonitorResult } from './supervision.js';
+export type { MixChange, MonitorMode } from './call-mix.js';

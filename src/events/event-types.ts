@@ -20,6 +20,9 @@ export const eventTypes = [
   'call.hung_up',
   'agent.state',
   'queue.stats',
+  'call.monitored',
+  'call.conference',
+  'call.released',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -145,6 +148,33 @@ export interface QueueStatsData {
   agents: Record<string, number>;
 }
 
+export interface CallMonitoredData {
+  sipCallId: string;
+  /** The supervisor's name, and the phone (extension) they monitor from. */
+  supervisor: string;
+  phone: string;
+  /** How they take part now; null when the monitoring ended. */
+  mode: 'listen' | 'whisper' | 'barge' | null;
+}
+
+export interface CallConferenceData {
+  sipCallId: string;
+  /** The extension or number that joined or left. */
+  party: string;
+  action: 'joined' | 'left';
+  /** Parties talking in the call now. */
+  parties: number;
+  /** The agent whose conference it is, when an agent set it up. */
+  agentId: string | null;
+}
+
+export interface CallReleasedData {
+  sipCallId: string;
+  /** The supervisor who released the call, and the extension of the agent it was connected to. */
+  by: string;
+  agent: string | null;
+}
+
 export interface EventDataByType {
   'interaction.queued': InteractionQueuedData;
   'interaction.offered': InteractionOfferedData;
@@ -160,6 +190,9 @@ export interface EventDataByType {
   'call.hung_up': CallControlData;
   'agent.state': AgentStateData;
   'queue.stats': QueueStatsData;
+  'call.monitored': CallMonitoredData;
+  'call.conference': CallConferenceData;
+  'call.released': CallReleasedData;
 }
 
 /**
@@ -188,7 +221,8 @@ export type StreamEvent = {
 
 /**
  * The audience an event has when the publisher names none: an agent's state goes to that agent;
- * an interaction to the agents it involves (none: supervisors only); queue statistics to all.
+ * an interaction to the agents it involves (none: supervisors only); queue statistics to all;
+ * a call's monitoring and release to supervisors only, its conference to the agent who set it up.
  */
 export function defaultAudience(event: NewEvent): Audience {
   switch (event.type) {
@@ -212,7 +246,11 @@ export function defaultAudience(event: NewEvent): Audience {
       return agents.length === 0 ? 'supervisors' : { agentIds: agents };
     }
     case 'interaction.queued':
+    case 'call.monitored':
+    case 'call.released':
       return 'supervisors';
+    case 'call.conference':
+      return event.data.agentId === null ? 'supervisors' : { agentId: event.data.agentId };
     default: {
       const unknown: never = event;
       throw new Error(`no default audience for ${(unknown as NewEvent).type}`);
