@@ -3,6 +3,7 @@
  * RTP peer's port (which hears Kefu and speaks for the caller), keys go as RFC 4733 from SIPp's
  * play_dtmf (PT 96), and the call ends by Kefu's BYE or the caller's.
  */
+import { okToLast } from './sipp-replies.js';
 import { sippSdp } from './sipp-sdp.js';
 
 export interface IvrStep {
@@ -56,18 +57,7 @@ export function ivrScenario(scenario: IvrScenario): string {
   const end =
     scenario.end === 'kefu'
       ? `  <recv request="BYE" timeout="60000">${reasonCheck}</recv>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>`
+${okToLast}`
       : `  <pause milliseconds="${scenario.end.byeAfterMs}"/>
   <send retrans="500">
     <![CDATA[${head('BYE', 2).replace('TO_TAG', '[peer_tag_param]')}${scenario.byeReason === undefined ? '' : `\n      Reason: ${scenario.byeReason}`}

@@ -2,6 +2,7 @@
  * SIPp scenarios for agents' phones in the end-to-end tests: run as a UAS on the port the phone
  * registered from, they receive what Kefu sends to that binding.
  */
+import { okToLast } from './sipp-replies.js';
 import { sippSdp } from './sipp-sdp.js';
 
 /** The phone's 180 to the INVITE just received (RFC 3261 §21.1.2). */
@@ -22,18 +23,7 @@ const ringing = (extension: string) => `  <send>
 
 /** Kefu's BYE, answered. */
 const byeFromKefu = `  <recv request="BYE" timeout="90000"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
+${okToLast}
 `;
 
 /**
@@ -183,18 +173,7 @@ ${sippSdp({ owner: 'phone', port: rtpPort })}`;
     ]]>
   </send>
   <recv request="BYE" timeout="90000"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
+${okToLast}
 </scenario>
 `;
 }
@@ -247,47 +226,14 @@ ${sippSdp({ owner: 'phone', port: rtpPort })}
   </send>
   <recv response="202"/>
   <recv request="NOTIFY"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
+${okToLast}
   <recv request="NOTIFY">
     <action><ereg regexp="SIP/2.0 200" search_in="body" check_it="true" assign_to="done"/></action>
   </recv>
   <Reference variables="done"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
+${okToLast}
   <recv request="BYE" timeout="30000"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
+${okToLast}
 </scenario>
 `;
 }
