@@ -53,7 +53,7 @@ export class AcdCentre {
     const folder = mkdtempSync(join(tmpdir(), 'kefu-acd-'));
     const node = await KefuNode.start({ KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password, KEFU_SIP_DIGEST_ALGORITHMS: 'MD5' }, folder);
     // Generous: a loaded machine may take a minute to start a node on a fresh embedded database.
-    await node.ready(180_000);
+    await node.ready();
     const admin = await nodeApi(node.url, 'demo', 'admin', password);
     await admin.request('PUT', '/call-settings', { version: 0, scheduleMode: 'day' });
     return new AcdCentre(node, admin, password, database, folder);

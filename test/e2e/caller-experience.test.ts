@@ -92,7 +92,7 @@ describe('[C5][C6][D2] the caller\'s wait and the agent\'s screen', () => {
     folder = mkdtempSync(join(tmpdir(), 'kefu-experience-'));
     node = await KefuNode.start({ KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password, KEFU_SIP_DIGEST_ALGORITHMS: 'MD5' }, folder);
     // A fresh embedded database and the demo's password hashes take a while on a busy machine.
-    await node.ready(180_000);
+    await node.ready();
     admin = await nodeApi(node.url, 'demo', 'admin', password);
     await admin.request('PUT', '/call-settings', { version: 0, scheduleMode: 'day' });
     // Callers wait however long it takes: nobody is sent to the mailbox.

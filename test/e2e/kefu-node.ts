@@ -146,8 +146,11 @@ export class KefuNode {
     return this.#exit === undefined;
   }
 
-  /** Polls /healthz until it answers 200; fails at once if the process ends first. */
-  async ready(timeoutMs = 60_000, pollMs = 50): Promise<void> {
+  /**
+   * Polls /healthz until it answers 200; fails at once if the process ends first. A first start
+   * on the embedded database took up to 99 s on a 2-core machine at load 20, hence 3 minutes.
+   */
+  async ready(timeoutMs = 180_000, pollMs = 50): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`kefu exited (${JSON.stringify(this.#exit)}) before it was ready:\n${this.#stderr}${this.#stdout}`);

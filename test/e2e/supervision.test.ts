@@ -74,7 +74,7 @@ describe('[E2] supervision: listen, whisper, barge, force release; [D2] conferen
     folder = mkdtempSync(join(tmpdir(), 'kefu-supervision-'));
     node = await KefuNode.start({ KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password, KEFU_SIP_DIGEST_ALGORITHMS: 'MD5' }, folder);
     // Up to three minutes: on a machine shared by many test runs the first start is slow.
-    await node.ready(180_000);
+    await node.ready();
     admin = await nodeApi(node.url, 'demo', 'admin', password);
     lead = await nodeApi(node.url, 'demo', 'lead', password);
     await admin.request('PUT', '/call-settings', { version: 0, scheduleMode: 'day' });

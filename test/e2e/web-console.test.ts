@@ -62,7 +62,7 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
     folder = mkdtempSync(join(tmpdir(), 'kefu-web-'));
     node = await KefuNode.start({ KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password, KEFU_SIP_DIGEST_ALGORITHMS: 'MD5' }, folder);
     // Seeding the demo centre on a fresh database takes a while on a busy machine.
-    await node.ready(180_000);
+    await node.ready();
     admin = await nodeApi(node.url, 'demo', 'admin', password);
     await admin.request('PUT', '/call-settings', { version: 0, scheduleMode: 'day' });
     browser = await TestBrowser.launch('web-console');
