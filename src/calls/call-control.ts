@@ -50,6 +50,8 @@ export class CallControl {
     const party = connection.party;
     if (party === undefined || connection.leg.hungUp) throw new CallStateError('the call is not connected to anyone');
     if (!connection.settled) throw new CallStateError('a transfer of this call is under way');
+    // Both use a mixer: one the agent's mute makes, one a supervisor or a conference does.
+    if (connection.mix !== undefined) throw new CallStateError('the call is monitored or in a conference');
     const state = this.state(connection);
     const { leg } = connection;
     const agent = party.attempt.session;

@@ -92,6 +92,10 @@ export class CallService implements InviteHandler {
     this.supervision = new Supervision({
       engine: options.engine,
       connectionOf: (owner, sipCallId) => (this.owns(owner, sipCallId) ? (this.#transfers.of(sipCallId) ?? 'not-connected') : undefined),
+      blocked: (connection) => {
+        const { held, muted } = this.#control.state(connection);
+        return held ? 'the call is on hold: resume it first' : muted ? 'the call is muted: unmute it first' : undefined;
+      },
     });
     this.#dialler = new Dialler({
       engine: options.engine,

@@ -18,6 +18,8 @@ export interface SupervisionOptions {
   engine: MediaEngine;
   /** The connection of `owner`'s caller with this Call-ID; undefined when there is no such call. */
   connectionOf(owner: string, sipCallId: string): Connection | 'not-connected' | undefined;
+  /** Why no one can be mixed into the call now (its agent holds or mutes it), if so. */
+  blocked(connection: Connection): string | undefined;
 }
 
 /** Force release: ITU-T Q.850 cause 8, preemption — the call was taken down on purpose. */
@@ -42,7 +44,7 @@ export class Supervision {
    * the mode of the monitoring already there. Undefined when `owner` has no such call.
    */
   async monitor(owner: string, sipCallId: string, request: { mode: MonitorMode; phone: string; by: string }): Promise<MonitorResult | undefined> {
-    const connection = this.connected(owner, sipCallId);
+    const connection = this.mixable(owner, sipCallId);
     if (connection === undefined) return undefined;
     const mix = this.mixOf(owner, connection);
     const current = this.supervisorOf(mix);
@@ -83,7 +85,7 @@ export class Supervision {
 
   /** Rings `to` and, on answer, mixes it into the call with the caller and the agent. */
   async conference(owner: string, sipCallId: string, to: string, agentId: string | undefined): Promise<ConferenceResult | undefined> {
-    const connection = this.connected(owner, sipCallId);
+    const connection = this.mixable(owner, sipCallId);
     if (connection === undefined) return undefined;
     const mix = this.mixOf(owner, connection);
     const answered = await this.ring(connection, to);
@@ -118,6 +120,14 @@ export class Supervision {
       throw new CallStateError('the call is not connected to an agent');
     }
     if (connection.transferring) throw new CallStateError('a transfer of this call is under way');
+    return connection;
+  }
+
+  /** A connected call no one holds or mutes: one a party can be mixed into. */
+  private mixable(owner: string, sipCallId: string): Connection | undefined {
+    const connection = this.connected(owner, sipCallId);
+    const blocked = connection === undefined ? undefined : this.options.blocked(connection);
+    if (blocked !== undefined) throw new CallStateError(blocked);
     return connection;
   }
 
