@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { RtpPeer } from '../test/helpers/rtp-peer.js';
 import { ivrScenario } from '../test/e2e/ivr-scenario.js';
-import { buildDist, freePort, KefuNode } from '../test/e2e/kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from '../test/e2e/kefu-node.js';
 import { runSipp } from '../test/e2e/sipp.js';
 import { ramp } from './support/sipp-ramp.js';
 
@@ -33,7 +33,7 @@ async function firstPrompt(target: string): Promise<Record<string, number | null
   const peers = await Promise.all(Array.from({ length: probes }, () => RtpPeer.open({ codec: 'PCMU' })));
   try {
     const run = await runSipp(
-      [target, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', String(probes), '-r', '5', '-trace_msg', '-nostdin', '-timeout', '60'],
+      [target, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', String(probes), '-r', '5', '-trace_msg', '-nostdin', '-timeout', '60'],
       {
         'scenario.xml': ivrScenario({ caller: '13800000000', steps: [], end: { byeAfterMs: 3000 } }),
         'fields.csv': `SEQUENTIAL\n${peers.map((peer) => `12345;${peer.port}`).join('\n')}\n`,

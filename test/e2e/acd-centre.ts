@@ -12,7 +12,7 @@ import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { RtpPeer } from '../helpers/rtp-peer.js';
 import { finishedCdr, type Cdr } from './cdr.js';
 import { ivrScenario, type IvrStep } from './ivr-scenario.js';
-import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, type NodeApi } from './node-api.js';
 import { runSipp, sipp, type SippRun } from './sipp.js';
 
@@ -87,7 +87,7 @@ export class AcdCentre {
   async caller(number: string, options: CallerOptions): Promise<SippRun> {
     const peer = await RtpPeer.open({ codec: 'PCMU' });
     const run = await runSipp(
-      [`127.0.0.1:${this.node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'],
+      [`127.0.0.1:${this.node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'],
       {
         'scenario.xml': ivrScenario({ caller: number, steps: options.steps ?? [], end: { byeAfterMs: options.stayMs } }),
         'fields.csv': `SEQUENTIAL\n${options.called ?? '12345'};${peer.port}\n`,

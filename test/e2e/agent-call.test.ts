@@ -15,7 +15,7 @@ import { Baresip } from './baresip.js';
 import { finishedCdr } from './cdr.js';
 import { nodeApi, readyAgent } from './node-api.js';
 import { ivrScenario } from './ivr-scenario.js';
-import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { runSipp } from './sipp.js';
 
 const password = 'demo-secret-1';
@@ -58,7 +58,7 @@ describe('[A4] a caller reaches an agent on a SIP phone', () => {
     const caller = await RtpPeer.open({ codec: 'PCMU' });
     const from = phone.events.length;
     const run = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
       { 'scenario.xml': ivrScenario({ caller: '13800138000', steps: [{ pauseMs: 1500, keys: '0' }], end: { byeAfterMs: 12_000 } }), 'fields.csv': `SEQUENTIAL\n12345;${caller.port}\n` },
       90_000,
     );

@@ -17,7 +17,7 @@ import { EventWatch } from '../helpers/event-watch.js';
 import { levelDbfs, RtpPeer, tonePower } from '../helpers/rtp-peer.js';
 import { Baresip } from './baresip.js';
 import { ivrScenario } from './ivr-scenario.js';
-import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, readyAgent, tuneQueue, type NodeApi } from './node-api.js';
 import { answering } from './phone-scenarios.js';
 import { runSipp, sipp } from './sipp.js';
@@ -68,7 +68,7 @@ describe('[D2] call control by the agent: hold, resume, mute, keys, hang-up', ()
     const peer = await RtpPeer.open({ codec: 'PCMU', telephoneEventPayloadType: 96 });
     const from = phone.events.length;
     const caller = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '120'],
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '120'],
       {
         'scenario.xml': ivrScenario({
           caller: '13800138301',

@@ -15,7 +15,7 @@ import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { finishedCdr, type Cdr } from './cdr.js';
 import { ivrScenario, type IvrScenario } from './ivr-scenario.js';
-import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, type NodeApi } from './node-api.js';
 import { sippSdp } from './sipp-sdp.js';
 import { runSipp, sipp } from './sipp.js';
@@ -97,7 +97,7 @@ describe('calls: late offer, hang-up causes, ringback, early media and a CDR per
   async function call(number: string, scenario: IvrScenario, during?: () => Promise<void>): Promise<RtpPeer> {
     const peer = await RtpPeer.open({ codec: 'PCMU' });
     const run = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
       { 'scenario.xml': ivrScenario(scenario), 'fields.csv': `SEQUENTIAL\n${number};${peer.port}\n` },
       90_000,
     );

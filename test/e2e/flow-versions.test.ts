@@ -13,7 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { finishedCdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
-import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, type NodeApi } from './node-api.js';
 import { runSipp } from './sipp.js';
 
@@ -42,7 +42,7 @@ describe('[B3][B11] flows over real calls: the business gateway and versions', (
 
   async function call(): Promise<void> {
     const run = await runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
       { 'scenario.xml': ivrScenario({ caller: '13800138000', steps: [], end: 'kefu' }), 'fields.csv': `SEQUENTIAL\n12377;${await freePort()}\n` },
       90_000,
     );

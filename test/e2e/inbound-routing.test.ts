@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
-import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { finishedCdr } from './cdr.js';
 import { nodeApi, type NodeApi } from './node-api.js';
 import { runSipp } from './sipp.js';
@@ -53,7 +53,7 @@ describe('[A2][B10] inbound routing over SIP', () => {
         '-sf', 'scenario.xml', '-inf', 'fields.csv',
         '-key', 'caller', options.caller ?? '13700137000',
         '-key', 'extra', options.extra ?? 'Subject: test',
-        '-p', String(await freePort()), '-mp', String(await freePort()),
+        '-p', String(await freePort()), '-mp', String(await freeMediaPort()),
         '-m', '1', '-trace_err', '-nostdin', '-timeout', '30',
       ],
       { 'scenario.xml': scenario, 'fields.csv': `SEQUENTIAL\n${number};\n` },

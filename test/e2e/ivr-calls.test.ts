@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
-import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { finishedCdr } from './cdr.js';
 import { nodeApi, type NodeApi } from './node-api.js';
 import { runSipp } from './sipp.js';
@@ -64,7 +64,7 @@ describe('[B1][B4] IVR calls over SIP and RTP', () => {
       'fields.csv': `SEQUENTIAL\n12345;${listener.port}\n`,
     };
     const call = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-trace_msg', '-nostdin', '-timeout', '90'],
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-trace_msg', '-nostdin', '-timeout', '90'],
       files,
       120_000,
     );
@@ -114,7 +114,7 @@ describe('[B1][B4] IVR calls over SIP and RTP', () => {
 
   it('a caller on the hotline puts Kefu on hold by re-INVITE (a=sendonly) and gets a=recvonly back', async () => {
     const scenario = fileURLToPath(new URL('scenarios/hold-reinvite.xml', import.meta.url));
-    const run = await runSipp([`127.0.0.1:${node.sipPort}`, '-sf', scenario, '-m', '1', '-p', String(await freePort()), '-mp', String(await freePort()), '-timeout', '20', '-trace_err', '-nostdin'], {}, 30_000);
+    const run = await runSipp([`127.0.0.1:${node.sipPort}`, '-sf', scenario, '-m', '1', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-timeout', '20', '-trace_err', '-nostdin'], {}, 30_000);
     assert.equal(run.code, 0, `${run.errors}\n${node.stdout.slice(-2000)}`);
   });
 });

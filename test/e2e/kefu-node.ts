@@ -36,6 +36,18 @@ export async function freePort(): Promise<number> {
   }
 }
 
+/**
+ * A port for SIPp's media (`-mp`): SIPp binds it and the next three (audio RTP and RTCP, video
+ * RTP and RTCP), so all four must be free — one taken made SIPp exit with "Address already in use".
+ */
+export async function freeMediaPort(): Promise<number> {
+  for (;;) {
+    const port = 10_000 + 2 * randomInt(4_998);
+    const free = await Promise.all([0, 1, 2, 3].map((offset) => canBind(port + offset)));
+    if (free.every(Boolean)) return port;
+  }
+}
+
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();

@@ -16,7 +16,7 @@ import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { Baresip } from './baresip.js';
 import { finishedCdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
-import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, type NodeApi } from './node-api.js';
 import { calling, transferringAttended } from './phone-scenarios.js';
 import { runSipp, sipp } from './sipp.js';
@@ -117,7 +117,7 @@ describe('[E2] calls from agents\' phones', () => {
       90_000,
     );
     const caller = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
       { 'scenario.xml': ivrScenario({ caller: '13800138301', steps: [], end: { byeAfterMs: 20_000 } }), 'fields.csv': `SEQUENTIAL\n12377;${callerPeer.port}\n` },
       90_000,
     );

@@ -9,6 +9,7 @@ import dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { DtmfReceiver, RtpPacket, type DtmfNotice } from '../../src/media/index.js';
+import { freeMediaPort } from './kefu-node.js';
 
 const scenario = (name: string): string => fileURLToPath(new URL(`./sipp/${name}`, import.meta.url));
 
@@ -36,7 +37,7 @@ describe('RFC 4733 digits from a real sipp', () => {
     const arrivals: { bytes: Uint8Array; atMs: number }[] = [];
     socket.on('message', (message) => arrivals.push({ bytes: new Uint8Array(message), atMs: performance.now() }));
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    const [answerPort, callerPort, callerMediaPort] = [await freePort(), await freePort(), await freePort()];
+    const [answerPort, callerPort, callerMediaPort] = [await freePort(), await freePort(), await freeMediaPort()];
     const common = ['-i', '127.0.0.1', '-m', '1', '-nostdin', '-timeout', '30s'];
     const answerer = run(['-sf', scenario('answer-to-rtp-port.xml'), ...common, '-p', `${answerPort}`, '-key', 'rtpport', `${socket.address().port}`]);
     try {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { RtpPeer, tonePower } from '../helpers/rtp-peer.js';
 import { ivrScenario, type IvrScenario } from './ivr-scenario.js';
-import { freePort } from './kefu-node.js';
+import { freeMediaPort, freePort } from './kefu-node.js';
 import { answeringAfter } from './phone-scenarios.js';
 import { runSipp, sipp, type SippRun } from './sipp.js';
 
@@ -40,7 +40,7 @@ export async function answeringPhone(sipPort: number, extension: string, passwor
 export async function hotlineCaller(sipPort: number, caller: string, hz: number, end: IvrScenario['end'], expectByeReason?: string): Promise<TalkingPhone> {
   const peer = await RtpPeer.open({ codec: 'PCMU' });
   const run = runSipp(
-    [`127.0.0.1:${sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '120'],
+    [`127.0.0.1:${sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '120'],
     {
       'scenario.xml': ivrScenario({ caller, steps: [{ pauseMs: 1500, keys: '0' }], end, ...(expectByeReason === undefined ? {} : { expectByeReason }) }),
       'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n`,

@@ -16,7 +16,7 @@ import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { Baresip } from './baresip.js';
 import { finishedCdr, type Cdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
-import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, readyAgent, tuneQueue, type NodeApi } from './node-api.js';
 import { answering } from './phone-scenarios.js';
 import { runSipp, sipp, type SippRun } from './sipp.js';
@@ -49,7 +49,7 @@ describe('transfers: by the phone (REFER) and by Kefu (blind, attended)', () => 
     const peer = await RtpPeer.open({ codec: 'PCMU' });
     const from = agent.events.length;
     const run = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'],
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'],
       { 'scenario.xml': ivrScenario({ caller, steps: [{ pauseMs: 1500, keys: '0' }], end: { byeAfterMs: stayMs } }), 'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n` },
       120_000,
     );
@@ -167,7 +167,7 @@ describe('transfers: by the phone (REFER) and by Kefu (blind, attended)', () => 
   it('a transfer of a call connected to nobody is refused with 409, of an unknown call with 404, a bad body with 400', async () => {
     const peer = await RtpPeer.open({ codec: 'PCMU' });
     const run = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
       { 'scenario.xml': ivrScenario({ caller: '13800138104', steps: [], end: { byeAfterMs: 4000 } }), 'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n` },
       60_000,
     );

@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { ivrScenario, type IvrScenario } from './ivr-scenario.js';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
-import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { finishedCdr } from './cdr.js';
 import { nodeApi, type NodeApi } from './node-api.js';
 import { runSipp } from './sipp.js';
@@ -29,7 +29,7 @@ describe('[B6] voicemail over SIP and RTP', () => {
   async function call(number: string, scenario: IvrScenario, speakMs?: number) {
     const peer = await RtpPeer.open({ codec: 'PCMU' });
     const run = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '120'],
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '120'],
       { 'scenario.xml': ivrScenario(scenario), 'fields.csv': `SEQUENTIAL\n${number};${peer.port}\n` },
       150_000,
     );

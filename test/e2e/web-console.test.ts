@@ -18,7 +18,7 @@ import { RtpPeer } from '../helpers/rtp-peer.js';
 import { TestBrowser } from './browser.js';
 import { finishedCdr, type Cdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
-import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, tuneQueue, type NodeApi } from './node-api.js';
 import { answering } from './phone-scenarios.js';
 import { runSipp, sipp, type SippRun } from './sipp.js';
@@ -147,7 +147,7 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
     const second = await agentPhone('1002');
     const callerPeer = await RtpPeer.open({ codec: 'PCMU' });
     const caller = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'],
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'],
       { 'scenario.xml': ivrScenario({ caller: '13800138000', steps: [{ pauseMs: 1000, keys: '0' }], end: { byeAfterMs: 30_000 } }), 'fields.csv': `SEQUENTIAL\n12345;${callerPeer.port}\n` },
       100_000,
     );

@@ -16,7 +16,7 @@ import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { BrowserPhone, type BrowserStats, type Heard } from './browser-phone.js';
 import { finishedCdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
-import { buildDist, freePort, KefuNode } from './kefu-node.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, readyAgent } from './node-api.js';
 import { runSipp } from './sipp.js';
 
@@ -71,7 +71,7 @@ describe('[A4] a browser softphone is an agent phone: WebRTC legs bridged to RTP
     await readyAgent(node.url, 'demo', '1001', password);
     const caller = await RtpPeer.open({ codec: 'PCMU' });
     const run = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freePort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
       { 'scenario.xml': ivrScenario({ caller: '13800138000', steps: [{ pauseMs: 1500, keys: '0' }], end: { byeAfterMs: 25_000 } }), 'fields.csv': `SEQUENTIAL\n12345;${caller.port}\n` },
       90_000,
     );
