@@ -26,9 +26,19 @@ async function speakBack(peer: RtpPeer, hz: number): Promise<void> {
   peer.play(Number([...peer.sources][0]!.split(':').at(-1)), hz);
 }
 
+/**
+ * The port each extension's phone registered from, by node: a phone answers from the same port
+ * every time, so that its binding is refreshed rather than joined by another. A binding left at
+ * a port the phone gave up is still rung, and once another test's process holds that port, it
+ * could answer the agent's call.
+ */
+const phonePorts = new Map<string, number>();
+
 /** Registers `extension` and answers the next call to it, saying `hz`. */
 export async function answeringPhone(sipPort: number, extension: string, password: string, hz: number, byeAfterMs?: number): Promise<TalkingPhone> {
-  const port = await freePort();
+  const key = `${sipPort}/${extension}`;
+  const port = phonePorts.get(key) ?? (await freePort());
+  phonePorts.set(key, port);
   const registered = await sipp(`127.0.0.1:${sipPort}`, { scenario: 'register', expect: 200, fields: [`${extension};demo`], port, extra: ['-au', extension, '-ap', password] });
   assert.equal(registered.code, 0, registered.errors);
   const peer = await RtpPeer.open({ codec: 'PCMU' });
