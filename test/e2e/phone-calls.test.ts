@@ -82,13 +82,13 @@ describe('[E2] calls from agents\' phones', () => {
     await callee.event('CALL_ESTABLISHED', { from, failures: ['CALL_CLOSED'], timeoutMs: 20_000 });
     while (peer.sources.size === 0) await delay(20);
     peer.play(Number([...peer.sources][0]!.split(':').at(-1)), 700, 8000);
-    await delay(4000);
+    // baresip's audio may start seconds after the answer on a loaded machine: wait for it.
+    await peer.untilTone(1004, 20_000);
     await callee.command('hangup');
     const result = await run;
     peer.stop();
     peer.close();
     assert.equal(result.code, 0, `${result.errors}\n${node.stdout.slice(-2000)}`);
-    assert.ok(heard1004(peer), 'the calling phone did not hear 1002');
     const cdr = await finishedCdr(node.url, admin.cookie, 'caller=1001&called=1002');
     assert.deepEqual([cdr?.direction, cdr?.cause], ['outbound', 'normal_clearing']);
   });
