@@ -51,7 +51,10 @@ export function AgentDesktop() {
       const working = now.work[0];
       if (working !== undefined) await showInteraction(working);
     } catch (failure) {
-      setError(failure instanceof ApiError && failure.status === 404 ? t('desktop.notAgent') : String(failure));
+      if (failure instanceof ApiError && failure.status === 404) setError(t('desktop.notAgent'));
+      // A reload after an event that failed (a slow or busy server) keeps the desk as it was: the next event loads it again.
+      else if (agentId.current === undefined) setError(String(failure));
+      else void message.warning(String(failure));
     }
   }, [showInteraction, t]);
 
