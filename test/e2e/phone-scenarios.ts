@@ -138,40 +138,30 @@ export function calling(extension: string, target: string, rtpPort: number): str
       Contact: <sip:${extension}@[local_ip]:[local_port]>${auth}
       Max-Forwards: 70
 ${sippSdp({ owner: 'phone', port: rtpPort })}`;
+  // §17.1.1.3: the ACK of the 407 is part of its INVITE's transaction (same branch); §13.2.2.4: the 2xx's is not.
+  const ack = (uri: string, branch: string, cseq: number) => `  <send>
+    <![CDATA[
+      ACK ${uri} SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=${branch};rport
+      From: <sip:${extension}@[remote_ip]>;tag=[pid]SIPpTag[call_number]
+      To: <sip:${target}@[remote_ip]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: ${cseq} ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <scenario name="phone ${extension} calls ${target}">
   <send retrans="500"><![CDATA[${invite(1, '')}]]></send>
   <recv response="100" optional="true"/>
   <recv response="407" auth="true"/>
-  <send>
-    <![CDATA[
-      ACK sip:${target}@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-3];rport
-      From: <sip:${extension}@[remote_ip]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:${target}@[remote_ip]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+${ack(`sip:${target}@[remote_ip]:[remote_port]`, '[branch-3]', 1)}
   <send retrans="500"><![CDATA[${invite(2, '\n      [authentication]')}]]></send>
   <recv response="100" optional="true"/>
   <recv response="200" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From: <sip:${extension}@[remote_ip]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:${target}@[remote_ip]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 2 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+${ack('[next_url]', '[branch]', 2)}
   <recv request="BYE" timeout="90000"/>
 ${okToLast}
 </scenario>
