@@ -155,7 +155,11 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
       const waiting = wallboard.locator('[data-testid=queue-consultation] [data-testid=waiting]');
       await waiting.filter({ hasText: /^1$/ }).waitFor({ timeout: 20_000 });
       await browser.shot(wallboard, 'wallboard-caller-waiting');
-      await desktop.getByRole('button', { name: /^就\s*绪$/ }).click();
+      // By its test ID: a button that is loading has the spinner's name in its own.
+      await desktop
+        .getByTestId('go-ready')
+        .click()
+        .catch(async (failure: Error) => assert.fail(`${failure.message}\nthe desk showed: ${await desktop.locator('body').innerText()}`));
       await desktop.locator('[data-testid=current-call] [data-testid=caller]', { hasText: '13800138000' }).waitFor({ timeout: 15_000 });
       await desktop.locator('[data-testid=current-call] [data-testid=customer]', { hasText: '张伟' }).waitFor({ timeout: 10_000 });
       await desktop.locator('[data-testid=agent-state][data-state=busy]').waitFor({ timeout: 10_000 });

@@ -60,7 +60,7 @@ export function StateBar({ view, wrapUpEndsAt, act, busy }: StateBarProps) {
             </Button>
           ) : (
             <>
-              <Button type="primary" disabled={view.state === 'ready' || view.state === 'busy' || view.state === 'reserved'} loading={busy} onClick={() => act({ action: 'ready' })}>
+              <Button type="primary" data-testid="go-ready" disabled={view.state === 'ready' || view.state === 'busy' || view.state === 'reserved'} loading={busy} onClick={() => act({ action: 'ready' })}>
                 {t('action.ready')}
               </Button>
               <Dropdown menu={{ items: reasons, onClick: ({ key }) => act({ action: 'not_ready', reason: key }) }} disabled={busy}>
