@@ -370,7 +370,7 @@ export class CallService implements InviteHandler {
   private start(pending: Pending, dialog: Dialog): void {
     const reach = pending.reach;
     pending.callLeg.to('up');
-    const leg = new Leg(pending.call.id, dialog.callId, pending.session, this.options.engine, {
+    const leg = new Leg(pending.call.id, dialog, pending.session, this.options.engine, {
       bye: async (cause) => {
         await dialog.bye({ headers: [reasonHeader(cause)] });
       },

@@ -11,6 +11,14 @@ import type { AnsweredLeg } from './inbound.js';
 import type { Collected, CollectOptions, DialOptions, DialOutcome, LegEnd, PlayOutcome, Recorded, RecordOptions, Sound } from './voice-channel.js';
 
 /** What a leg needs to end its SIP side; the call service gives it the dialog's BYE. */
+/** The SIP dialog of a leg: its Call-ID, Kefu's tag and the caller's, and the caller's From. */
+export interface LegDialog {
+  callId: string;
+  localTag: string;
+  remoteTag: string;
+  remoteParty: string;
+}
+
 export interface LegSignalling {
   /** A BYE saying why (RFC 3326 Reason). */
   bye(cause: HangupCause): Promise<void>;
@@ -41,7 +49,8 @@ export class Leg implements AnsweredLeg {
   constructor(
     /** Kefu's id of the call this leg belongs to (shared with its other legs' CDRs). */
     readonly callId: string,
-    readonly sipCallId: string,
+    /** The caller's dialog with Kefu, as a REFER's Replaces names it (RFC 3891 §3). */
+    readonly dialog: LegDialog,
     readonly session: string,
     private readonly engine: MediaEngine,
     private readonly signalling: LegSignalling,
@@ -57,6 +66,10 @@ export class Leg implements AnsweredLeg {
   /** The media engine's `recorded` event for this leg's session. */
   recorded(recording: Recording): void {
     this.#recorded?.(recording);
+  }
+
+  get sipCallId(): string {
+    return this.dialog.callId;
   }
 
   get hungUp(): boolean {

@@ -5,11 +5,12 @@
  * call of its own through Kefu, the phone REFERs its caller with Replaces naming that consult
  * dialog (RFC 3891, RFC 5589 §7), and the caller is bridged to whom it consulted.
  */
-import type { Dialog, ReferRequest, SipLog } from '../sip/index.js';
+import { Fault, isSipUri, parseNameAddr, type Dialog, type ReferRequest, type Replaces, type SipLog } from '../sip/index.js';
 import { numberOf } from './called-party.js';
 import type { Connection, TransferResult } from './connection.js';
 import { TransferStateError } from './connection.js';
 import type { Answered } from './attempt.js';
+import type { LegDialog } from './leg.js';
 
 export type TransferMode = 'blind' | 'attended';
 
@@ -33,7 +34,7 @@ export class Transfers {
   onRefer(dialog: Dialog, refer: ReferRequest): void {
     const connection = [...this.#connections].find((c) => c.party?.dialog === dialog);
     const replaces = refer.referTo.replaces;
-    if (connection !== undefined && replaces !== undefined) return this.replace(connection, replaces.callId, refer);
+    if (connection !== undefined && replaces !== undefined) return this.replace(connection, replaces, refer);
     const target = numberOf(refer.referTo.target.uri);
     if (connection === undefined || target === undefined) {
       // RFC 3515 §2.4.5: the final NOTIFY says the referred request could not be made.
@@ -48,17 +49,24 @@ export class Transfers {
   }
 
   /**
-   * The consult call is the phone's own call through Kefu (its leg has the Call-ID Replaces
-   * names); its far party takes the caller, and the consult call ends as a replaced dialog does
-   * (RFC 3891 §3). Any other dialog is not one Kefu can join the caller to: 481, as §3 answers.
+   * The consult call is the phone's own call through Kefu: its leg's dialog is the one Replaces
+   * names, matched as a UAS matches it (RFC 3891 §3: the to-tag against Kefu's tag, the from-tag
+   * against the phone's), and the same phone placed it. Its far party takes the caller, and the
+   * consult call ends as a replaced dialog does. No such dialog: 481, as §3 answers; one placed
+   * by another phone: 403, as §3 refuses a replacement the requester may not make.
    */
-  private replace(connection: Connection, callId: string, refer: ReferRequest): void {
-    const consult = this.of(callId);
-    if (consult === undefined || consult === connection) {
+  private replace(connection: Connection, replaces: Replaces, refer: ReferRequest): void {
+    const consult = [...this.#connections].find((c) => c !== connection && names(replaces, c.leg.dialog));
+    if (consult === undefined) {
       void refer.notify(481);
       return;
     }
-    this.log.info({ callId: connection.leg.sipCallId, consult: callId }, 'the phone transfers the caller to whom it consulted');
+    if (!samePhone(connection.party?.dialog.remoteParty, consult.leg.dialog.remoteParty)) {
+      this.log.warn({ callId: connection.leg.sipCallId, consult: replaces.callId }, 'a phone named a call of another phone in its transfer');
+      void refer.notify(403);
+      return;
+    }
+    this.log.info({ callId: connection.leg.sipCallId, consult: replaces.callId }, 'the phone transfers the caller to whom it consulted');
     connection
       .adopt(consult, (status) => void refer.notify(status))
       .then(() => consult.leg.hangup('normal_clearing', 'kefu'))
@@ -87,4 +95,17 @@ export class Transfers {
     if (connection === undefined) throw new TransferStateError('the call is not connected to anyone it could be transferred from');
     return connection;
   }
+}
+
+/** RFC 3891 §3: Replaces names `dialog` when the Call-ID and both tags match, seen from Kefu's side. */
+function names(replaces: Replaces, dialog: LegDialog): boolean {
+  return replaces.callId === dialog.callId && replaces.toTag === dialog.localTag && replaces.fromTag === dialog.remoteTag;
+}
+
+/** Whether two parties are the same phone: the same user (the extension) in their addresses. */
+function samePhone(party: string | undefined, caller: string): boolean {
+  if (party === undefined) return false;
+  const [a, b] = [parseNameAddr(party), parseNameAddr(caller)];
+  if (a instanceof Fault || b instanceof Fault || !isSipUri(a.uri) || !isSipUri(b.uri)) return false;
+  return a.uri.user !== undefined && a.uri.user === b.uri.user;
 }

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,6 +37,36 @@ describe('[E2] calls from agents\' phones', () => {
     const registered = await sipp(`127.0.0.1:${node.sipPort}`, { scenario: 'register', expect: 200, fields: ['1001;demo'], port, extra: ['-au', '1001', '-ap', password] });
     assert.equal(registered.code, 0, registered.errors);
     return port;
+  }
+
+  /** What a SIPp scenario wrote to `file`, once it has. */
+  async function written(file: string): Promise<string> {
+    for (let waited = 0; !existsSync(file) || statSync(file).size === 0; waited += 50) {
+      if (waited > 20_000) assert.fail(`nothing was written to ${file}`);
+      await delay(50);
+    }
+    return readFileSync(file, 'utf8');
+  }
+
+  /** An INFO to the phone at `port` in its call `callId`, carrying the dialog its REFER is to replace. */
+  async function tellToTransfer(port: number, callId: string, consult: string): Promise<void> {
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const info = [
+      `INFO sip:1001@127.0.0.1:${port} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${socket.address().port};branch=z9hG4bK-test-${Date.now()}`,
+      'From: <sip:test@127.0.0.1>;tag=test',
+      'To: <sip:1001@127.0.0.1>',
+      `Call-ID: ${callId}`,
+      'CSeq: 1 INFO',
+      `X-Replaces: ${encodeURIComponent(consult)}`,
+      'Max-Forwards: 70',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    await new Promise<void>((resolve, reject) => socket.send(info, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+    socket.close();
   }
 
   /** Whether `peer` heard mostly 1004 Hz in some second after sample `from`. */
@@ -108,12 +139,13 @@ describe('[E2] calls from agents\' phones', () => {
 
   it('1001 consults 1002 from its phone, then transfers its caller attended (REFER with Replaces): the caller talks to 1002', async () => {
     const port = await phone1001();
+    const [agentCallFile, consultDialogFile] = [join(folder, 'agent-call'), join(folder, 'consult-dialog')];
     const agentPeer = await RtpPeer.open({ codec: 'PCMU' });
     const consultPeer = await RtpPeer.open({ codec: 'PCMU' });
     const callerPeer = await RtpPeer.open({ codec: 'PCMU' });
     const agent = runSipp(
       ['-sf', 'phone.xml', '-p', String(port), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'],
-      { 'phone.xml': transferringAttended('1001', agentPeer.port, 8000, '1002', 'consult-1@test') },
+      { 'phone.xml': transferringAttended('1001', agentPeer.port, '1002', agentCallFile, { host: '127.0.0.1', port: node.sipPort }) },
       90_000,
     );
     const caller = runSipp(
@@ -133,11 +165,18 @@ describe('[E2] calls from agents\' phones', () => {
     const line2 = await phone1001();
     const from = callee.events.length;
     const consult = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'phone.xml', '-p', String(line2), '-m', '1', '-au', '1001', '-ap', password, '-cid_str', 'consult-1@test', '-trace_err', '-nostdin', '-timeout', '60'],
-      { 'phone.xml': calling('1001', '1002', consultPeer.port) },
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'phone.xml', '-p', String(line2), '-m', '1', '-au', '1001', '-ap', password, '-trace_err', '-nostdin', '-timeout', '60'],
+      { 'phone.xml': calling('1001', '1002', consultPeer.port, consultDialogFile) },
       90_000,
     );
     await callee.event('CALL_ESTABLISHED', { from, failures: ['CALL_CLOSED'], timeoutMs: 20_000 });
+    // The phone transfers, naming its consult dialog by Call-ID and both tags (RFC 3891 §3).
+    // Like an agent, the phone transfers once it talks to 1002 (hears its 1004 Hz), not at baresip's answer.
+    for (let waited = 0; !heard1004(consultPeer); waited += 50) {
+      if (waited > 20_000) assert.fail(`the consult call did not reach 1002:\n${node.stdout.slice(-3000)}`);
+      await delay(50);
+    }
+    await tellToTransfer(port, await written(agentCallFile), await written(consultDialogFile));
     const agentResult = await agent;
     const transferredAt = callerPeer.heard.length;
     const consultResult = await consult;

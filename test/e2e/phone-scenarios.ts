@@ -125,9 +125,10 @@ ${ringing(extension)}  <recv request="CANCEL" timeout="60000"/>
 /**
  * An agent's phone dials `target` through Kefu as a desk phone does: challenged with 407, it
  * sends the INVITE again with Proxy-Authorization (-au/-ap), talks, and waits for Kefu's BYE.
- * Run SIPp with `-cid_str` to give the call a Call-ID a transfer can name.
+ * With `dialogFile`, it writes its dialog there once the call is up, as an attended transfer's
+ * Replaces names it (RFC 3891 §6.1, seen from Kefu: `to-tag` Kefu's, `from-tag` the phone's).
  */
-export function calling(extension: string, target: string, rtpPort: number): string {
+export function calling(extension: string, target: string, rtpPort: number, dialogFile?: string): string {
   const invite = (cseq: number, auth: string) => `
       INVITE sip:${target}@[remote_ip]:[remote_port] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
@@ -160,8 +161,12 @@ ${sippSdp({ owner: 'phone', port: rtpPort })}`;
 ${ack(`sip:${target}@[remote_ip]:[remote_port]`, '[branch-3]', 1)}
   <send retrans="500"><![CDATA[${invite(2, '\n      [authentication]')}]]></send>
   <recv response="100" optional="true"/>
-  <recv response="200" rrs="true"/>
-${ack('[next_url]', '[branch]', 2)}
+  <recv response="200" rrs="true">
+    <action><ereg regexp=";tag=([^;]+)" search_in="hdr" header="To:" assign_to="to,kefuTag"/></action>
+  </recv>
+  <Reference variables="to,kefuTag"/>
+${ack('[next_url]', '[branch]', 2)}${dialogFile === undefined ? '' : `
+  <nop><action><exec command="printf '%s' '[call_id];to-tag=[$kefuTag];from-tag=[pid]SIPpTag[call_number]' > ${dialogFile}"/></action></nop>`}
   <recv request="BYE" timeout="90000"/>
 ${okToLast}
 </scenario>
@@ -169,11 +174,14 @@ ${okToLast}
 }
 
 /**
- * An agent's phone that answers a call, and after `afterMs` transfers its caller to whom it
- * consulted in its call `consultCallId` (REFER with Replaces, RFC 3891, RFC 5589 §7): 202, the
- * NOTIFYs saying 100 and then 200 (RFC 3515 §2.4.4), then Kefu's BYE.
+ * An agent's phone that answers a call and writes its Call-ID to `callFile`; when told in an INFO
+ * (header `X-Replaces`: the consult call's dialog, escaped for a URI) it transfers its caller to
+ * whom it consulted there (REFER with Replaces, RFC 3891, RFC 5589 §7): 202, the NOTIFYs saying
+ * 100 and then 200 (RFC 3515 §2.4.4), then Kefu's BYE. A real phone knows its consult call
+ * itself; this one is told, as SIPp runs each call in a process of its own. Its messages go to
+ * `kefu` (host:port) whoever sent the INFO.
  */
-export function transferringAttended(extension: string, rtpPort: number, afterMs: number, target: string, consultCallId: string): string {
+export function transferringAttended(extension: string, rtpPort: number, target: string, callFile: string, kefu: { host: string; port: number }): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <scenario name="agent ${extension} transfers attended">
   <recv request="INVITE">
@@ -197,7 +205,14 @@ ${sippSdp({ owner: 'phone', port: rtpPort })}
     ]]>
   </send>
   <recv request="ACK"/>
-  <pause milliseconds="${afterMs}"/>
+  <nop><action><exec command="printf '%s' '[call_id]' > ${callFile}"/></action></nop>
+  <recv request="INFO" timeout="60000">
+    <action>
+      <ereg regexp="[^[:space:]]+" search_in="hdr" header="X-Replaces:" check_it="true" assign_to="replaces"/>
+      <setdest host="${kefu.host}" port="${kefu.port}" protocol="udp"/>
+    </action>
+  </recv>
+${okToLast}
   <send retrans="500">
     <![CDATA[
       REFER [$kefu] SIP/2.0
@@ -207,7 +222,7 @@ ${sippSdp({ owner: 'phone', port: rtpPort })}
       Call-ID: [call_id]
       CSeq: 1 REFER
       Contact: <sip:${extension}@[local_ip]:[local_port]>
-      Refer-To: <sip:${target}@[local_ip]?Replaces=${encodeURIComponent(`${consultCallId};to-tag=kefu;from-tag=phone`)}>
+      Refer-To: <sip:${target}@[local_ip]?Replaces=[$replaces]>
       Referred-By: <sip:${extension}@[local_ip]>
       Max-Forwards: 70
       Content-Length: 0
