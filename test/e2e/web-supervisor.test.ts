@@ -108,6 +108,9 @@ describe('[E2] the wallboard: listen, force not ready and log out, skills, help 
       heard = await hearing(supervisor.peer, [CALLER, AGENT, SUPERVISOR], 1000);
     }
 
+    // Whisper from the same row changes the mode without ringing the phone again.
+    await row('1001').getByTestId('monitor-whisper').click();
+    await row('1001').locator('[data-testid=monitoring][data-mode=whisper]').waitFor({ timeout: 10_000 });
     await row('1001').getByTestId('monitor-stop').click();
     assert.equal((await supervisor.run).code, 0, 'the supervisor\'s phone was not hung up');
     await row('1001').getByTestId('monitoring').waitFor({ state: 'detached', timeout: 10_000 });
