@@ -38,6 +38,7 @@ import { promptRoutes } from './routes/prompts.js';
 import { queueRoutes } from './routes/queues.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { callRecordRoutes } from './routes/call-records.js';
+import { agentHelpRoutes } from './routes/agent-help.js';
 import { agentStateRoutes } from './routes/agent-state.js';
 import { callRoutes } from './routes/calls.js';
 import { callControlRoutes } from './routes/call-control.js';
@@ -162,6 +163,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(queueRoutes, { store });
       await api.register(interactionRoutes, { store });
       await api.register(eventRoutes);
+      await api.register(agentHelpRoutes, { store, events: stream.hub });
       await api.register(trunkRoutes, { store });
       if (options.routing !== undefined) {
         const routing = options.routing;
@@ -170,7 +172,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         // reaches it at once, live (a supervisor changing skills, D5).
         api.addHook('onResponse', async (request, reply) => {
           if (request.method === 'GET' || reply.statusCode >= 300 || request.tenant === undefined) return;
-          if (/^\/api\/v1\/(queues|agents)(\/|$)/.test(request.url) && !request.url.includes('/state')) await routing.changed(request.tenant.id);
+          if (/^\/api\/v1\/(queues|agents)(\/|$)/.test(request.url) && !/\/(state|help)$/.test(request.url)) await routing.changed(request.tenant.id);
         });
       }
     },

@@ -23,6 +23,8 @@ export const eventTypes = [
   'call.monitored',
   'call.conference',
   'call.released',
+  'agent.help',
+  'agent.help_answered',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -175,6 +177,24 @@ export interface CallReleasedData {
   agent: string | null;
 }
 
+/** An agent asked for a supervisor (their desktop's "call supervisor"). */
+export interface AgentHelpData {
+  helpId: string;
+  agentId: string;
+  extension: string;
+  displayName: string;
+  /** What the agent wrote, if anything. */
+  note: string | null;
+}
+
+/** A supervisor took up an agent's help request. */
+export interface AgentHelpAnsweredData {
+  helpId: string;
+  agentId: string;
+  /** The supervisor's name. */
+  by: string;
+}
+
 export interface EventDataByType {
   'interaction.queued': InteractionQueuedData;
   'interaction.offered': InteractionOfferedData;
@@ -193,6 +213,8 @@ export interface EventDataByType {
   'call.monitored': CallMonitoredData;
   'call.conference': CallConferenceData;
   'call.released': CallReleasedData;
+  'agent.help': AgentHelpData;
+  'agent.help_answered': AgentHelpAnsweredData;
 }
 
 /**
@@ -222,7 +244,8 @@ export type StreamEvent = {
 /**
  * The audience an event has when the publisher names none: an agent's state goes to that agent;
  * an interaction to the agents it involves (none: supervisors only); queue statistics to all;
- * a call's monitoring and release to supervisors only, its conference to the agent who set it up.
+ * a call's monitoring and release to supervisors only, its conference to the agent who set it up;
+ * an agent's help request to supervisors, its answer to the agent too.
  */
 export function defaultAudience(event: NewEvent): Audience {
   switch (event.type) {
@@ -251,6 +274,10 @@ export function defaultAudience(event: NewEvent): Audience {
       return 'supervisors';
     case 'call.conference':
       return event.data.agentId === null ? 'supervisors' : { agentId: event.data.agentId };
+    case 'agent.help':
+      return 'supervisors';
+    case 'agent.help_answered':
+      return { agentId: event.data.agentId };
     default: {
       const unknown: never = event;
       throw new Error(`no default audience for ${(unknown as NewEvent).type}`);

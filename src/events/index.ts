@@ -3,6 +3,8 @@ export {
   canSee,
   defaultAudience,
   eventTypes,
+  type AgentHelpAnsweredData,
+  type AgentHelpData,
   type AgentStateData,
   type CallConferenceData,
   type CallControlData,

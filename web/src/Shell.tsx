@@ -14,7 +14,7 @@ export function Shell({ me, onLoggedOut, children }: { me: Me; onLoggedOut: () =
     ...(me.roles.includes('agent') ? [{ key: '/desktop', label: t('menu.desktop') }] : []),
     ...(isSupervisor(me) ? [{ key: '/wallboard', label: t('menu.wallboard') }] : []),
     ...(isAdmin(me)
-      ? [{ key: 'admin', label: t('menu.admin'), type: 'group' as const, children: adminResources.map((r) => ({ key: `/admin/${r.key}`, label: t(r.title) })) }]
+      ? [{ key: 'admin', label: t('menu.admin'), type: 'group' as const, children: adminResources.filter((r) => r.platformOnly !== true || me.roles.includes('platform_admin')).map((r) => ({ key: `/admin/${r.key}`, label: t(r.title) })) }]
       : []),
   ];
 

@@ -1,9 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createAgent, removeAgent, updateAgent } from '../../directory/index.js';
+import { NotFoundError } from '../../errors.js';
 import type { Store } from '../../store/index.js';
+import { audit } from '../audit.js';
+import { actor } from '../auth.js';
 import { registerResource } from '../resource.js';
-import { extension, password, role, searchText, skills } from '../schemas.js';
+import { extension, idParams, password, role, searchText, skills } from '../schemas.js';
 
 const taskRole = role.exclude(['platform_admin', 'tenant_admin']);
 
@@ -29,8 +33,8 @@ const patch = z.object({
  * Agents: users who take calls, with an extension, SIP credentials (kept only as digest hashes)
  * and skills with levels 1 to 10.
  */
-export const agentRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
-  registerResource(app, store, {
+export const agentRoutes: FastifyPluginAsync<{ store: Store }> = async (parent, { store }) => {
+  registerResource(parent, store, {
     entity: 'agent',
     path: '/agents',
     description: 'agents with extension and skills',
@@ -44,4 +48,24 @@ export const agentRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { s
     update: (repos, tenant, id, version, changes) => updateAgent(repos, tenant, id, version, changes),
     remove: (repos, tenant, id) => removeAgent(repos, tenant.id, id),
   });
+
+  // A supervisor changes an agent's skills during the shift (D5): the whole set at once, with no
+  // version to carry, since nothing else of the agent changes; routing uses it for the next match.
+  parent.withTypeProvider<ZodTypeProvider>().put(
+    '/agents/:id/skills',
+    {
+      config: { roles: ['tenant_admin', 'supervisor'] },
+      schema: { tags: ['agents'], summary: 'Replace an agent\'s skills and levels, live', params: idParams, body: z.object({ skills }).strict() },
+    },
+    async (request) => {
+      const { tenant } = actor(request);
+      return store.transaction(async (repos) => {
+        const before = await repos.agents.get(tenant.id, request.params.id);
+        if (before === undefined) throw new NotFoundError('agent not found');
+        const after = await updateAgent(repos, tenant, before.id, before.version, { skills: request.body.skills });
+        await audit(repos, request, { action: 'update', entity: 'agent', id: after.id, before, after });
+        return after;
+      });
+    },
+  );
 };

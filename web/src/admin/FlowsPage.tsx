@@ -1,8 +1,9 @@
-/** Voice flows: the list, each draft as JSON, and publishing the draft as the next live version. */
+/** Voice flows: the list, each draft as JSON, publishing the draft as the next live version, and the graphical editor. */
 import { Alert, Button, Card, Drawer, Space, Table, Tag, message } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Page } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { FlowEditor } from './flow-editor/FlowEditor.js';
 
 interface Flow {
   id: string;
@@ -19,6 +20,8 @@ export function FlowsPage() {
   const [flows, setFlows] = useState<Flow[]>();
   const [shown, setShown] = useState<Flow>();
   const [problem, setProblem] = useState<string>();
+  /** The flow open in the editor; null: a new one. */
+  const [editing, setEditing] = useState<Flow | null>();
 
   const load = useCallback(() => {
     api<Page<Flow>>('GET', '/flows?limit=200').then((page) => setFlows(page.items), (failure: unknown) => setProblem(String(failure)));
@@ -37,8 +40,27 @@ export function FlowsPage() {
     }
   }
 
+  if (editing !== undefined) {
+    return (
+      <FlowEditor
+        flow={editing ?? undefined}
+        onClose={() => {
+          setEditing(undefined);
+          load();
+        }}
+      />
+    );
+  }
+
   return (
-    <Card title={t('admin.flows')}>
+    <Card
+      title={t('admin.flows')}
+      extra={
+        <Button type="primary" data-testid="new-flow" onClick={() => setEditing(null)}>
+          {t('fe.new')}
+        </Button>
+      }
+    >
       {problem !== undefined && <Alert type="error" title={problem} style={{ marginBottom: 16 }} />}
       <Table<Flow>
         size="small"
@@ -54,6 +76,9 @@ export function FlowsPage() {
             title: '',
             render: (_, flow) => (
               <Space>
+                <Button size="small" data-testid={`edit-${flow.name}`} onClick={() => setEditing(flow)}>
+                  {t('fe.edit')}
+                </Button>
                 <Button size="small" onClick={() => setShown(flow)}>
                   {t('flows.view')}
                 </Button>

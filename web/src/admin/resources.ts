@@ -37,6 +37,8 @@ export interface Resource {
   fields: Field[];
   /** Values a new item's form starts with. */
   defaults?: Record<string, unknown>;
+  /** In the menu of the platform's administrators only (tenants, K1). */
+  platformOnly?: boolean;
 }
 
 const roles = ['tenant_admin', 'supervisor', 'agent', 'registrar', 'dispatcher', 'handler', 'statistician', 'expert'] as const;
@@ -189,10 +191,39 @@ export const tableResources: Resource[] = [
     ],
     defaults: { kind: 'holiday' },
   },
+  {
+    key: 'tenants',
+    title: 'admin.tenants',
+    path: '/tenants',
+    idField: 'id',
+    update: 'patch',
+    platformOnly: true,
+    columns: [
+      { path: ['slug'], label: 'field.slug' },
+      { path: ['name'], label: 'field.name' },
+      { path: ['nameEn'], label: 'field.nameEn' },
+      { path: ['status'], label: 'field.status' },
+      { path: ['sipRealm'], label: 'field.sipRealm' },
+    ],
+    fields: [
+      { name: ['slug'], label: 'field.slug', kind: 'text', required: true, createOnly: true },
+      { name: ['name'], label: 'field.name', kind: 'text', required: true },
+      { name: ['nameEn'], label: 'field.nameEn', kind: 'text', required: true },
+      // Suspended: nobody of the tenant logs in or is served (disabling a tenant).
+      { name: ['status'], label: 'field.status', kind: 'select', options: ['active', 'suspended'], required: true },
+      { name: ['locale'], label: 'field.locale', kind: 'select', options: ['zh-CN', 'en'] },
+      { name: ['timeZone'], label: 'field.timeZone', kind: 'text' },
+      { name: ['sipRealm'], label: 'field.sipRealm', kind: 'text', createOnly: true },
+      { name: ['admin', 'username'], label: 'field.adminUser', kind: 'text', createOnly: true },
+      { name: ['admin', 'displayName'], label: 'field.adminName', kind: 'text', createOnly: true },
+      { name: ['admin', 'password'], label: 'field.adminPassword', kind: 'password', createOnly: true },
+    ],
+    defaults: { status: 'active', locale: 'zh-CN', timeZone: 'Asia/Shanghai' },
+  },
 ];
 
 /** Every page of the console, in the menu's order. */
-export const adminResources: { key: string; title: MessageKey }[] = [
+export const adminResources: { key: string; title: MessageKey; platformOnly?: boolean }[] = [
   ...tableResources.slice(0, 5),
   { key: 'prompts', title: 'admin.prompts' },
   ...tableResources.slice(5),

@@ -1,6 +1,7 @@
 /** The agent's state and the buttons that change it: log in, ready, not ready with a reason, wrap-up, log out. */
 import { Button, Card, Dropdown, Space, Statistic, Tag } from 'antd';
 import { useEffect, useState } from 'react';
+import { HelpButton } from '../help/HelpButton.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { notReadyReasons, type AgentView } from './model.js';
 
@@ -72,6 +73,7 @@ export function StateBar({ view, wrapUpEndsAt, act, busy }: StateBarProps) {
                   <Button onClick={() => act({ action: 'extend_wrap_up', seconds: 30 })}>{t('action.extendWrapUp')}</Button>
                 </>
               )}
+              <HelpButton />
               <Button danger onClick={() => act({ action: 'logout' })}>
                 {t('action.logout')}
               </Button>

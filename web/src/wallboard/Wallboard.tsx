@@ -2,21 +2,27 @@
  * The supervisor's wallboard: agents by state with their time in it, every queue's callers
  * waiting, longest wait and service level, and a chart of the waiting — read once from the API,
  * then kept live by the event stream (agent.state, queue.stats); a reconnect that lost events
- * reads everything again.
+ * reads everything again. The supervisor acts on agents from the grid and answers their help
+ * requests (AgentActions, HelpRequests).
  */
-import { Alert, Card, Col, Row, Space, Statistic, Table, Tag } from 'antd';
+import { Alert, Card, Col, Input, Row, Space, Statistic, Table, Tag } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Page } from '../api.js';
 import { clock, stateColours, useElapsed } from '../desktop/StateBar.js';
 import type { AgentView } from '../desktop/model.js';
 import { useEventStream, type AgentStateData, type KefuEvent, type QueueStatsData } from '../events.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { AgentActions } from './AgentActions.js';
+import { HelpRequests } from './HelpRequests.js';
+import { SkillsEditor } from './SkillsEditor.js';
+import { useHelpRequests, useSupervision } from './supervision.js';
 import { WaitingChart, type Sample } from './WaitingChart.js';
 
 interface AgentRow {
   id: string;
   displayName: string;
   extension: string;
+  skills: Record<string, number>;
 }
 
 interface AgentLive {
@@ -37,6 +43,9 @@ export function Wallboard() {
   const [live, setLive] = useState<Record<string, AgentLive>>({});
   const [stats, setStats] = useState<Record<string, QueueStatsData>>({});
   const [samples, setSamples] = useState<Sample[]>([]);
+  const [editing, setEditing] = useState<AgentRow>();
+  const supervision = useSupervision();
+  const help = useHelpRequests();
 
   const load = useCallback(async () => {
     const [directory, now, queues] = await Promise.all([
@@ -51,7 +60,8 @@ export function Wallboard() {
       queues.items.map(async (queue) => ({ ...(await api<Omit<QueueStatsData, 'queueId'>>('GET', `/queues/${encodeURIComponent(queue.name)}/stats`)), queueId: queue.name })),
     );
     setStats(Object.fromEntries(figures.map((figure) => [figure.queueId, figure])));
-  }, []);
+    await help.load();
+  }, [help.load]);
 
   const latest = useRef(stats);
   latest.current = stats;
@@ -67,6 +77,8 @@ export function Wallboard() {
   const connected = useEventStream({
     onResync: () => void load(),
     onEvent: (event: KefuEvent) => {
+      supervision.onEvent(event);
+      help.onEvent(event);
       if (event.type === 'agent.state') {
         const data = event.data as unknown as AgentStateData;
         setLive((current) => ({ ...current, [data.agentId]: { state: data.to, reason: data.reason, since: Date.parse(event.at) } }));
@@ -86,6 +98,7 @@ export function Wallboard() {
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       {!connected && <Alert type="info" title={t('events.reconnecting')} />}
+      <HelpRequests requests={help.requests} onAnswer={help.answer} />
       <Row gutter={16}>
         {[
           ['wall.serving', count('busy', 'reserved', 'wrap_up'), 'serving'],
@@ -127,7 +140,17 @@ export function Wallboard() {
         />
         <WaitingChart samples={samples} queues={queues.map((q) => q.queueId)} />
       </Card>
-      <Card size="small" title={t('wall.agents')}>
+      <Card
+        size="small"
+        title={t('wall.agents')}
+        extra={
+          <Space>
+            <span title={t('sup.myPhoneHint')}>{t('sup.myPhone')}</span>
+            <Input size="small" style={{ width: 140 }} data-testid="monitor-phone" value={supervision.phone} onChange={(e) => supervision.setPhone(e.target.value.trim())} />
+          </Space>
+        }
+      >
+        <Alert type="info" showIcon title={t('sup.myPhoneHint')} style={{ marginBottom: 8 }} />
         <Table<AgentRow>
           size="small"
           rowKey="id"
@@ -151,9 +174,17 @@ export function Wallboard() {
               },
             },
             { title: t('wall.inState'), render: (_, row) => (live[row.id] === undefined ? '—' : <InState since={live[row.id]!.since} />) },
+            { title: t('sup.actions'), render: (_, row) => <AgentActions agent={row} state={live[row.id]?.state} supervision={supervision} onEditSkills={() => setEditing(row)} /> },
           ]}
         />
       </Card>
+      <SkillsEditor
+        agent={editing}
+        onClose={(saved) => {
+          setEditing(undefined);
+          if (saved) void load();
+        }}
+      />
     </Space>
   );
 }
