@@ -94,6 +94,7 @@ async function main(argv: string[]): Promise<void> {
           timeoutMs: call.timeoutMs,
           cancel: call.cancel,
           reach: (target) => voice.reach(tenant, target, presentation),
+          onLeg: (record) => voice.recordLeg(tenant, record),
           serve: (leg) => (served = call.serve(leg)),
         });
         if (answered === undefined) return false;

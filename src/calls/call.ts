@@ -102,7 +102,7 @@ export class Call {
   constructor(
     /** Who may list and hang up the call (a tenant, to the applications). */
     readonly owner: string | undefined,
-    /** Told of each leg other than the caller's when it ends (the caller's CDR is the application's). */
+    /** Told of each leg other than the caller's when it ends, and of an unanswered placed call's (see legEnded). */
     private readonly onLegEnded: (record: LegRecord) => void,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -124,7 +124,13 @@ export class Call {
     return caller.state.state === 'up' || caller.state.state === 'held' ? 'up' : 'setup';
   }
 
+  /**
+   * The caller's CDR is the application's, written as it serves the call; a call Kefu placed that
+   * nobody answered was never served, so its caller legs are told too (not a phone Kefu cancelled
+   * because another answered).
+   */
   legEnded(leg: CallLeg, record: LegRecord): void {
-    if (leg.start.role !== 'caller') this.onLegEnded(record);
+    const unanswered = leg.start.direction === 'outbound' && record.answeredAt === undefined && record.endedBy !== 'kefu';
+    if (leg.start.role !== 'caller' || unanswered) this.onLegEnded(record);
   }
 }

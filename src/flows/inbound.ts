@@ -86,9 +86,12 @@ export class VoiceService implements CallRouter {
     };
   }
 
-  /** The CDR of another leg of a tenant's call (a phone rung, a transfer target), once it ended. */
+  /**
+   * The CDR of another leg of a tenant's call (a phone rung, a transfer target), once it ended;
+   * and of a call Kefu placed that nobody answered (its caller legs), which no flow served to
+   * write one.
+   */
   recordLeg(tenant: TenantRow, record: LegRecord): void {
-    if (record.role === 'caller') return;
     this.options.store.repos.cdrs
       .leg(tenant.id, {
         callId: record.callId,

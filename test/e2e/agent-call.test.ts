@@ -16,7 +16,8 @@ import { finishedCdr } from './cdr.js';
 import { nodeApi, readyAgent } from './node-api.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
-import { runSipp } from './sipp.js';
+import { refusing } from './phone-scenarios.js';
+import { runSipp, sipp } from './sipp.js';
 
 const password = 'demo-secret-1';
 
@@ -106,5 +107,21 @@ describe('[A4] a caller reaches an agent on a SIP phone', () => {
     const nobody = await api('POST', '/calls', { to: '1002', flow: 'hotline' });
     assert.equal(nobody.status, 400);
     assert.deepEqual(((await nobody.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path), ['to']);
+  });
+
+  it('a call placed by POST /calls that nobody answers still has its CDR: not answered, and why', async () => {
+    const port = await freePort();
+    const registered = await sipp(`127.0.0.1:${node.sipPort}`, { scenario: 'register', expect: 200, fields: ['1002;demo'], port, extra: ['-au', '1002', '-ap', password] });
+    assert.equal(registered.code, 0, registered.errors);
+    const busy = runSipp(['-sf', 'phone.xml', '-p', String(port), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'], { 'phone.xml': refusing('1002') }, 90_000);
+    const placed = await fetch(`${node.url}/api/v1/calls`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ to: '1002', flow: 'hotline' }) });
+    assert.deepEqual([placed.status, await placed.json()], [200, { answered: false }]);
+    assert.equal((await busy).code, 0);
+    const cdr = await finishedCdr(node.url, cookie, 'called=1002');
+    assert.deepEqual(
+      [cdr.leg, cdr.direction, cdr.answeredAt, cdr.cause, cdr.endedBy, cdr.sipStatus],
+      ['caller', 'outbound', null, 'user_busy', 'callee', 486],
+      JSON.stringify(cdr),
+    );
   });
 });

@@ -242,3 +242,25 @@ ${okToLast}
 </scenario>
 `;
 }
+
+/** A phone that refuses the call it gets with `status` (486 Busy Here by default), as a busy line does. */
+export function refusing(extension: string, status = 486, reason = 'Busy Here'): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="phone ${extension} refuses with ${status}">
+  <recv request="INVITE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 ${status} ${reason}
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+</scenario>
+`;
+}

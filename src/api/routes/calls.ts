@@ -127,7 +127,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
       if (serve === undefined) throw new ValidationError(`flow ${flow} has no published version`, [{ path: 'flow', message: 'no published flow of this name' }]);
       const phones = await voice.reach(tenant, to, { tenantNumber: from, caller: undefined });
       if (phones.length === 0) throw new ValidationError(`${to} cannot be reached`, [{ path: 'to', message: 'no registered phone, and no trunk takes this number' }]);
-      const sipCallId = await calls.originate({ owner: tenant.id, from, to, phones, timeoutMs: timeoutSeconds * 1000, serve });
+      const sipCallId = await calls.originate({ owner: tenant.id, from, to, phones, timeoutMs: timeoutSeconds * 1000, serve, onLeg: (record) => voice.recordLeg(tenant, record) });
       if (sipCallId === undefined) return reply.code(200).send({ answered: false });
       return reply.code(201).send({ answered: true, sipCallId });
     },

@@ -14,10 +14,13 @@ export interface CdrStart {
   callId?: string | null;
 }
 
-/** A leg other than the caller's (a phone rung, a transfer target), written whole when it ends. */
+/**
+ * A leg other than the caller's (a phone rung, a transfer target), or the caller leg of a call
+ * Kefu placed that was never answered, written whole when it ends.
+ */
 export interface CdrLeg {
   callId: string;
-  leg: 'callee' | 'transfer';
+  leg: 'caller' | 'callee' | 'transfer';
   sipCallId: string;
   caller: string | null;
   called: string | null;
