@@ -77,7 +77,7 @@ export class Dialler {
     }
     if (leg.hungUp) return { answered: false, reason: 'hangup' };
     if (cancelled) return { answered: false, reason: 'cancelled' };
-    return { answered: false, reason: cause === 'user_busy' ? 'busy' : cause === 'no_answer' || cause === 'no_user_response' ? 'no-answer' : 'failed' };
+    return { answered: false, reason: cause === 'user_busy' ? 'busy' : cause === 'no_answer' || cause === 'no_user_response' ? 'no-answer' : 'failed', cause };
   }
 
   /** Hangs up a phone that answered but is not wanted after all. */

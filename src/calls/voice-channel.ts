@@ -72,7 +72,10 @@ export interface DialOptions {
   onAnswer?(target: string): boolean | Promise<boolean>;
 }
 
-export type DialOutcome = { answered: true; target: string } | { answered: false; reason: 'no-answer' | 'busy' | 'failed' | 'hangup' | 'cancelled' };
+export type DialOutcome =
+  | { answered: true; target: string }
+  /** `cause`: why the phones rung did not answer, when they were rung and the caller still waited. */
+  | { answered: false; reason: 'no-answer' | 'busy' | 'failed' | 'hangup' | 'cancelled'; cause?: HangupCause };
 
 export interface LegEnd {
   at: Date;

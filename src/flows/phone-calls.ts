@@ -57,10 +57,20 @@ async function connect(context: PhoneCallContext, tenant: TenantRow, leg: Answer
     flowVersion: null,
     startedAt: call.startedAt,
   });
-  await cdrs.change(tenant.id, cdr.id, { answeredAt: leg.answeredAt });
-  const outcome = await leg.dial({ targets: [call.dialled], timeoutMs: RING_MS, callerId: 'caller' });
+  // The call is answered when what it dialled answers, not when Kefu took it to ring that: the
+  // CDR of a call nobody answered says so, and why, for reports and bills.
+  const outcome = await leg.dial({
+    targets: [call.dialled],
+    timeoutMs: RING_MS,
+    callerId: 'caller',
+    onAnswer: async () => {
+      await cdrs.change(tenant.id, cdr.id, { answeredAt: context.now() });
+      return true;
+    },
+  });
   if (!leg.hungUp) await leg.hangup();
   const end = await leg.ended;
-  await cdrs.change(tenant.id, cdr.id, { endedAt: end.at, cause: end.cause, endedBy: end.by });
+  const refused = !outcome.answered && outcome.cause !== undefined ? { cause: outcome.cause, endedBy: 'callee' as const } : { cause: end.cause, endedBy: end.by };
+  await cdrs.change(tenant.id, cdr.id, { endedAt: end.at, ...refused });
   context.log.info({ callId: leg.sipCallId, tenant: tenant.slug, from: call.user, to: call.dialled, answered: outcome.answered }, 'phone call ended');
 }

@@ -122,6 +122,19 @@ describe('[E2] calls from agents\' phones', () => {
     assert.equal(result.code, 0, `${result.errors}\n${node.stdout.slice(-2000)}`);
     const cdr = await finishedCdr(node.url, admin.cookie, 'caller=1001&called=1002');
     assert.deepEqual([cdr?.direction, cdr?.cause], ['outbound', 'normal_clearing']);
+    assert.ok(cdr.answeredAt !== null, JSON.stringify(cdr));
+  });
+
+  it('a call to an extension with no phone is not answered in its CDR, which says why', async () => {
+    const port = await phone1001();
+    const run = await runSipp(
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'phone.xml', '-p', String(port), '-m', '1', '-au', '1001', '-ap', password, '-trace_err', '-nostdin', '-timeout', '60'],
+      { 'phone.xml': calling('1001', '1009', await freePort()) },
+      90_000,
+    );
+    assert.equal(run.code, 0, run.errors);
+    const cdr = await finishedCdr(node.url, admin.cookie, 'caller=1001&called=1009');
+    assert.deepEqual([cdr.answeredAt, cdr.cause, cdr.endedBy], [null, 'no_route_destination', 'callee'], JSON.stringify(cdr));
   });
 
   it('a wrong password is challenged again and never reaches 1002', async () => {
@@ -169,13 +182,15 @@ describe('[E2] calls from agents\' phones', () => {
       { 'phone.xml': calling('1001', '1002', consultPeer.port, consultDialogFile) },
       90_000,
     );
-    await callee.event('CALL_ESTABLISHED', { from, failures: ['CALL_CLOSED'], timeoutMs: 20_000 });
-    // The phone transfers, naming its consult dialog by Call-ID and both tags (RFC 3891 §3).
+    await callee
+      .event('CALL_ESTABLISHED', { from, failures: ['CALL_CLOSED'], timeoutMs: 40_000 })
+      .catch((error: Error) => assert.fail(`the consult call did not ring 1002: ${error.message}\n${node.stdout.slice(-3000)}`));
     // Like an agent, the phone transfers once it talks to 1002 (hears its 1004 Hz), not at baresip's answer.
     for (let waited = 0; !heard1004(consultPeer); waited += 50) {
       if (waited > 20_000) assert.fail(`the consult call did not reach 1002:\n${node.stdout.slice(-3000)}`);
       await delay(50);
     }
+    // The phone transfers, naming its consult dialog by Call-ID and both tags (RFC 3891 §3).
     await tellToTransfer(port, await written(agentCallFile), await written(consultDialogFile));
     const agentResult = await agent;
     const transferredAt = callerPeer.heard.length;
