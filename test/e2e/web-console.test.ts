@@ -133,7 +133,7 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
     await browser.shot(desktop, 'desktop-ready');
     await browser.shot(wallboard, 'wallboard-ready');
     // Not ready with a reason: the wallboard shows the reason too.
-    await desktop.getByRole('button', { name: /未就绪/ }).hover();
+    await desktop.getByRole('button', { name: /未就绪/ }).click();
     await desktop.getByRole('menuitem', { name: '休息' }).click();
     await agentState(wallboard, '1001', 'not_ready').filter({ hasText: '休息' }).waitFor({ timeout: 5000 });
     // The English switch: the same wallboard in English.

@@ -64,7 +64,7 @@ export function StateBar({ view, wrapUpEndsAt, act, busy }: StateBarProps) {
               <Button type="primary" data-testid="go-ready" disabled={view.state === 'ready' || view.state === 'busy' || view.state === 'reserved'} loading={busy} onClick={() => act({ action: 'ready' })}>
                 {t('action.ready')}
               </Button>
-              <Dropdown menu={{ items: reasons, onClick: ({ key }) => act({ action: 'not_ready', reason: key }) }} disabled={busy}>
+              <Dropdown trigger={['click']} menu={{ items: reasons, onClick: ({ key }) => act({ action: 'not_ready', reason: key }) }} disabled={busy}>
                 <Button>{t('action.notReady')}</Button>
               </Dropdown>
               {view.state === 'wrap_up' && (

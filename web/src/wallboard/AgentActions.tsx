@@ -53,6 +53,8 @@ export function AgentActions({ agent, state, supervision, onEditSkills }: AgentA
         trigger={['click']}
         menu={{
           items: more,
+          // A submenu that opens on click stays open while the pointer crosses to it.
+          triggerSubMenuAction: 'click',
           onClick: ({ key }) => {
             if (key === 'logout') force({ action: 'logout' });
             else if (key === 'release') void supervision.release(agent.extension);
