@@ -21,6 +21,21 @@ const ringing = (extension: string) => `  <send>
   </send>
 `;
 
+/** The phone's final response without a body to the request just received, with its To tag. */
+const phoneReply = (status: string) => `  <send>
+    <![CDATA[
+      SIP/2.0 ${status}
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+`;
+
 /** Kefu's BYE, answered. */
 const byeFromKefu = `  <recv request="BYE" timeout="90000"/>
 ${okToLast}
@@ -93,19 +108,7 @@ export function ringingOnly(extension: string, _rtpPort: number): string {
   </recv>
   <Reference variables="all"/>
 ${ringing(extension)}  <recv request="CANCEL" timeout="60000"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <send>
+${phoneReply('200 OK')}  <send>
     <![CDATA[
       SIP/2.0 487 Request Terminated
       [last_Via:]
@@ -248,19 +251,7 @@ export function refusing(extension: string, status = 486, reason = 'Busy Here'):
   return `<?xml version="1.0" encoding="UTF-8"?>
 <scenario name="phone ${extension} refuses with ${status}">
   <recv request="INVITE"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 ${status} ${reason}
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
+${phoneReply(`${status} ${reason}`)}  <recv request="ACK"/>
 </scenario>
 `;
 }
