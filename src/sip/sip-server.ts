@@ -26,7 +26,7 @@ import { ServerTransactionLayer, type ServerTransaction } from './transaction/se
 import type { InviteServerTransaction } from './transaction/server-transactions.js';
 import { ClientTransactionLayer } from './transaction/client-transaction-layer.js';
 import type { TimerClock, TimerValues } from './transaction/timers.js';
-import { describePeer, isSecure, type Peer, type TransportName } from './transport/peer.js';
+import { describePeer, isSecure, type Peer, type TransportName, type VouchedUser } from './transport/peer.js';
 import { responseDestination } from './transport/received.js';
 import { TransportLayer, type TransportOptions } from './transport/transport-layer.js';
 import { isSipUri, serializeUri } from './uri.js';
@@ -45,6 +45,11 @@ export interface SipAccounts {
   realm(domain: string): Promise<string>;
   /** Forgets every account's bindings expired at `now`; the server calls it every `registrar.sweepMs`. */
   removeExpired?(now: number): Promise<unknown>;
+  /**
+   * Forgets the bindings registered from `source`, a WebSocket connection that closed: RFC 7118
+   * §5 leaves no way to reach that client again, so ringing its Contact would be in vain.
+   */
+  forgetSource?(source: string): Promise<unknown>;
 }
 
 /**
@@ -112,7 +117,11 @@ export class SipServer {
     this.#clients = new ClientTransactionLayer({
       values: options.timers,
       clock: options.clock,
-      send: (request, peer) => this.#transport.send(request, peer),
+      // RFC 3261 §8.1.3.1: no connection to the peer (a WebSocket client gone, RFC 7118 §5) is a
+      // transport error, a 503 at once, rather than a wait for Timer B or F.
+      send: (request, peer) => {
+        if (!this.#transport.send(request, peer)) throw new Error(`no connection to ${describePeer(peer)}`);
+      },
       sentBy: () => this.sentBy,
     });
     this.#dialogs = new DialogLayer({
@@ -146,6 +155,7 @@ export class SipServer {
         else server.response(message);
       },
       onUnparsable: (error, peer) => server.unparsable(error, peer),
+      onWebSocketClosed: (peer) => server.webSocketClosed(peer),
     });
     const removeExpired = options.accounts.removeExpired?.bind(options.accounts);
     const everyMs = options.registrar.sweepMs ?? 60_000;
@@ -200,6 +210,15 @@ export class SipServer {
     this.#clients.close();
     this.#dialogs.close();
     return this.#transport.close();
+  }
+
+  /** A WebSocket client is gone: its bindings first, so that a call to its dialogs' party finds only its new ones. */
+  private webSocketClosed(peer: Peer): void {
+    const source = describePeer(peer);
+    const forgotten = this.options.accounts.forgetSource?.(source) ?? Promise.resolve();
+    forgotten
+      .catch((error: unknown) => this.options.log.warn({ err: error, source }, 'bindings of a closed WebSocket not removed'))
+      .finally(() => this.#dialogs.flowLost(source));
   }
 
   /** RFC 3261 §8.2: a request that does not parse still gets 400 when it can be answered. */
@@ -283,7 +302,8 @@ export class SipServer {
         return;
       case 'INVITE': {
         const invite = transaction as InviteServerTransaction;
-        const authenticated = await this.proxyAuthenticated(request, invite, peer);
+        const vouched = peer.connection?.vouched;
+        const authenticated = vouched === undefined ? await this.proxyAuthenticated(request, invite, peer) : await this.vouchedCaller(vouched, invite);
         if (authenticated === false) return;
         const caller: InviteCaller = {
           source: describePeer(peer),
@@ -322,6 +342,11 @@ export class SipServer {
     }
     const domain = to.host;
     const user = to.user;
+    const vouched = peer.connection?.vouched;
+    if (vouched !== undefined) {
+      await this.registerVouched(request, transaction, peer, vouched, user, domain);
+      return;
+    }
     const authorization = request.headers.get('authorization');
     if (authorization === undefined) {
       this.challenge(transaction, await this.options.accounts.realm(domain), false);
@@ -350,6 +375,33 @@ export class SipServer {
       return;
     }
     await this.bind(request, transaction, peer, user, account);
+  }
+
+  /**
+   * A connection the HTTP server vouched for registers its own user without a digest (the page
+   * holds no SIP password); any other user is refused, and so is everyone once the login ended.
+   * RFC 3261 §10.3 step 4 leaves it to the registrar who may bind an address-of-record; §21.4.4:
+   * 403 says that authenticating would not help.
+   */
+  private async registerVouched(request: SipRequest, transaction: ServerTransaction, peer: Peer, vouched: VouchedUser, user: string, domain: string): Promise<void> {
+    if (!(await vouched.valid())) {
+      this.answer(transaction, 403, { warning: { agent: 'kefu', text: 'the login of this page has ended: log in again' } });
+      return;
+    }
+    const account = await this.options.accounts.find(user, domain);
+    if (account === undefined || user !== vouched.user || account.realm !== vouched.realm) {
+      this.options.log.info({ source: describePeer(peer), user, domain, vouched: vouched.user }, 'SIP REGISTER for another user refused');
+      this.answer(transaction, 403, { warning: { agent: 'kefu', text: `this login may register ${vouched.user} only` } });
+      return;
+    }
+    await this.bind(request, transaction, peer, user, account);
+  }
+
+  /** An INVITE on a vouched connection comes from its user, while the login lasts (else 403, RFC 3261 §21.4.4). */
+  private async vouchedCaller(vouched: VouchedUser, transaction: ServerTransaction): Promise<{ user: string; domain: string } | false> {
+    if (await vouched.valid()) return { user: vouched.user, domain: vouched.realm };
+    this.answer(transaction, 403, { warning: { agent: 'kefu', text: 'the login of this page has ended: log in again' } });
+    return false;
   }
 
   private async bind(request: SipRequest, transaction: ServerTransaction, peer: Peer, user: string, account: SipAccount): Promise<void> {

@@ -17,7 +17,6 @@ import { StateBar } from './StateBar.js';
 export function AgentDesktop() {
   const { t } = useI18n();
   const [view, setView] = useState<AgentView>();
-  const [extension, setExtension] = useState<string>();
   const [interaction, setInteraction] = useState<Interaction>();
   const [customer, setCustomer] = useState<Customer | null>();
   const [recent, setRecent] = useState<Interaction[]>([]);
@@ -44,10 +43,7 @@ export function AgentDesktop() {
     try {
       const now = await api<AgentView>('GET', '/agents/me/state');
       setView(now);
-      if (agentId.current !== now.agent) {
-        agentId.current = now.agent;
-        api<{ extension: string }>('GET', `/agents/${now.agent}`).then((agent) => setExtension(agent.extension), () => undefined);
-      }
+      agentId.current = now.agent;
       const working = now.work[0];
       if (working !== undefined) await showInteraction(working);
     } catch (failure) {
@@ -103,7 +99,7 @@ export function AgentDesktop() {
           <CurrentCall interaction={interaction} customer={customer} />
         </Col>
         <Col xs={24} lg={8}>
-          <Softphone extension={extension} sipCallId={interaction?.state === 'connected' ? interaction.sipCallId : undefined} />
+          <Softphone sipCallId={interaction?.state === 'connected' ? interaction.sipCallId : undefined} />
         </Col>
       </Row>
       <RecentInteractions items={recent} />
