@@ -1,8 +1,8 @@
 /**
  * What a web page's WebRTC calls hear and send, measured from outside the app: an init script
  * (webrtc/peer-connection-probe.js) keeps every RTCPeerConnection the page makes, the app itself
- * having no test hooks, and reads the newest one's inbound audio through an AnalyserNode
- * (headless Chromium reports inbound audioLevel 0, PEERS.md) and its RTP counters.
+ * having no test hooks, listens to each one's inbound audio through an AnalyserNode (headless
+ * Chromium reports inbound audioLevel 0, PEERS.md) and notes when it first heard each tone.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,6 +12,10 @@ import { projectRoot } from './kefu-node.js';
 export interface PageHeard {
   hz: number;
   db: number;
+  /** When (epoch ms, the page's clock: this machine's) the connection first heard the frequency asked about above -50 dB. */
+  firstHeardAt: number | null;
+  /** When (epoch ms) the page made the connection: for a call it answers, when its INVITE arrived. */
+  createdAt: number | null;
   packetsReceived: number;
   packetsSent: number;
   codec: string;
@@ -38,18 +42,17 @@ export async function watchPeerConnections(page: Page): Promise<void> {
   await page.addInitScript({ path: join(projectRoot, 'test/e2e/webrtc/peer-connection-probe.js') });
 }
 
-/** The newest peer connection's inbound audio now: strongest frequency and level, and RTP counters. */
-export function pageHeard(page: Page): Promise<PageHeard> {
-  return page.evaluate(() => (globalThis as unknown as { peerConnectionProbe: { heard(): Promise<PageHeard> } }).peerConnectionProbe.heard());
+/** The newest peer connection's inbound audio now: strongest frequency and level, when it first heard `hz`, and RTP counters. */
+export function pageHeard(page: Page, hz: number): Promise<PageHeard> {
+  return page.evaluate((tone) => (globalThis as unknown as { peerConnectionProbe: { heard(hz: number): Promise<PageHeard> } }).peerConnectionProbe.heard(tone), hz);
 }
 
 /** Polls until the page hears `hz` (within 12 Hz, above -50 dB) with more than `packets` received and sent, or `ms` pass: the last reading. */
-export async function pageHears(page: Page, hz: number, ms: number, packets = 50): Promise<PageHeard & { at: number }> {
+export async function pageHears(page: Page, hz: number, ms: number, packets = 50): Promise<PageHeard> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const heard = await pageHeard(page);
-    const at = Date.now();
-    if ((heard.packetsReceived > packets && heard.packetsSent > packets && Math.abs(heard.hz - hz) <= 12 && heard.db > -50) || at > deadline) return { ...heard, at };
+    const heard = await pageHeard(page, hz);
+    if ((heard.packetsReceived > packets && heard.packetsSent > packets && Math.abs(heard.hz - hz) <= 12 && heard.db > -50) || Date.now() > deadline) return heard;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
