@@ -13,6 +13,7 @@ import type { AgentView, Customer, Interaction } from './model.js';
 import { RecentInteractions } from './RecentInteractions.js';
 import { Softphone } from './Softphone.js';
 import { StateBar } from './StateBar.js';
+import { useSoftphone } from './use-softphone.js';
 
 export function AgentDesktop() {
   const { t } = useI18n();
@@ -25,6 +26,8 @@ export function AgentDesktop() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const agentId = useRef<string>(undefined);
+  // Registered from the first render: after a reload mid-call, Kefu calls the page back as soon as it has.
+  const phone = useSoftphone();
 
   const showInteraction = useCallback(async (id: string) => {
     const row = await api<Interaction>('GET', `/interactions/${id}`);
@@ -99,7 +102,7 @@ export function AgentDesktop() {
           <CurrentCall interaction={interaction} customer={customer} />
         </Col>
         <Col xs={24} lg={8}>
-          <Softphone sipCallId={interaction?.state === 'connected' ? interaction.sipCallId : undefined} />
+          <Softphone phone={phone} sipCallId={interaction?.state === 'connected' ? interaction.sipCallId : undefined} />
         </Col>
       </Row>
       <RecentInteractions items={recent} />

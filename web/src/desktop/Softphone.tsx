@@ -8,9 +8,11 @@ import { Button, Card, Descriptions, Input, Popover, Space, Tag, Typography, mes
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { useSoftphone, type CallState, type Registration } from './use-softphone.js';
+import type { CallState, Registration, Softphone as SoftphoneState } from './use-softphone.js';
 
 export interface SoftphoneProps {
+  /** The page's softphone, started by the desktop as soon as it opens. */
+  phone: SoftphoneState;
   /** The SIP Call-ID of the caller connected to the agent now, if any: hold and keys act on it through Kefu. */
   sipCallId: string | null | undefined;
 }
@@ -19,9 +21,8 @@ const registrationColour: Record<Registration, string> = { connecting: 'default'
 const callColour: Record<CallState, string> = { idle: 'default', ringing: 'orange', calling: 'blue', talking: 'green' };
 const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
-export function Softphone({ sipCallId }: SoftphoneProps) {
+export function Softphone({ phone, sipCallId }: SoftphoneProps) {
   const { t } = useI18n();
-  const phone = useSoftphone();
   const [number, setNumber] = useState('');
   const [held, setHeld] = useState(false);
   const { answer, hangup } = phone;
@@ -76,7 +77,6 @@ export function Softphone({ sipCallId }: SoftphoneProps) {
       data-call={phone.call}
       extra={<Tag color={registrationColour[phone.registration]} data-testid="softphone-registration" data-registration={phone.registration}>{t(`softphone.status.${phone.registration}`)}</Tag>}
     >
-      <audio ref={phone.audio} autoPlay data-testid="softphone-audio" />
       <Space direction="vertical" style={{ width: '100%' }}>
         <Descriptions size="small" column={1}>
           <Descriptions.Item label={t('softphone.extension')}>{phone.account?.extension ?? '—'}</Descriptions.Item>

@@ -36,8 +36,6 @@ export interface Softphone {
   dial(number: string): void;
   sendDigit(digit: string): void;
   setMuted(muted: boolean): void;
-  /** The element the far end's audio plays in. */
-  audio: React.RefObject<HTMLAudioElement | null>;
 }
 
 /**
@@ -57,7 +55,8 @@ export function useSoftphone(): Softphone {
   const [muted, setMutedState] = useState(false);
   const ua = useRef<JsSIP.UA>(undefined);
   const session = useRef<RTCSession>(undefined);
-  const audio = useRef<HTMLAudioElement>(null);
+  // Not in the page's markup: a call called back after a reload may be answered before the desk has drawn.
+  const sink = useRef<HTMLAudioElement>(undefined);
 
   useEffect(() => {
     api<PhoneAccount>('GET', '/agents/me/phone').then(setAccount, () => setRegistration('failed'));
@@ -68,10 +67,9 @@ export function useSoftphone(): Softphone {
     setMutedState(false);
     const play = (connection: RTCPeerConnection) => {
       const attach = (track: MediaStreamTrack) => {
-        const element = audio.current;
-        if (element === null) return;
-        element.srcObject = new MediaStream([track]);
-        void element.play().catch(() => undefined);
+        sink.current ??= new Audio();
+        sink.current.srcObject = new MediaStream([track]);
+        void sink.current.play().catch(() => undefined);
       };
       const existing = connection.getReceivers().find((receiver) => receiver.track.kind === 'audio');
       if (existing !== undefined) attach(existing.track);
@@ -86,6 +84,7 @@ export function useSoftphone(): Softphone {
       if (session.current !== started) return;
       session.current = undefined;
       sessionStorage.removeItem(inCallKey);
+      if (sink.current !== undefined) sink.current.srcObject = null;
       setCall('idle');
       setPeer(undefined);
     };
@@ -138,7 +137,6 @@ export function useSoftphone(): Softphone {
     call,
     peer,
     muted,
-    audio,
     answer: () => {
       if (call === 'ringing') session.current?.answer(media);
     },
