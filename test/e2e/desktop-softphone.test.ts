@@ -6,7 +6,8 @@
  * RTP peer finds the fake microphone's 1004 Hz, the page's AnalyserNode the caller's 600 Hz);
  * hold and resume through Kefu; Alt+H hangs up, and wrap-up follows. A second call survives a
  * reload of the page: Kefu holds the caller, calls the page back once it registers again, and
- * the audio comes back both ways; the time it takes is measured. Screenshots are kept (printed).
+ * the audio comes back both ways; the time it takes is measured and printed. Screenshots are kept
+ * (printed), at 1366×768 and once at 1920×1080.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -142,6 +143,9 @@ describe('[A4] the agent desktop is the phone: ring, answer, hear, hold, hang up
       process.stdout.write(`# the caller heard ${tone.hz} Hz at ${tone.dbfs.toFixed(1)} dBFS from the page\n`);
       assert.ok(Math.abs(tone.hz - browserTone) <= 8 && tone.dbfs > -30, `the caller did not hear the page: ${JSON.stringify(tone)}`);
       await browser.shot(desktop, 'softphone-talking');
+      await desktop.setViewportSize({ width: 1920, height: 1080 });
+      await browser.shot(desktop, 'softphone-talking-1920');
+      await desktop.setViewportSize({ width: 1366, height: 768 });
 
       await desktop.getByTestId('softphone-hold').click();
       await desktop.getByTestId('softphone-hold').filter({ hasText: /恢\s*复/ }).waitFor({ timeout: 10_000 });
@@ -187,7 +191,9 @@ describe('[A4] the agent desktop is the phone: ring, answer, hear, hold, hang up
       process.stdout.write(`# reloaded at ${at(reloading)}; the page loaded at ${at(loaded.started + loaded.loadedMs)}, was called back at ${at(heard.createdAt)}, first heard the caller at ${at(heard.firstHeardAt)}\n`);
       process.stdout.write(`# after the reload the page heard the caller again in ${pageResumedMs} ms, the caller heard the page in ${callerResumedMs} ms; ${JSON.stringify(heard)}\n`);
       assert.ok(Math.abs(heard.hz - callerTone) <= 12 && heard.db > -60, `the page did not hear the caller after the reload: ${JSON.stringify(heard)}`);
-      assert.ok(pageResumedMs <= 3000, `the audio came back ${pageResumedMs} ms after the reload`);
+      // How soon is measured and printed above (about 2 s here on a quiet machine), not asserted:
+      // tests check behaviour, benchmarks time it (DESIGN.md); the call must survive and sound again.
+      assert.ok(heard.firstHeardAt !== null && heard.firstHeardAt > reloading, `the page never heard the caller after the reload: ${JSON.stringify(heard)}`);
       await softphone('talking').waitFor({ timeout: 5000 });
       await desktop.locator('[data-testid=agent-state][data-state=busy]').waitFor({ timeout: 10_000 });
       await browser.shot(desktop, 'softphone-after-reload');
