@@ -9,7 +9,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { buildServer } from './api/index.js';
+import { buildServer, sipLogins } from './api/index.js';
 import { CallService, DirectoryAccounts, TrustedSources } from './calls/index.js';
 import { configHelp, loadConfig, type Config } from './config.js';
 import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, type DemoCredential } from './directory/index.js';
@@ -116,6 +116,7 @@ async function main(argv: string[]): Promise<void> {
     webRoot: fileURLToPath(new URL('./web', import.meta.url)),
     // SIP over WebSocket shares the HTTP port: upgrades at KEFU_SIP_WS_PATH go to the SIP stack.
     upgrade: (request, socket, head) => sip.acceptUpgrade(request, socket, head),
+    sipWebSocketPath: config.sipWsPath,
   });
   const accounts = new DirectoryAccounts(store.repos, config.sipDefaultTenant);
   const trusted = new TrustedSources(config.sipTrusted, () => store.repos.trunks.hosts());
@@ -129,7 +130,8 @@ async function main(argv: string[]): Promise<void> {
       idleTimeoutMs: 10 * 60_000,
       maxConnections: 10_000,
       ...(tls !== undefined ? { tls: { ...tls, port: config.sipTlsPort } } : {}),
-      websocket: { path: config.sipWsPath, pingIntervalMs: 30_000, ...(config.sipWsPort > 0 ? { port: config.sipWsPort } : {}) },
+      // The agent desktop's page registers its extension with its login cookie, no SIP password (api/sip-login.ts).
+      websocket: { path: config.sipWsPath, pingIntervalMs: 30_000, vouch: sipLogins(store, () => new Date()), ...(config.sipWsPort > 0 ? { port: config.sipWsPort } : {}) },
       limits: { maxMessageBytes: config.sipMaxMessageBytes, maxHeaderCount: config.sipMaxHeaders, maxLineLength: config.sipMaxLine },
     },
     timers: { t1: config.sipT1Ms, t2: config.sipT2Ms, t4: config.sipT4Ms },

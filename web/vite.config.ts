@@ -1,5 +1,5 @@
 // The browser app's build: web/ → dist/web (scripts/build.mjs sets the output folder), served by
-// the Kefu server at `/`. `npx vite web` serves it in development with /api proxied to a node.
+// the Kefu server at `/`. `npx vite web` serves it in development with /api and /sip proxied to a node.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -17,5 +17,6 @@ export default defineConfig({
       },
     },
   },
-  server: { proxy: { '/api': { target: node, ws: true } } },
+  // /sip: the desktop's softphone (SIP over WebSocket); the Host header is kept, so its login cookie counts.
+  server: { proxy: { '/api': { target: node, ws: true }, '/sip': { target: node, ws: true } } },
 });

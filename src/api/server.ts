@@ -23,6 +23,7 @@ import { EventStream, type EventStreamOptions } from './event-stream.js';
 import { registerWebApp } from './web-app.js';
 import { LoginThrottle } from './login-throttle.js';
 import { agentRoutes } from './routes/agents.js';
+import { softphoneRoutes } from './routes/softphone.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -69,6 +70,8 @@ export interface ServerOptions {
    * the server answers 404. The event stream at /api/v1/events is asked first.
    */
   upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+  /** Where SIP over WebSocket is served on this origin, for the agent desktop's softphone; absent, GET /agents/me/phone is not there. */
+  sipWebSocketPath?: string;
   /** The built browser app (dist/web) served at `/`; absent or not built, `/` leads to the API docs. */
   webRoot?: string;
 }
@@ -144,6 +147,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(numberRoutes, { store });
       await api.register(userRoutes, { store });
       await api.register(agentRoutes, { store });
+      if (options.sipWebSocketPath !== undefined) await api.register(softphoneRoutes, { store, webSocketPath: options.sipWebSocketPath });
       await api.register(departmentRoutes, { store });
       await api.register(customerRoutes, { store });
       await api.register(apiKeyRoutes, { store });

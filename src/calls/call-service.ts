@@ -69,6 +69,8 @@ export interface Originate {
 }
 
 const SDP = 'application/sdp';
+/** How long a caller waits on hold for the agent's reloaded page before the call ends. */
+const REATTACH_MS = 30_000;
 
 export class CallService implements InviteHandler {
   /** By Call-ID and the caller's tag: the dialog is known only once the 2xx is sent. */
@@ -389,6 +391,21 @@ export class CallService implements InviteHandler {
       .serve(leg)
       .catch((error: unknown) => this.options.log.warn({ callId: dialog.callId, err: String(error) }, 'serving the call failed'))
       .finally(() => void leg.hangup());
+  }
+
+  /**
+   * A party's browser lost its WebSocket (its page reloaded): the caller is held while the page
+   * registers again and is called back (Connection.reattach), for at most REATTACH_MS.
+   */
+  onFlowLost(dialog: Dialog): void {
+    const connection = this.#transfers.ofParty(dialog);
+    const party = connection?.party;
+    if (connection === undefined || party === undefined) return;
+    this.options.log.info({ callId: connection.leg.sipCallId, party: party.attempt.leg.start.target }, 'the party\'s page went away: holding the caller for its return');
+    connection
+      .reattach(party, REATTACH_MS)
+      .then((back) => this.options.log.info({ callId: connection.leg.sipCallId, back }, back ? 'the party\'s page is back on the call' : 'the party\'s page did not come back'))
+      .catch((error: unknown) => this.options.log.warn({ callId: connection.leg.sipCallId, err: String(error) }, 'reattaching the party failed'));
   }
 
   /** RFC 3326: the peer's BYE may say why in a Reason header; Kefu's own BYEs say it themselves. */

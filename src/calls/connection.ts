@@ -30,6 +30,11 @@ export interface ConnectionOptions {
   onParty(connection: Connection, party: Answered | undefined): void;
   /** Moves a party's media to the worker of `session` (a re-INVITE to a new port) unless it is there. */
   moveNear(party: Answered, session: string): Promise<void>;
+  /**
+   * Rings `target` again, asking its phone to answer by itself, as soon as it has a phone
+   * registered and within `withinMs`: a party whose page reloads comes back this way.
+   */
+  recall(target: string, withinMs: number): Promise<Answered | NotAnswered>;
 }
 
 /**
@@ -221,6 +226,38 @@ export class Connection {
       await this.swap(party);
       progress(200);
       if (!old.attempt.leg.ended) await this.release(old, 'normal_clearing', 'kefu');
+    } finally {
+      this.#busy = false;
+      this.#changed();
+    }
+  }
+
+  /**
+   * The party's phone lost its connection, a browser page reloading (RFC 7118 §5: nothing
+   * reaches it now): the caller hears hold music while the party's target is rung again as soon
+   * as it registers, within `withinMs`, and the phone that answers takes the old one's place.
+   * Otherwise the old party is released and the call goes on as when a party hangs up. False
+   * (and nothing changes) while a transfer, a conference or monitoring is under way.
+   */
+  async reattach(party: Answered, withinMs: number): Promise<boolean> {
+    const target = party.attempt.leg.start.target;
+    if (this.#party !== party || this.#busy || this.#consult !== undefined || this.mix !== undefined || target === undefined) return false;
+    this.#busy = true;
+    try {
+      await this.leg.unbridge();
+      await this.leg.startTone('hold');
+      const answered = await this.options.recall(target, withinMs);
+      await this.leg.stopTone();
+      if (!('dialog' in answered) || this.leg.hungUp || this.#party !== party) {
+        if ('dialog' in answered) void this.release(answered, 'normal_clearing', 'kefu');
+        if (this.#party === party) this.#party = undefined;
+        void this.release(party, 'recovery_on_timer_expire', 'network');
+        return false;
+      }
+      await this.swap(answered);
+      // The old phone is unreachable: its BYE fails at once (no connection), its session is closed.
+      void this.release(party, 'normal_clearing', 'kefu');
+      return true;
     } finally {
       this.#busy = false;
       this.#changed();

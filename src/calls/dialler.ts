@@ -33,6 +33,8 @@ export interface DiallerOptions {
 
 /** How long a transfer target may ring. */
 const TRANSFER_RING_MS = 30_000;
+/** The least a phone that registered again is given to answer a recall by itself. */
+const RECALL_RING_MS = 5_000;
 
 /** What to ring: the phones of one target, as legs of `call`. */
 export interface Ringing {
@@ -154,7 +156,7 @@ export class Dialler {
       const release = peer === undefined ? undefined : phone.seize?.();
       if (peer === undefined || (phone.seize !== undefined && release === undefined)) continue;
       // A phone registered over WebSocket is a browser (RFC 7118): it takes only DTLS-SRTP with ICE.
-      const webrtc = peer.transport === 'WS' || peer.transport === 'WSS';
+      const webrtc = isBrowser(phone.source);
       const created = await this.options.engine.createSession({ webrtc, ...(ringing.near === undefined ? {} : { near: ringing.near }) });
       const local = localMedia(this.options.mediaAddress, created);
       const attempt = {} as Attempt;
@@ -204,9 +206,37 @@ export class Dialler {
       gone: (party) => new Promise((resolve) => this.options.onDialogEnd(party.dialog, (cause, by) => resolve({ cause, by }))),
       onParty: (connection, party) => this.options.onConnection(connection, party),
       moveNear: (party, session) => moveNear(this.options.engine, party, session),
+      recall: (target, withinMs) => this.recall({ call, leg, target, callerId, reach, withinMs }),
     });
     await connection.run();
   }
+
+  /**
+   * Waits (checking every quarter second) until `target` has a browser registered (over
+   * WebSocket: the page that went away, back; a desk phone of the same extension is not asked),
+   * then rings it asking it to answer by itself (RFC 5373 §4: `Answer-Mode: Auto`); all within
+   * `withinMs`.
+   */
+  private async recall(recall: { call: Call; leg: Leg; target: string; callerId: string; reach: (target: string) => Promise<DialTarget[]>; withinMs: number }): Promise<Answered | NotAnswered> {
+    const deadline = Date.now() + recall.withinMs;
+    while (!recall.leg.hungUp) {
+      const phones = (await recall.reach(recall.target)).filter((phone) => isBrowser(phone.source));
+      if (phones.length > 0) {
+        const autoAnswer = phones.map((phone): DialTarget => ({ ...phone, headers: [...(phone.headers ?? []), ['Answer-Mode', 'Auto']] }));
+        const timeoutMs = Math.max(deadline - Date.now(), RECALL_RING_MS);
+        return this.ring({ call: recall.call, role: 'callee', target: recall.target, callerId: recall.callerId, phones: autoAnswer, timeoutMs, near: recall.leg.session, giveUp: recall.leg.ended });
+      }
+      if (Date.now() >= deadline) return { cause: 'no_user_response' };
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return { cause: 'normal_clearing' };
+  }
+}
+
+/** A phone registered over WebSocket: a browser page (RFC 7118). */
+function isBrowser(source: string): boolean {
+  const transport = parsePeer(source)?.transport;
+  return transport === 'WS' || transport === 'WSS';
 }
 
 /** Busy beats unanswered beats the rest: what a caller would be told. */

@@ -52,6 +52,10 @@ export class DirectoryAccounts implements SipAccounts {
     return this.repos.sipBindings.removeExpired(new Date(now));
   }
 
+  async forgetSource(source: string): Promise<number> {
+    return this.repos.sipBindings.removeFrom(source);
+  }
+
   async find(user: string, domain: string): Promise<SipAccount | undefined> {
     const tenant = await this.tenantFor(domain);
     if (tenant === undefined || tenant.status !== 'active') return undefined;

@@ -30,9 +30,14 @@ export class Transfers {
     return [...this.#connections].find((c) => c.leg.sipCallId === sipCallId);
   }
 
+  /** The connection whose party is on `dialog` (a dialog Kefu placed), if any. */
+  ofParty(dialog: Dialog): Connection | undefined {
+    return [...this.#connections].find((c) => c.party?.dialog === dialog);
+  }
+
   /** A REFER on a dialog Kefu placed to a party: the party's phone transfers the caller. */
   onRefer(dialog: Dialog, refer: ReferRequest): void {
-    const connection = [...this.#connections].find((c) => c.party?.dialog === dialog);
+    const connection = this.ofParty(dialog);
     const replaces = refer.referTo.replaces;
     if (connection !== undefined && replaces !== undefined) return this.replace(connection, replaces, refer);
     const target = numberOf(refer.referTo.target.uri);

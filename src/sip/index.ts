@@ -44,7 +44,7 @@ export {
 export { ServerTransactionLayer, transactionKey, type Arrival, type ServerTransaction } from './transaction/server-transaction-layer.js';
 export { InviteServerTransaction, NonInviteServerTransaction } from './transaction/server-transactions.js';
 export { defaultTimerValues, realTimerClock, type TimerClock, type TimerValues } from './transaction/timers.js';
-export { describePeer, isSecure, parsePeer, type Connection, type Peer, type TransportName } from './transport/peer.js';
+export { describePeer, isSecure, parsePeer, type Connection, type Peer, type TransportName, type VouchedUser } from './transport/peer.js';
 export { responseDestination, stampReceived } from './transport/received.js';
 export { TransportLayer, type TransportDelegate, type TransportOptions } from './transport/transport-layer.js';
 export type { TlsCredentials } from './transport/stream-transport.js';

@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { parseDigestCredentials } from './auth/digest-credentials.js';
-import { DigestAuthenticator, type DigestAlgorithm, type StoredHa1 } from './auth/digest-authenticator.js';
+import { DigestAuthenticator, type DigestAlgorithm } from './auth/digest-authenticator.js';
 import type { SipRequest, SipResponse } from './message/message.js';
 import { canAnswer, createResponse, type ResponseOptions } from './message/response-builder.js';
 import type { DialogHandler, Respond } from './dialog/dialog-handler.js';
@@ -15,37 +15,21 @@ import { DialogLayer } from './dialog/dialog-layer.js';
 import { OutgoingInvite, type InviteOptions } from './dialog/outgoing-invite.js';
 import { defaultSessionTimerSettings, type SessionTimerSettings } from './dialog/session-timer.js';
 import type { MessageParseError } from './message/parser.js';
-import { parseExpires } from './message/scalars.js';
 import { validateRequest, DEFAULT_REQUEST_POLICY } from './message/validate.js';
-import { paramValue } from './message/cursor.js';
-import { Fault } from './fault.js';
 import { isScanner, SourceGuard, type SecurityEvent, type SourceGuardOptions } from './protection/source-guard.js';
 import { sweepExpiredBindings } from './registrar/binding-sweep.js';
-import { Registrar, type ContactSpec, type LocationService, type RegistrarOptions } from './registrar/registrar.js';
+import { RegisterHandler, type SipAccounts } from './registrar/register-handler.js';
+import type { RegistrarOptions } from './registrar/registrar.js';
 import { ServerTransactionLayer, type ServerTransaction } from './transaction/server-transaction-layer.js';
 import type { InviteServerTransaction } from './transaction/server-transactions.js';
 import { ClientTransactionLayer } from './transaction/client-transaction-layer.js';
 import type { TimerClock, TimerValues } from './transaction/timers.js';
-import { describePeer, isSecure, type Peer, type TransportName } from './transport/peer.js';
+import { describePeer, isSecure, type Peer, type TransportName, type VouchedUser } from './transport/peer.js';
 import { responseDestination } from './transport/received.js';
 import { TransportLayer, type TransportOptions } from './transport/transport-layer.js';
-import { isSipUri, serializeUri } from './uri.js';
+import { isSipUri } from './uri.js';
 
-/** A phone's account: what the registrar needs to authenticate it and keep its bindings. */
-export interface SipAccount {
-  realm: string;
-  ha1: StoredHa1;
-  location: LocationService;
-}
-
-export interface SipAccounts {
-  /** The account of `user` at `domain` (the host of the To URI), if there is one. */
-  find(user: string, domain: string): Promise<SipAccount | undefined>;
-  /** The realm to challenge with at `domain`, whether or not the user exists. */
-  realm(domain: string): Promise<string>;
-  /** Forgets every account's bindings expired at `now`; the server calls it every `registrar.sweepMs`. */
-  removeExpired?(now: number): Promise<unknown>;
-}
+export type { SipAccount, SipAccounts } from './registrar/register-handler.js';
 
 /**
  * The layer above (calls) takes INVITEs here and answers through `respond`; what happens in the
@@ -98,6 +82,7 @@ export class SipServer {
   readonly #transactions: ServerTransactionLayer;
   readonly #guard: SourceGuard;
   readonly #digest: DigestAuthenticator;
+  readonly #registers: RegisterHandler;
   readonly #clients: ClientTransactionLayer;
   readonly #dialogs: DialogLayer;
   #transport!: TransportLayer;
@@ -112,7 +97,11 @@ export class SipServer {
     this.#clients = new ClientTransactionLayer({
       values: options.timers,
       clock: options.clock,
-      send: (request, peer) => this.#transport.send(request, peer),
+      // RFC 3261 §8.1.3.1: no connection to the peer (a WebSocket client gone, RFC 7118 §5) is a
+      // transport error, a 503 at once, rather than a wait for Timer B or F.
+      send: (request, peer) => {
+        if (!this.#transport.send(request, peer)) throw new Error(`no connection to ${describePeer(peer)}`);
+      },
       sentBy: () => this.sentBy,
     });
     this.#dialogs = new DialogLayer({
@@ -135,6 +124,14 @@ export class SipServer {
       now: options.now,
       ...(options.digest.secret ? { secret: options.digest.secret } : {}),
     });
+    this.#registers = new RegisterHandler({
+      accounts: options.accounts,
+      digest: this.#digest,
+      guard: this.#guard,
+      registrar: { ...options.registrar, now: options.now },
+      answer: (transaction, status, answerOptions) => this.answer(transaction, status, answerOptions),
+      log: options.log,
+    });
   }
 
   static async start(options: SipServerOptions): Promise<SipServer> {
@@ -146,6 +143,7 @@ export class SipServer {
         else server.response(message);
       },
       onUnparsable: (error, peer) => server.unparsable(error, peer),
+      onWebSocketClosed: (peer) => server.webSocketClosed(peer),
     });
     const removeExpired = options.accounts.removeExpired?.bind(options.accounts);
     const everyMs = options.registrar.sweepMs ?? 60_000;
@@ -200,6 +198,15 @@ export class SipServer {
     this.#clients.close();
     this.#dialogs.close();
     return this.#transport.close();
+  }
+
+  /** A WebSocket client is gone: its bindings first, so that a call to its dialogs' party finds only its new ones. */
+  private webSocketClosed(peer: Peer): void {
+    const source = describePeer(peer);
+    const forgotten = this.options.accounts.forgetSource?.(source) ?? Promise.resolve();
+    forgotten
+      .catch((error: unknown) => this.options.log.warn({ err: error, source }, 'bindings of a closed WebSocket not removed'))
+      .finally(() => this.#dialogs.flowLost(source));
   }
 
   /** RFC 3261 §8.2: a request that does not parse still gets 400 when it can be answered. */
@@ -279,11 +286,12 @@ export class SipServer {
         this.answer(transaction, 200, { headers: [['Allow', allow], ['Accept', 'application/sdp'], ['Supported', 'timer']] });
         return;
       case 'REGISTER':
-        await this.register(request, transaction, peer);
+        await this.#registers.handle(request, transaction, peer);
         return;
       case 'INVITE': {
         const invite = transaction as InviteServerTransaction;
-        const authenticated = await this.proxyAuthenticated(request, invite, peer);
+        const vouched = peer.connection?.vouched;
+        const authenticated = vouched === undefined ? await this.proxyAuthenticated(request, invite, peer) : await this.vouchedCaller(vouched, invite);
         if (authenticated === false) return;
         const caller: InviteCaller = {
           source: describePeer(peer),
@@ -313,93 +321,11 @@ export class SipServer {
     }
   }
 
-  /** RFC 3261 §10.3 with digest authentication (§22.4); unknown users look like wrong passwords. */
-  private async register(request: SipRequest, transaction: ServerTransaction, peer: Peer): Promise<void> {
-    const to = request.to?.uri;
-    if (to === undefined || !isSipUri(to) || to.user === undefined) {
-      this.answer(transaction, 400, { warning: { agent: 'kefu', text: 'To must be a SIP URI with a user' } });
-      return;
-    }
-    const domain = to.host;
-    const user = to.user;
-    const authorization = request.headers.get('authorization');
-    if (authorization === undefined) {
-      this.challenge(transaction, await this.options.accounts.realm(domain), false);
-      return;
-    }
-    const parsed = parseDigestCredentials(authorization);
-    if (!parsed.ok) {
-      this.answer(transaction, 400, { warning: { agent: 'kefu', text: `Authorization: ${parsed.reason}` } });
-      return;
-    }
-    const account = await this.options.accounts.find(user, domain);
-    const realm = account?.realm ?? (await this.options.accounts.realm(domain));
-    // §10.3 step 4: the authenticated user must be the one whose bindings change.
-    const credentials = parsed.credentials;
-    const known = account !== undefined && credentials.username === user;
-    const verdict = this.#digest.verify('REGISTER', credentials, realm, known ? account.ha1 : undefined);
-    if (verdict === 'stale') {
-      this.challenge(transaction, realm, true);
-      return;
-    }
-    if (verdict !== 'ok' || account === undefined) {
-      this.#guard.authFailed(peer.address);
-      if (account === undefined) this.#guard.unknownUser(peer.address);
-      this.options.log.info({ source: describePeer(peer), user, domain }, 'SIP authentication failed');
-      this.challenge(transaction, realm, false);
-      return;
-    }
-    await this.bind(request, transaction, peer, user, account);
-  }
-
-  private async bind(request: SipRequest, transaction: ServerTransaction, peer: Peer, user: string, account: SipAccount): Promise<void> {
-    const expiresHeader = request.headers.get('expires');
-    const expires = expiresHeader === undefined ? undefined : parseExpires(expiresHeader);
-    if (expires instanceof Fault) {
-      this.answer(transaction, 400, { warning: { agent: 'kefu', text: 'Expires is not a number of seconds' } });
-      return;
-    }
-    const contacts = request.contacts;
-    let specs: ContactSpec[] | '*' = [];
-    if (contacts === '*') specs = '*';
-    else if (contacts !== undefined) {
-      specs = contacts.map((contact) => {
-        const spec: ContactSpec = { uri: serializeUri(contact.uri) };
-        const e = paramValue(contact.params, 'expires');
-        const q = paramValue(contact.params, 'q');
-        if (e !== undefined) spec.expires = /^\d{1,10}$/.test(e) ? Number(e) : -1;
-        if (q !== undefined) spec.q = Number(q);
-        return spec;
-      });
-    } else if (request.headers.has('contact')) {
-      this.answer(transaction, 400, { warning: { agent: 'kefu', text: 'Contact does not parse' } });
-      return;
-    }
-    const registrar = new Registrar(account.location, { ...this.options.registrar, now: this.options.now });
-    const outcome = await registrar.register({
-      aor: user,
-      contacts: specs,
-      ...(expires !== undefined ? { expires } : {}),
-      callId: request.callId ?? '',
-      cseq: request.cseq?.seq ?? 0,
-      source: describePeer(peer),
-      ...(request.headers.get('user-agent') !== undefined ? { userAgent: request.headers.get('user-agent') as string } : {}),
-    });
-    switch (outcome.status) {
-      case 200:
-        this.answer(transaction, 200, {
-          headers: [
-            ...outcome.contacts.map((c): [string, string] => ['Contact', `<${c.uri}>;expires=${c.expires}${c.q !== null ? `;q=${c.q}` : ''}`]),
-            ['Date', new Date(this.options.now()).toUTCString()],
-          ],
-        });
-        return;
-      case 423:
-        this.answer(transaction, 423, { headers: [['Min-Expires', String(outcome.minExpires)]] });
-        return;
-      default:
-        this.answer(transaction, outcome.status, { warning: { agent: 'kefu', text: outcome.reason } });
-    }
+  /** An INVITE on a vouched connection comes from its user, while the login lasts (else 403, RFC 3261 §21.4.4). */
+  private async vouchedCaller(vouched: VouchedUser, transaction: ServerTransaction): Promise<{ user: string; domain: string } | false> {
+    if (await vouched.valid()) return { user: vouched.user, domain: vouched.realm };
+    this.answer(transaction, 403, { warning: { agent: 'kefu', text: 'the login of this page has ended: log in again' } });
+    return false;
   }
 
   /** This server as a Contact for dialogs it makes with `peer`, on the transport the peer used (RFC 7118 §5.2.2). */
@@ -436,10 +362,5 @@ export class SipServer {
     const challenges = this.#digest.challenges(realm, verdict === 'stale');
     this.answer(transaction, 407, { headers: challenges.map((c): [string, string] => ['Proxy-Authenticate', c]) });
     return false;
-  }
-
-  private challenge(transaction: ServerTransaction, realm: string, stale: boolean): void {
-    const challenges = this.#digest.challenges(realm, stale);
-    this.answer(transaction, 401, { headers: challenges.map((c): [string, string] => ['WWW-Authenticate', c]) });
   }
 }

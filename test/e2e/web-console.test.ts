@@ -190,14 +190,17 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
       second.peer.close();
       callerPeer.close();
     }
-    // The call's legs: the caller, 1001 who answered, and 1002 reached by the desktop's transfer.
+    // The call's legs: the caller; 1001's desk phone, which answered, and 1001's desktop page, which
+    // rang with it and was cancelled (routing rings every binding of the extension); and 1002
+    // reached by the desktop's transfer.
     const main = await finishedCdr(node.url, admin.cookie, 'caller=13800138000&called=12345');
     let legs: Cdr[] = [];
-    for (let tries = 0; legs.length < 3 && tries < 100; tries++) {
+    for (let tries = 0; legs.length < 4 && tries < 100; tries++) {
       legs = ((await admin.request('GET', `/cdrs?call_id=${main.callId}`)).json as { items: Cdr[] }).items;
       await delay(50);
     }
-    assert.deepEqual(legs.map((row) => row.leg).sort(), ['callee', 'caller', 'transfer'], JSON.stringify(legs));
+    assert.deepEqual(legs.map((row) => row.leg).sort(), ['callee', 'callee', 'caller', 'transfer'], JSON.stringify(legs));
+    assert.deepEqual(legs.filter((row) => row.leg === 'callee').map((row) => row.sipStatus).sort(), [487, null], 'the desk phone answered, the page was cancelled');
   });
 
   it('no page logged a console error', () => {

@@ -42,6 +42,12 @@ export interface DialogHandler {
   onInfo?(dialog: Dialog, request: SipRequest, respond: Respond): void;
   /** A NOTIFY for a REFER we sent, with the status of its sipfrag body (answered 200 already). */
   onNotify?(dialog: Dialog, request: SipRequest, status: number | undefined): void;
+  /**
+   * The WebSocket connection the peer is reached on closed (a browser page reloaded or went
+   * away): RFC 7118 §5 leaves no other way to reach it, so no BYE will come or go. The dialog
+   * stays until the layer above ends it. Without this delegate: nothing happens.
+   */
+  onFlowLost?(dialog: Dialog): void;
 }
 
 export type DialogEndReason =

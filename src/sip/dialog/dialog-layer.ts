@@ -12,7 +12,7 @@ import { newBranch, type ClientTransactionLayer } from '../transaction/client-tr
 import type { ServerTransaction } from '../transaction/server-transaction-layer.js';
 import type { InviteServerTransaction } from '../transaction/server-transactions.js';
 import { TimerSet, type TimerClock, type TimerValues } from '../transaction/timers.js';
-import type { Peer } from '../transport/peer.js';
+import { describePeer, type Peer } from '../transport/peer.js';
 import { Dialog, dialogKey, type DialogRequests } from './dialog.js';
 import type { OutgoingRequestOptions, ReferOptions, ReinviteOptions } from './dialog-requests.js';
 import type { DialogEndReason, DialogEntry, DialogHandler, Respond } from './dialog-handler.js';
@@ -53,6 +53,11 @@ export class DialogLayer implements DialogRequests {
 
   constructor(private readonly context: DialogLayerContext) {
     this.#server = new InDialogServer(this, context);
+  }
+
+  /** The connection to `source` (as `describePeer` writes it) closed: the handler hears of each dialog with that peer. */
+  flowLost(source: string): void {
+    for (const entry of [...this.#dialogs.values()]) if (describePeer(entry.dialog.peer) === source) this.context.handler.onFlowLost?.(entry.dialog);
   }
 
   find(callId: string, localTag: string, remoteTag: string): DialogEntry | undefined {

@@ -12,7 +12,21 @@ const transportNames: readonly TransportName[] = ['UDP', 'TCP', 'TLS', 'WS', 'WS
 export interface Connection {
   readonly id: number;
   readonly closed: boolean;
+  /** Who the HTTP server vouched for when this WebSocket connection opened, if anyone. */
+  readonly vouched?: VouchedUser;
   write(bytes: Buffer): void;
+}
+
+/**
+ * The user a WebSocket connection speaks for because the HTTP layer vouched for it at the
+ * upgrade (a logged-in agent's own page): it registers and calls as `user` of `realm` without a
+ * digest challenge, and as nobody else.
+ */
+export interface VouchedUser {
+  user: string;
+  realm: string;
+  /** Whether the vouching still holds (the login has not ended); asked before each request is served. */
+  valid(): Promise<boolean>;
 }
 
 export interface Peer {

@@ -22,6 +22,8 @@ export interface TransportDelegate {
   onMessage(message: Message, peer: Peer): void;
   /** Bytes that are not a SIP message; the layer above may answer 400 when `error.partial` allows. */
   onUnparsable(error: MessageParseError, peer: Peer): void;
+  /** A WebSocket connection closed: the client it came from is unreachable now (RFC 7118 §5). */
+  onWebSocketClosed?(peer: Peer): void;
 }
 
 export interface TransportOptions {
@@ -84,6 +86,7 @@ export class TransportLayer {
             nextId: () => nextId++,
             // RFC 7118 §5.1: the WebSocket message frames the SIP message; Content-Length may be left out.
             onMessage: (bytes, peer) => deliver(bytes, peer, 'websocket', options.limits, delegate),
+            onClose: (peer) => delegate.onWebSocketClosed?.(peer),
             ...(options.tls !== undefined ? { tls: options.tls } : {}),
           });
     udp.on('message', (bytes, from) => datagram(bytes, from, options.limits, delegate));

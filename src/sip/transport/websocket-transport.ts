@@ -13,7 +13,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { TimerClock } from '../transaction/timers.js';
-import type { Connection, Peer } from './peer.js';
+import type { Connection, Peer, VouchedUser } from './peer.js';
 import type { TlsCredentials } from './stream-transport.js';
 
 export interface WebSocketOptions {
@@ -23,6 +23,11 @@ export interface WebSocketOptions {
   port?: number;
   /** A ping goes out this often; a connection that answered nothing since the last one is closed. */
   pingIntervalMs: number;
+  /**
+   * Who an upgrade request speaks for (its login cookie, say), before the connection opens;
+   * undefined for nobody in particular: such a connection authenticates with digests as any.
+   */
+  vouch?: (request: IncomingMessage) => Promise<VouchedUser | undefined>;
 }
 
 export interface WebSocketContext {
@@ -35,6 +40,8 @@ export interface WebSocketContext {
   tls?: TlsCredentials;
   /** One WebSocket message, for the layer above to parse as one SIP message. */
   onMessage: (bytes: Buffer, peer: Peer) => void;
+  /** The connection of `peer` closed: nothing reaches that client any more (RFC 7118 §5). */
+  onClose: (peer: Peer) => void;
 }
 
 /** RFC 7118 §4.1: the subprotocol a SIP WebSocket client asks for and the server names back. */
@@ -48,6 +55,7 @@ class WebSocketConnection implements Connection {
   constructor(
     readonly id: number,
     readonly socket: WebSocket,
+    readonly vouched: VouchedUser | undefined,
   ) {}
 
   get closed(): boolean {
@@ -154,11 +162,19 @@ export class WebSocketTransport {
       refuse(socket, '503 Service Unavailable', 'too many SIP WebSocket connections');
       return;
     }
-    this.#server.handleUpgrade(request, socket, head, (ws) => this.open(ws, request));
+    const vouch = this.options.vouch;
+    if (vouch === undefined) {
+      this.#server.handleUpgrade(request, socket, head, (ws) => this.open(ws, request, undefined));
+      return;
+    }
+    vouch(request).then(
+      (vouched) => this.#server.handleUpgrade(request, socket, head, (ws) => this.open(ws, request, vouched)),
+      () => refuse(socket, '500 Internal Server Error', 'the login of this connection could not be checked'),
+    );
   }
 
-  private open(ws: WebSocket, request: IncomingMessage): void {
-    const connection = new WebSocketConnection(this.context.nextId(), ws);
+  private open(ws: WebSocket, request: IncomingMessage, vouched: VouchedUser | undefined): void {
+    const connection = new WebSocketConnection(this.context.nextId(), ws, vouched);
     // WSS whether TLS ended here (the own port) or in the HTTP server handing the upgrade over.
     const secure = (request.socket as TLSSocket).encrypted === true;
     const peer: Peer = { transport: secure ? 'WSS' : 'WS', address: request.socket.remoteAddress ?? '', port: request.socket.remotePort ?? 0, connection };
@@ -174,6 +190,7 @@ export class WebSocketTransport {
     ws.on('close', () => {
       connection.cancelPing();
       if (this.#connections.get(id) === connection) this.#connections.delete(id);
+      this.context.onClose(peer);
     });
     this.keepAlive(connection);
   }

@@ -105,6 +105,12 @@ export class SipBindingRepository {
     await this.db.deleteFrom('sipBindings').where('tenantId', '=', tenantId).where('aor', '=', aor).where('contact', '=', contact).execute();
   }
 
+  /** Every binding registered from `source` (a WebSocket connection that closed), whatever its tenant. */
+  async removeFrom(source: string): Promise<number> {
+    const result = await this.db.deleteFrom('sipBindings').where('source', '=', source).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async removeExpired(now: Date): Promise<number> {
     const result = await this.db.deleteFrom('sipBindings').where('expiresAt', '<=', now).executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -13,11 +13,11 @@ import type { AgentView, Customer, Interaction } from './model.js';
 import { RecentInteractions } from './RecentInteractions.js';
 import { Softphone } from './Softphone.js';
 import { StateBar } from './StateBar.js';
+import { useSoftphone } from './use-softphone.js';
 
 export function AgentDesktop() {
   const { t } = useI18n();
   const [view, setView] = useState<AgentView>();
-  const [extension, setExtension] = useState<string>();
   const [interaction, setInteraction] = useState<Interaction>();
   const [customer, setCustomer] = useState<Customer | null>();
   const [recent, setRecent] = useState<Interaction[]>([]);
@@ -26,6 +26,8 @@ export function AgentDesktop() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const agentId = useRef<string>(undefined);
+  // Registered from the first render: after a reload mid-call, Kefu calls the page back as soon as it has.
+  const phone = useSoftphone();
 
   const showInteraction = useCallback(async (id: string) => {
     const row = await api<Interaction>('GET', `/interactions/${id}`);
@@ -44,10 +46,7 @@ export function AgentDesktop() {
     try {
       const now = await api<AgentView>('GET', '/agents/me/state');
       setView(now);
-      if (agentId.current !== now.agent) {
-        agentId.current = now.agent;
-        api<{ extension: string }>('GET', `/agents/${now.agent}`).then((agent) => setExtension(agent.extension), () => undefined);
-      }
+      agentId.current = now.agent;
       const working = now.work[0];
       if (working !== undefined) await showInteraction(working);
     } catch (failure) {
@@ -103,7 +102,7 @@ export function AgentDesktop() {
           <CurrentCall interaction={interaction} customer={customer} />
         </Col>
         <Col xs={24} lg={8}>
-          <Softphone extension={extension} sipCallId={interaction?.state === 'connected' ? interaction.sipCallId : undefined} />
+          <Softphone phone={phone} sipCallId={interaction?.state === 'connected' ? interaction.sipCallId : undefined} />
         </Col>
       </Row>
       <RecentInteractions items={recent} />
