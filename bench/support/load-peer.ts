@@ -11,7 +11,7 @@ import { type Socket, createSocket } from 'node:dgram';
 
 export type PeerRequest =
   | { cmd: 'open'; legs: number }
-  | { cmd: 'start'; targets: number[]; dtmf: boolean; spread: boolean }
+  | { cmd: 'start'; targets: number[]; dtmf: boolean; spread?: boolean }
   | { cmd: 'measure' }
   | { cmd: 'reset' }
   | { cmd: 'close' };
@@ -173,7 +173,7 @@ process.on('message', (request: PeerRequest) => {
     case 'start':
       request.targets.forEach((target, i) => ((legs[i] as Leg).target = target));
       dtmf = request.dtmf;
-      phases = request.spread ? 10 : 1;
+      phases = request.spread === true ? 10 : 1;
       startClock();
       reply({ started: true });
       return;

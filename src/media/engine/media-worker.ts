@@ -64,7 +64,6 @@ export class MediaWorker {
   #ticks = 0;
   /** Loaded with werift on the first browser's leg: a worker without one never loads it. */
   #webRtcPorts: Promise<WebRtcPorts> | undefined;
-  readonly #measureLateness = (dueAt: number): void => this.#lateness.add(this.time.now() - dueAt);
 
   constructor(
     private readonly settings: WorkerSettings,
@@ -376,9 +375,9 @@ export class MediaWorker {
     }
     rtp.feed = fed;
     const sent = rtp.send(now);
-    // dgram hands a packet to the kernel on the next tick of the event loop (after its address
-    // lookup); a callback queued now runs just after that, when the packet has really left.
-    if (sent !== undefined) process.nextTick(this.#measureLateness, now);
+    // The packet has left: the sockets answer address lookups at once (session/port-range.ts),
+    // so dgram hands it to the kernel inside send().
+    if (sent !== undefined) this.#lateness.add(this.time.now() - now);
     if (hosted.recorder !== undefined) this.writeRecording(hosted, sent);
     const statsEvery = Math.round(STATS_EVERY_MS / ((samples * 1000) / 8000));
     if ((++hosted.served + rtp.port / 2) % statsEvery === 0 && rtp.remote !== undefined) {
