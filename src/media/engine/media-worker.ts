@@ -10,9 +10,10 @@
 import { randomInt } from 'node:crypto';
 import { MediaClock, type Tick, type TimeSource } from '../clock/media-clock.js';
 import { SendSchedule, TICK_MS } from '../clock/send-schedule.js';
-import { SAMPLES_PER_FRAME, g711Decode, g711Encode, g711Transcode } from '../codecs/g711.js';
+import { g711Decode, g711Encode, g711Transcode } from '../codecs/g711.js';
 import { MediaPlacementError, MediaSessionNotFoundError, MediaStateError } from '../media-errors.js';
-import { Mixer, type MixerMode } from '../mixer/mixer.js';
+import type { MixerMode } from '../mixer/mixer.js';
+import { QueuedMixer } from '../mixer/queued-mixer.js';
 import { SampleQueue } from '../mixer/sample-queue.js';
 import { SpeechSynthesizer } from '../player/speech.js';
 import { WavRecorder } from '../recorder/wav-recorder.js';
@@ -39,24 +40,16 @@ interface Hosted {
   served: number;
 }
 
-/** A mixer, served every 20 ms on the phase of its members. */
-interface HostedMixer {
-  kind: 'mixer';
-  mixer: Mixer;
-  /** What each member said since the last mix, waiting to be mixed. */
-  inputs: Map<string, SampleQueue<Int16Array>>;
-}
-
 /** Seconds between two stats events of a session. */
 const STATS_EVERY_MS = 5000;
-/** What a sample queue between sessions holds at most: 120 ms, two of the longest ptime. */
+/** What a session's feed holds at most: 120 ms, two of the longest ptime. */
 const QUEUE_SAMPLES = 960;
 const MIXER_PERIOD = SendSchedule.periodOf(20);
 
 export class MediaWorker {
   readonly #sessions = new Map<string, Hosted>();
-  readonly #mixers = new Map<string, HostedMixer>();
-  readonly #schedule = new SendSchedule<Hosted | HostedMixer>();
+  readonly #mixers = new Map<string, QueuedMixer>();
+  readonly #schedule = new SendSchedule<Hosted | QueuedMixer>();
   readonly #ports: PortRange;
   readonly #prompts: PromptCache;
   readonly #clock: MediaClock;
@@ -253,16 +246,15 @@ export class MediaWorker {
     if (mode.kind === 'whisper' && this.#sessions.get(mode.to)?.mixer !== mixerId) {
       throw new MediaPlacementError(`session ${mode.to} is not in mixer ${mixerId}`);
     }
-    let hostedMixer = this.#mixers.get(mixerId);
-    if (hostedMixer === undefined) {
-      hostedMixer = { kind: 'mixer', mixer: new Mixer(SAMPLES_PER_FRAME), inputs: new Map() };
-      this.#mixers.set(mixerId, hostedMixer);
-      this.#schedule.add(hostedMixer, MIXER_PERIOD);
-      this.#schedule.follow(hostedMixer, hosted);
+    let mixer = this.#mixers.get(mixerId);
+    if (mixer === undefined) {
+      mixer = new QueuedMixer();
+      this.#mixers.set(mixerId, mixer);
+      this.#schedule.add(mixer, MIXER_PERIOD);
+      this.#schedule.follow(mixer, hosted);
     }
-    hostedMixer.mixer.set(id, mode);
-    if (!hostedMixer.inputs.has(id)) hostedMixer.inputs.set(id, new SampleQueue((n) => new Int16Array(n), QUEUE_SAMPLES));
-    if (hosted.mixer !== mixerId) this.#schedule.follow(hosted, hostedMixer);
+    mixer.set(id, mode);
+    if (hosted.mixer !== mixerId) this.#schedule.follow(hosted, mixer);
     hosted.mixer = mixerId;
     this.updateDecoding(id);
     return null;
@@ -271,12 +263,11 @@ export class MediaWorker {
   private leaveMixer(id: string): void {
     const hosted = this.session(id);
     if (hosted.mixer === undefined) return;
-    const hostedMixer = this.#mixers.get(hosted.mixer);
-    hostedMixer?.mixer.remove(id);
-    hostedMixer?.inputs.delete(id);
-    if (hostedMixer !== undefined && hostedMixer.mixer.size === 0) {
+    const mixer = this.#mixers.get(hosted.mixer);
+    mixer?.remove(id);
+    if (mixer !== undefined && mixer.size === 0) {
       this.#mixers.delete(hosted.mixer);
-      this.#schedule.remove(hostedMixer);
+      this.#schedule.remove(mixer);
     }
     hosted.mixer = undefined;
     hosted.feed.clear();
@@ -348,17 +339,12 @@ export class MediaWorker {
       const partner = this.#sessions.get(hosted.bridge);
       partner?.feed.put(g711Transcode(rtp.codec, partner.rtp.codec, rtp.heardPayload));
     }
-    if (hosted.mixer !== undefined && rtp.heard !== undefined) this.#mixers.get(hosted.mixer)?.inputs.get(hosted.id)?.put(rtp.heard);
+    if (hosted.mixer !== undefined && rtp.heard !== undefined) this.#mixers.get(hosted.mixer)?.said(hosted.id, rtp.heard);
   }
 
   /** A mixer mixes 20 ms of what its members said and gives each what it is to hear. */
-  private mix(hosted: HostedMixer): void {
-    const frames = new Map<string, Int16Array>();
-    for (const [id, input] of hosted.inputs) {
-      const frame = new Int16Array(SAMPLES_PER_FRAME);
-      if (input.take(frame)) frames.set(id, frame);
-    }
-    for (const [id, frame] of hosted.mixer.mix(frames)) {
+  private mix(mixer: QueuedMixer): void {
+    for (const [id, frame] of mixer.mix()) {
       const member = this.#sessions.get(id);
       member?.feed.put(g711Encode(member.rtp.codec, frame));
     }
