@@ -49,7 +49,8 @@ const MIXER_PERIOD = SendSchedule.periodOf(20);
 export class MediaWorker {
   readonly #sessions = new Map<string, Hosted>();
   readonly #mixers = new Map<string, QueuedMixer>();
-  readonly #schedule = new SendSchedule<Hosted | QueuedMixer>();
+  /** Started afresh, with the clock, when the first session comes to an idle worker. */
+  #schedule = new SendSchedule<Hosted | QueuedMixer>();
   readonly #ports: PortRange;
   readonly #prompts: PromptCache;
   readonly #clock: MediaClock;
@@ -67,8 +68,8 @@ export class MediaWorker {
     this.#ports = new PortRange(settings.portMin, settings.portMax, settings.host);
     this.#prompts = new PromptCache(new SpeechSynthesizer(settings.speechCacheDir));
     // Catching up after a stall goes back 100 ms at most, as when the clock ticked every 20 ms.
+    // It runs only while the worker holds sessions: an idle worker does not wake 500 times a second.
     this.#clock = new MediaClock(time, { periodMs: TICK_MS, maxCatchUp: 100 / TICK_MS }, (tick) => this.tick(tick));
-    this.#clock.start();
   }
 
   async handle<C extends MediaCommand>(command: C): Promise<MediaReplies[C['op']]> {
@@ -178,6 +179,10 @@ export class MediaWorker {
     });
     const hosted: Hosted = { kind: 'session', id, rtp, inbandDtmf, feed: new SampleQueue((n) => new Uint8Array(n), QUEUE_SAMPLES), served: 0, ...(webrtc === undefined ? {} : { webrtc }) };
     this.#sessions.set(id, hosted);
+    if (!this.#clock.running) {
+      this.#schedule = new SendSchedule();
+      this.#clock.start();
+    }
     this.#schedule.add(hosted, periodOf(20));
     this.updateDecoding(id);
     return webrtc === undefined ? { port } : { port, webrtc: { ...webrtc.local, ssrc: rtp.ssrc } };
@@ -290,6 +295,7 @@ export class MediaWorker {
     const stats = this.stats(id);
     hosted.rtp.close();
     this.#schedule.remove(hosted);
+    if (this.#schedule.size === 0) this.#clock.stop();
     this.#ports.release(hosted.rtp.port);
     this.#sessions.delete(id);
     return stats;
