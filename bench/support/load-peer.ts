@@ -1,15 +1,17 @@
 /**
  * The load peer of the media benchmarks, run as a child process so that its CPU is measured
  * apart from what it loads: N legs, each a UDP socket on 127.0.0.1 sending one 20 ms PCMU packet
- * (172 bytes) every tick of one deadline clock to its target port, and a digit as RFC 4733
- * telephone-events (PT 101) every 10 s. It counts what it receives per leg and the sequence gaps
+ * (172 bytes) every 20 ms of one deadline clock to its target port, and a digit as RFC 4733
+ * telephone-events (PT 101) every 10 s. Like N phones that were not switched on together, the
+ * legs are spread over ten 2 ms phases of the 20 ms (`spread`); without it every leg sends on the
+ * same tick, one burst of N packets every 20 ms. It counts what it receives per leg and the sequence gaps
  * (packets lost). Driven over IPC: open → start → measure/reset → close.
  */
 import { type Socket, createSocket } from 'node:dgram';
 
 export type PeerRequest =
   | { cmd: 'open'; legs: number }
-  | { cmd: 'start'; targets: number[]; dtmf: boolean }
+  | { cmd: 'start'; targets: number[]; dtmf: boolean; spread?: boolean }
   | { cmd: 'measure' }
   | { cmd: 'reset' }
   | { cmd: 'close' };
@@ -61,6 +63,8 @@ let digitsStarted = 0;
 let cpuAtReset = process.cpuUsage();
 let resetAt = performance.now();
 let dtmf = false;
+/** Phases of the 20 ms the legs are spread over: 10 (2 ms apart), or 1 (one burst). */
+let phases = 10;
 
 function packet(leg: Leg, payloadType: number, marker: boolean, timestamp: number, payload: Uint8Array): Buffer {
   const bytes = Buffer.allocUnsafe(12 + payload.length);
@@ -74,8 +78,8 @@ function packet(leg: Leg, payloadType: number, marker: boolean, timestamp: numbe
   return bytes;
 }
 
-function tick(index: number): void {
-  for (let i = 0; i < legs.length; i++) {
+function tick(index: number, phase: number): void {
+  for (let i = phase; i < legs.length; i += phases) {
     const leg = legs[i] as Leg;
     if (dtmf && leg.digitTick === 0 && (index + i * 7) % DIGIT_EVERY === 0) {
       leg.digitTick = DIGIT_PACKETS.length;
@@ -100,11 +104,12 @@ function tick(index: number): void {
 
 function startClock(): void {
   const start = performance.now();
+  const step = 20 / phases;
   let next = 0;
   const fire = (): void => {
     const now = performance.now();
-    while (start + next * 20 <= now) tick(next++);
-    timer = setTimeout(fire, start + next * 20 - performance.now());
+    for (; start + next * step <= now; next++) tick(Math.floor(next / phases), next % phases);
+    timer = setTimeout(fire, start + next * step - performance.now());
   };
   fire();
 }
@@ -168,6 +173,7 @@ process.on('message', (request: PeerRequest) => {
     case 'start':
       request.targets.forEach((target, i) => ((legs[i] as Leg).target = target));
       dtmf = request.dtmf;
+      phases = request.spread === true ? 10 : 1;
       startClock();
       reply({ started: true });
       return;

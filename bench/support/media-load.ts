@@ -39,6 +39,9 @@ export class LoadPeer {
   }
 }
 
+/** Whether the load peer spreads its legs over the 20 ms (MEDIA_BENCH_PEER=burst: one burst). */
+export const peerSpread = process.env.MEDIA_BENCH_PEER !== 'burst';
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function cpuSince(before: NodeJS.CpuUsage): number {
@@ -73,7 +76,7 @@ export async function udpFloor(legs: number, seconds: number): Promise<FloorResu
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     sockets.push(socket);
   }
-  await peer.request({ cmd: 'start', targets: sockets.map((s) => s.address().port), dtmf: false });
+  await peer.request({ cmd: 'start', targets: sockets.map((s) => s.address().port), dtmf: false, spread: peerSpread });
   const payload = Buffer.alloc(160, 0xfe);
   let sent = 0;
   const start = performance.now();

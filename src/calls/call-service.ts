@@ -121,6 +121,15 @@ export class CallService implements InviteHandler {
         void call.leg.hangup('recovery_on_timer_expire', 'network');
       }
     });
+    // The media worker holding the call's audio died: the call cannot go on, so it ends (Q.850
+    // 41, temporary failure, in its CDR) instead of staying up in silence until the no-RTP timer.
+    options.engine.on('worker-failed', (event) => {
+      const call = this.#bySession.get(event.session);
+      if (call?.leg !== undefined) {
+        options.log.warn({ session: event.session, worker: event.worker, reason: event.reason }, 'the media worker of a call failed: hanging up');
+        void call.leg.hangup('temporary_failure', 'kefu');
+      }
+    });
     // A browser's leg whose DTLS failed has no audio; the no-RTP time-out then ends it.
     options.engine.on('webrtc-failed', (event) => options.log.warn({ session: event.session, reason: event.reason }, 'DTLS-SRTP with the browser failed'));
   }

@@ -9,6 +9,8 @@ export function remoteOf(audio: NegotiatedAudio): MediaRemote {
     ...(audio.rtcpMux ? {} : { rtcpPort: audio.remotePort + 1 }),
     codec: audio.codec,
     payloadType: audio.payloadType,
+    // RFC 4566 §6: the media engine sends and expects frames of the negotiated ptime.
+    ptimeMs: audio.ptime,
     ...(audio.telephoneEventPayloadType === undefined ? {} : { telephoneEventPayloadType: audio.telephoneEventPayloadType }),
     ...(audio.webrtc === undefined ? {} : { webrtc: { iceUfrag: audio.webrtc.iceUfrag, fingerprints: audio.webrtc.fingerprints, role: audio.webrtc.role } }),
   };

@@ -1,6 +1,6 @@
 /**
  * A small RTP peer for the media tests: a real UDP socket on 127.0.0.1 that sends G.711 frames
- * paced at 20 ms (a tone, or silence) and RFC 4733 digits, and keeps what it receives: audio
+ * paced at its ptime, 20 ms unless told (a tone, or silence; some frames left out on request) and RFC 4733 digits, and keeps what it receives: audio
  * decoded to linear PCM, digits through the project's DtmfReceiver, and the ports packets came
  * from. Plus a Goertzel measure to find a tone's frequency and level in what it heard.
  */
@@ -21,6 +21,8 @@ export interface RtpPeerOptions {
   codec: G711Law;
   payloadType?: number;
   telephoneEventPayloadType?: number;
+  /** RFC 4566 §6 a=ptime: the audio each packet it sends carries, in ms (default 20). */
+  ptimeMs?: number;
 }
 
 export class RtpPeer {
@@ -28,6 +30,11 @@ export class RtpPeer {
   readonly codec: G711Law;
   readonly payloadType: number;
   readonly telephoneEventPayloadType: number;
+  readonly ptimeMs: number;
+  /** Audio packets received: payload length and RTP timestamp of each, in arrival order. */
+  readonly audioPackets: { bytes: number; timestamp: number }[] = [];
+  /** Frames `play` leaves out (by index from the start of playing): packets lost on the way. */
+  dropFrame: (index: number) => boolean = () => false;
   /** Every audio sample received, in arrival order. */
   readonly heard: number[] = [];
   readonly digits: DtmfDigit[] = [];
@@ -54,6 +61,7 @@ export class RtpPeer {
     this.codec = options.codec;
     this.payloadType = options.payloadType ?? (options.codec === 'PCMU' ? 0 : 8);
     this.telephoneEventPayloadType = options.telephoneEventPayloadType ?? 101;
+    this.ptimeMs = options.ptimeMs ?? 20;
     this.#receiver = new DtmfReceiver({ payloadTypes: [this.telephoneEventPayloadType] });
     socket.on('message', (bytes, from) => this.onPacket(socket, bytes, `${from.address}:${from.port}`));
   }
@@ -74,27 +82,31 @@ export class RtpPeer {
     return moved.address().port;
   }
 
-  /** Sends a tone (frequencies summed; 0 Hz is silence) every 20 ms to `port` until `stop()`, on absolute deadlines (no drift). */
+  /** Sends a tone (frequencies summed; 0 Hz is silence) every ptime to `port` until `stop()`, on absolute deadlines (no drift). */
   play(port: number, hz: number | number[], amplitude = 8000): void {
     const frequencies = typeof hz === 'number' ? [hz] : hz;
     this.stop();
     this.#target = { port, address: '127.0.0.1' };
     const start = performance.now();
     let sent = 0;
+    const ptime = this.ptimeMs;
+    const frameSamples = ptime * 8;
     const due = (): void => {
-      while (start + sent * 20 <= performance.now()) {
-        const samples = new Int16Array(160);
-        for (let i = 0; i < 160; i++) {
+      while (start + sent * ptime <= performance.now()) {
+        const samples = new Int16Array(frameSamples);
+        for (let i = 0; i < frameSamples; i++) {
           let sample = 0;
           for (const f of frequencies) sample += amplitude * Math.sin((2 * Math.PI * f * this.#phase) / 8000);
           samples[i] = Math.round(sample);
           this.#phase++;
         }
-        this.sendRtp(this.payloadType, this.#timestamp, g711Encode(this.codec, samples), false);
-        this.#timestamp = (this.#timestamp + 160) >>> 0;
+        // A packet lost on the way still took its sequence number (RFC 3550 §5.1).
+        if (this.dropFrame(sent)) this.#sequence = (this.#sequence + 1) & 0xffff;
+        else this.sendRtp(this.payloadType, this.#timestamp, g711Encode(this.codec, samples), false);
+        this.#timestamp = (this.#timestamp + frameSamples) >>> 0;
         sent++;
       }
-      this.#timer = setTimeout(due, start + sent * 20 - performance.now());
+      this.#timer = setTimeout(due, start + sent * ptime - performance.now());
     };
     due();
   }
@@ -164,6 +176,7 @@ export class RtpPeer {
     this.firstPacketAt ??= Date.now();
     const packet = parsed.value;
     if (packet.payloadType === this.payloadType) {
+      this.audioPackets.push({ bytes: packet.payload.length, timestamp: packet.timestamp });
       for (const sample of g711Decode(this.codec, packet.payload)) {
         this.heard.push(sample);
         if (this.firstSoundAt === undefined && Math.abs(sample) > 1036) this.firstSoundAt = Date.now();

@@ -59,9 +59,9 @@ export function g711Transcode(from: G711Law, to: G711Law, bytes: Uint8Array, int
   return into;
 }
 
-/** One 20 ms frame (160 bytes) of silence in the given law. */
-export function g711SilenceFrame(law: G711Law): Uint8Array {
-  return new Uint8Array(SAMPLES_PER_FRAME).fill(G711_SILENCE[law]);
+/** A frame of silence in the given law: 20 ms (160 bytes) unless told how many samples. */
+export function g711SilenceFrame(law: G711Law, samples = SAMPLES_PER_FRAME): Uint8Array {
+  return new Uint8Array(samples).fill(G711_SILENCE[law]);
 }
 
 /**

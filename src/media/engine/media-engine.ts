@@ -3,6 +3,11 @@
  * places sessions on them, turns commands into promises and worker messages into typed events.
  * Sessions that bridge or mix must share a worker: name a `group` when creating them, or place a
  * session `near` one that exists. Each worker gets its own slice of the RTP port range.
+ *
+ * A worker thread that dies (an uncaught error, a crash) is replaced by a new one on the same
+ * ports: each session it held ends with a `worker-failed` event, and new sessions go to the
+ * replacement. A worker that dies within a second of its start is not replaced again (it would
+ * only die again); its slot refuses sessions.
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -50,10 +55,21 @@ export type MediaEvents = { [K in MediaEvent['kind']]: Extract<MediaEvent, { kin
 
 interface WorkerHandle {
   thread: Worker;
+  settings: WorkerSettings;
+  startedAt: number;
   sessions: number;
   pending: Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>;
   failed?: Error;
+  /** What the thread died of, when it raised an error before it exited. */
+  error?: Error;
   exited?: boolean;
+}
+
+/** A worker that dies sooner than this after its start is not replaced again. */
+const REPLACE_AFTER_LIVING_MS = 1000;
+
+function workerHandle(settings: WorkerSettings): WorkerHandle {
+  return { thread: startThread(settings), settings, startedAt: performance.now(), sessions: 0, pending: new Map() };
 }
 
 export class MediaEngine {
@@ -87,10 +103,10 @@ export class MediaEngine {
         symmetricRtp: options.symmetricRtp,
         speechCacheDir: options.speechCacheDir,
       };
-      return { thread: startThread(settings), sessions: 0, pending: new Map() };
+      return workerHandle(settings);
     });
     const engine = new MediaEngine(handles);
-    handles.forEach((handle) => engine.listen(handle));
+    handles.forEach((handle, index) => engine.listen(handle, index));
     try {
       await Promise.all(handles.map((_, index) => engine.command(index, { op: 'worker-stats', reset: false })));
     } catch (error) {
@@ -225,6 +241,18 @@ export class MediaEngine {
     return Promise.all(this.#workers.map((_, index) => this.command(index, { op: 'worker-stats', reset })));
   }
 
+  /**
+   * Ends a worker thread at once, as a crash would: for a worker that no longer answers. Its
+   * sessions end with `worker-failed` and a new worker takes its place; resolves once it has.
+   */
+  async terminateWorker(index: number): Promise<void> {
+    const handle = this.#workers[index];
+    if (handle === undefined || handle.exited) return;
+    const replaced = new Promise<void>((resolve) => handle.thread.once('exit', () => resolve()));
+    await handle.thread.terminate();
+    await replaced;
+  }
+
   /** Closes every session (finishing recordings) and ends the threads; idempotent. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
@@ -258,7 +286,7 @@ export class MediaEngine {
     });
   }
 
-  private listen(handle: WorkerHandle): void {
+  private listen(handle: WorkerHandle, index: number): void {
     handle.thread.on('message', (message: WorkerMessage) => {
       if (message.type === 'event') {
         this.#events.emit(message.event.kind, message.event);
@@ -269,16 +297,31 @@ export class MediaEngine {
       if (message.ok) waiting?.resolve(message.value);
       else waiting?.reject(mediaErrorOf(message.error));
     });
-    const fail = (error: Error): void => {
-      handle.failed = new MediaWorkerError(`media worker failed: ${error.message}`);
-      for (const waiting of handle.pending.values()) waiting.reject(handle.failed);
-      handle.pending.clear();
-    };
-    handle.thread.on('error', fail);
+    handle.thread.on('error', (error) => {
+      handle.error = error;
+    });
     handle.thread.on('exit', (code) => {
       handle.exited = true;
-      if (!this.#stopped) fail(new Error(`exited with code ${code}`));
+      if (this.#stopped) return;
+      const reason = handle.error?.message ?? `exited with code ${code}`;
+      handle.failed = new MediaWorkerError(`media worker ${index} failed: ${reason}`);
+      for (const waiting of handle.pending.values()) waiting.reject(handle.failed);
+      handle.pending.clear();
+      this.replace(index, handle, reason);
     });
+  }
+
+  /** Ends the sessions of a dead worker and starts a new one in its place. */
+  private replace(index: number, dead: WorkerHandle, reason: string): void {
+    const lost = [...this.#placement].filter(([, worker]) => worker === index).map(([session]) => session);
+    for (const session of lost) this.forget(session);
+    for (const [name, entry] of this.#mixers) if (entry.worker === index) this.#mixers.delete(name);
+    if (performance.now() - dead.startedAt >= REPLACE_AFTER_LIVING_MS) {
+      const replacement = workerHandle(dead.settings);
+      this.#workers[index] = replacement;
+      this.listen(replacement, index);
+    }
+    for (const session of lost) this.#events.emit('worker-failed', { kind: 'worker-failed', session, worker: index, reason } satisfies MediaEvent);
   }
 
   /** The worker for a new session: its group's, its neighbour's, or the least loaded. */
@@ -290,10 +333,12 @@ export class MediaEngine {
     }
     const group = options.group === undefined ? undefined : this.#groups.get(options.group);
     if (group !== undefined) return group.worker;
-    let best = 0;
+    let best: number | undefined;
     this.#workers.forEach((handle, index) => {
-      if (handle.sessions < (this.#workers[best] as WorkerHandle).sessions) best = index;
+      if (handle.failed !== undefined) return;
+      if (best === undefined || handle.sessions < (this.#workers[best] as WorkerHandle).sessions) best = index;
     });
+    if (best === undefined) throw new MediaWorkerError('every media worker has failed');
     return best;
   }
 

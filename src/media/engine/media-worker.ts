@@ -1,13 +1,20 @@
 /**
  * Everything one media worker thread runs: its sessions, their bridges and mixers, the prompt
- * cache, and one media clock whose tick serves every session in one pass — first every session
- * takes what it heard, then the mixers mix, then every session sends. No timer per session.
+ * cache, and one media clock. The clock ticks every 2 ms and each session is served on a phase of
+ * its own, once per ptime (clock/send-schedule.ts): the sessions due on a tick first take what
+ * they heard, then the mixers due mix, then those sessions send. No timer per session, and no
+ * burst of every session's packet at once. Bridged sessions and mixer members are put on one
+ * phase; what one hands another goes through a small sample queue, so that sessions of different
+ * ptimes can be bridged and mixed.
  */
 import { randomInt } from 'node:crypto';
 import { MediaClock, type Tick, type TimeSource } from '../clock/media-clock.js';
-import { SAMPLES_PER_FRAME, g711Decode, g711Transcode } from '../codecs/g711.js';
+import { SendSchedule, TICK_MS } from '../clock/send-schedule.js';
+import { g711Decode, g711Encode, g711Transcode } from '../codecs/g711.js';
 import { MediaPlacementError, MediaSessionNotFoundError, MediaStateError } from '../media-errors.js';
-import { Mixer, type MixerMode } from '../mixer/mixer.js';
+import type { MixerMode } from '../mixer/mixer.js';
+import { QueuedMixer } from '../mixer/queued-mixer.js';
+import { SampleQueue } from '../mixer/sample-queue.js';
 import { SpeechSynthesizer } from '../player/speech.js';
 import { WavRecorder } from '../recorder/wav-recorder.js';
 import { PortRange } from '../session/port-range.js';
@@ -18,6 +25,8 @@ import { PromptCache } from './prompt-cache.js';
 import type { MediaCommand, MediaEvent, MediaReplies, RecordOptions, SessionStats, WorkerSettings, WorkerStats } from './protocol.js';
 
 interface Hosted {
+  kind: 'session';
+  id: string;
   rtp: RtpSession;
   bridge?: string;
   mixer?: string;
@@ -25,14 +34,23 @@ interface Hosted {
   inbandDtmf: boolean;
   /** A browser's leg: the port that secures the session's packets. */
   webrtc?: WebRtcPort;
+  /** What a bridge or a mixer gives this session to send, in its codec. */
+  feed: SampleQueue<Uint8Array>;
+  /** Times served: stats go out every five seconds of them. */
+  served: number;
 }
 
-/** Ticks between two stats events of a session: every five seconds. */
-const STATS_EVERY_TICKS = 250;
+/** Seconds between two stats events of a session. */
+const STATS_EVERY_MS = 5000;
+/** What a session's feed holds at most: 120 ms, two of the longest ptime. */
+const QUEUE_SAMPLES = 960;
+const MIXER_PERIOD = SendSchedule.periodOf(20);
 
 export class MediaWorker {
   readonly #sessions = new Map<string, Hosted>();
-  readonly #mixers = new Map<string, Mixer>();
+  readonly #mixers = new Map<string, QueuedMixer>();
+  /** Started afresh, with the clock, when the first session comes to an idle worker. */
+  #schedule = new SendSchedule<Hosted | QueuedMixer>();
   readonly #ports: PortRange;
   readonly #prompts: PromptCache;
   readonly #clock: MediaClock;
@@ -40,7 +58,6 @@ export class MediaWorker {
   #ticks = 0;
   /** Loaded with werift on the first browser's leg: a worker without one never loads it. */
   #webRtcPorts: Promise<WebRtcPorts> | undefined;
-  readonly #measureLateness = (dueAt: number): void => this.#lateness.add(this.time.now() - dueAt);
 
   constructor(
     private readonly settings: WorkerSettings,
@@ -50,8 +67,9 @@ export class MediaWorker {
   ) {
     this.#ports = new PortRange(settings.portMin, settings.portMax, settings.host);
     this.#prompts = new PromptCache(new SpeechSynthesizer(settings.speechCacheDir));
-    this.#clock = new MediaClock(time, { periodMs: 20, maxCatchUp: 5 }, (tick) => this.tick(tick));
-    this.#clock.start();
+    // Catching up after a stall goes back 100 ms at most, as when the clock ticked every 20 ms.
+    // It runs only while the worker holds sessions: an idle worker does not wake 500 times a second.
+    this.#clock = new MediaClock(time, { periodMs: TICK_MS, maxCatchUp: 100 / TICK_MS }, (tick) => this.tick(tick));
   }
 
   async handle<C extends MediaCommand>(command: C): Promise<MediaReplies[C['op']]> {
@@ -75,7 +93,10 @@ export class MediaWorker {
           throw new MediaStateError(`session ${command.session} ${hosted.webrtc === undefined ? 'is plain RTP and cannot take' : 'is WebRTC and needs'} a peer's ICE and DTLS parameters`);
         }
         if (webrtc !== undefined) hosted.webrtc?.setRemote(webrtc);
+        const period = periodOf(remote.ptimeMs ?? 20);
         await hosted.rtp.setRemote(remote);
+        hosted.feed.clear();
+        this.#schedule.setPeriod(hosted, period);
         return null;
       }
       case 'play': {
@@ -156,7 +177,13 @@ export class MediaWorker {
         played: (end) => this.emit({ kind: 'played', session: id, end }),
       },
     });
-    this.#sessions.set(id, { rtp, inbandDtmf, ...(webrtc === undefined ? {} : { webrtc }) });
+    const hosted: Hosted = { kind: 'session', id, rtp, inbandDtmf, feed: new SampleQueue((n) => new Uint8Array(n), QUEUE_SAMPLES), served: 0, ...(webrtc === undefined ? {} : { webrtc }) };
+    this.#sessions.set(id, hosted);
+    if (!this.#clock.running) {
+      this.#schedule = new SendSchedule();
+      this.#clock.start();
+    }
+    this.#schedule.add(hosted, periodOf(20));
     this.updateDecoding(id);
     return webrtc === undefined ? { port } : { port, webrtc: { ...webrtc.local, ssrc: rtp.ssrc } };
   }
@@ -198,6 +225,7 @@ export class MediaWorker {
     this.unbridge(otherId);
     a.bridge = otherId;
     b.bridge = id;
+    this.#schedule.follow(b, a);
     this.updateDecoding(id);
     this.updateDecoding(otherId);
     return null;
@@ -207,12 +235,12 @@ export class MediaWorker {
     const hosted = this.session(id);
     const otherId = hosted.bridge;
     hosted.bridge = undefined;
-    hosted.rtp.feed = undefined;
+    hosted.feed.clear();
     this.updateDecoding(id);
     const other = otherId === undefined ? undefined : this.#sessions.get(otherId);
     if (other === undefined || otherId === undefined) return;
     other.bridge = undefined;
-    other.rtp.feed = undefined;
+    other.feed.clear();
     this.updateDecoding(otherId);
   }
 
@@ -225,10 +253,13 @@ export class MediaWorker {
     }
     let mixer = this.#mixers.get(mixerId);
     if (mixer === undefined) {
-      mixer = new Mixer(SAMPLES_PER_FRAME);
+      mixer = new QueuedMixer();
       this.#mixers.set(mixerId, mixer);
+      this.#schedule.add(mixer, MIXER_PERIOD);
+      this.#schedule.follow(mixer, hosted);
     }
     mixer.set(id, mode);
+    if (hosted.mixer !== mixerId) this.#schedule.follow(hosted, mixer);
     hosted.mixer = mixerId;
     this.updateDecoding(id);
     return null;
@@ -239,9 +270,12 @@ export class MediaWorker {
     if (hosted.mixer === undefined) return;
     const mixer = this.#mixers.get(hosted.mixer);
     mixer?.remove(id);
-    if (mixer?.size === 0) this.#mixers.delete(hosted.mixer);
+    if (mixer !== undefined && mixer.size === 0) {
+      this.#mixers.delete(hosted.mixer);
+      this.#schedule.remove(mixer);
+    }
     hosted.mixer = undefined;
-    hosted.rtp.feed = undefined;
+    hosted.feed.clear();
     this.updateDecoding(id);
   }
 
@@ -260,6 +294,8 @@ export class MediaWorker {
     await this.finishRecording(id, hosted);
     const stats = this.stats(id);
     hosted.rtp.close();
+    this.#schedule.remove(hosted);
+    if (this.#schedule.size === 0) this.#clock.stop();
     this.#ports.release(hosted.rtp.port);
     this.#sessions.delete(id);
     return stats;
@@ -293,50 +329,69 @@ export class MediaWorker {
 
   private tick(tick: Tick): void {
     this.#ticks++;
+    const due = this.#schedule.take(tick.index);
+    if (due.length === 0) return;
     const now = tick.dueAt;
-    for (const hosted of this.#sessions.values()) hosted.rtp.receive(now);
-    this.mix();
-    for (const [id, hosted] of this.#sessions) {
-      const partner = hosted.bridge === undefined ? undefined : this.#sessions.get(hosted.bridge);
-      if (partner !== undefined) {
-        const heard = partner.rtp.heardPayload;
-        hosted.rtp.feed = heard === undefined ? undefined : g711Transcode(partner.rtp.codec, hosted.rtp.codec, heard);
-      }
-      const sent = hosted.rtp.send(now);
-      // dgram hands a packet to the kernel on the next tick of the event loop (after its address
-      // lookup); a callback queued now runs just after that, when the packet has really left.
-      if (sent !== undefined) process.nextTick(this.#measureLateness, tick.dueAt);
-      if (hosted.recorder !== undefined) this.writeRecording(id, hosted, sent);
-      if ((this.#ticks + hosted.rtp.port / 2) % STATS_EVERY_TICKS === 0 && hosted.rtp.remote !== undefined) {
-        this.emit({ kind: 'stats', session: id, stats: this.stats(id) });
-      }
+    for (const served of due) if (served.kind === 'session') this.hear(served, now);
+    for (const served of due) if (served.kind === 'mixer') this.mix(served);
+    for (const served of due) if (served.kind === 'session') this.say(served, now);
+  }
+
+  /** A session takes what it heard, and hands it to its bridge's partner or its mixer. */
+  private hear(hosted: Hosted, now: number): void {
+    const { rtp } = hosted;
+    rtp.receive(now);
+    if (hosted.bridge !== undefined && rtp.heardPayload !== undefined) {
+      const partner = this.#sessions.get(hosted.bridge);
+      partner?.feed.put(g711Transcode(rtp.codec, partner.rtp.codec, rtp.heardPayload));
+    }
+    if (hosted.mixer !== undefined && rtp.heard !== undefined) this.#mixers.get(hosted.mixer)?.said(hosted.id, rtp.heard);
+  }
+
+  /** A mixer mixes 20 ms of what its members said and gives each what it is to hear. */
+  private mix(mixer: QueuedMixer): void {
+    for (const [id, frame] of mixer.mix()) {
+      const member = this.#sessions.get(id);
+      member?.feed.put(g711Encode(member.rtp.codec, frame));
     }
   }
 
-  private mix(): void {
-    if (this.#mixers.size === 0) return;
-    const members = new Map<string, Map<string, Int16Array>>();
-    for (const [id, hosted] of this.#sessions) {
-      if (hosted.mixer === undefined) continue;
-      hosted.rtp.feed = undefined;
-      let frames = members.get(hosted.mixer);
-      if (frames === undefined) members.set(hosted.mixer, (frames = new Map()));
-      if (hosted.rtp.heard !== undefined) frames.set(id, hosted.rtp.heard);
+  /** A session sends its frame: a digit's packet, its prompt, else what its feed holds, else silence. */
+  private say(hosted: Hosted, now: number): void {
+    const { rtp, feed } = hosted;
+    const samples = rtp.frameSamples;
+    let fed: Uint8Array | undefined;
+    if (feed.length >= samples) {
+      fed = new Uint8Array(samples);
+      feed.take(fed);
     }
-    for (const [mixerId, mixer] of this.#mixers) {
-      const out = mixer.mix(members.get(mixerId) ?? new Map());
-      for (const [id, frame] of out) {
-        const hosted = this.#sessions.get(id);
-        if (hosted !== undefined) hosted.rtp.feed = frame;
-      }
+    rtp.feed = fed;
+    const sent = rtp.send(now);
+    // The packet has left: the sockets answer address lookups at once (session/port-range.ts),
+    // so dgram hands it to the kernel inside send().
+    if (sent !== undefined) this.#lateness.add(this.time.now() - now);
+    if (hosted.recorder !== undefined) this.writeRecording(hosted, sent);
+    const statsEvery = Math.round(STATS_EVERY_MS / ((samples * 1000) / 8000));
+    if ((++hosted.served + rtp.port / 2) % statsEvery === 0 && rtp.remote !== undefined) {
+      this.emit({ kind: 'stats', session: hosted.id, stats: this.stats(hosted.id) });
     }
   }
 
-  private writeRecording(id: string, hosted: Hosted, sent: Uint8Array | undefined): void {
+  private writeRecording(hosted: Hosted, sent: Uint8Array | undefined): void {
     const recorder = hosted.recorder as WavRecorder;
-    const heard = hosted.rtp.heard ?? new Int16Array(SAMPLES_PER_FRAME);
-    const said = sent === undefined ? new Int16Array(SAMPLES_PER_FRAME) : g711Decode(hosted.rtp.codec, sent);
+    const samples = hosted.rtp.frameSamples;
+    const heard = hosted.rtp.heard ?? new Int16Array(samples);
+    const said = sent === undefined ? new Int16Array(samples) : g711Decode(hosted.rtp.codec, sent);
     // Ended by its maximum length or by silence: finish it and say so.
-    if (!recorder.write([heard, said])) void this.finishRecording(id, hosted);
+    if (!recorder.write([heard, said])) void this.finishRecording(hosted.id, hosted);
+  }
+}
+
+/** The schedule's period for a ptime, or the command's error for one the engine does not take. */
+function periodOf(ptimeMs: number): number {
+  try {
+    return SendSchedule.periodOf(ptimeMs);
+  } catch (error) {
+    throw new MediaStateError((error as Error).message);
   }
 }

@@ -108,7 +108,12 @@ export type MediaEvent =
   | { kind: 'timeout'; session: string; silentMs: number }
   /** A WebRTC port's DTLS handshake failed (a certificate that does not match the SDP, an alert). */
   | { kind: 'webrtc-failed'; session: string; reason: string }
-  | { kind: 'stats'; session: string; stats: SessionStats };
+  | { kind: 'stats'; session: string; stats: SessionStats }
+  /**
+   * Raised by the owner, not a worker: the worker thread holding the session died (a crash), so
+   * the session and its audio are gone; a new worker has taken the dead one's place.
+   */
+  | { kind: 'worker-failed'; session: string; worker: number; reason: string };
 
 export type WorkerMessage =
   | { type: 'reply'; id: number; ok: true; value: unknown }

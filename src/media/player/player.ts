@@ -1,5 +1,5 @@
 /**
- * Plays what a caller hears, 20 ms at a time on the media clock: a sequence of prompts, speech
+ * Plays what a caller hears, one frame (20 ms unless the session's ptime says otherwise) at a time on the media clock: a sequence of prompts, speech
  * and tones, once or looped, and stops at once on a key press when it may be interrupted
  * (barge-in: the caller who knows the menu does not wait for it).
  */
@@ -24,7 +24,8 @@ export class Player<Samples extends Int16Array | Uint8Array = Int16Array> {
   #playing = false;
 
   constructor(
-    private readonly frameSamples: number,
+    /** Samples a frame: the session's ptime, which a re-offer may change between two frames. */
+    public frameSamples: number,
     private readonly onEnd: (end: PlayerEnd) => void,
     /** A frame of silence, what the end of the last item is padded with. */
     private readonly silence: (samples: number) => Samples = (samples) => new Int16Array(samples) as Samples,

@@ -44,7 +44,8 @@ export class DtmfSender {
   readonly #queue: QueuedDigit[] = [];
   #state: SenderState = { name: 'idle' };
 
-  constructor(private readonly frameSamples: number) {}
+  /** Samples a packet: the session's ptime, which a re-offer may change between two packets. */
+  constructor(public frameSamples: number) {}
 
   /** True while an event is being sent: the tick sends its packet instead of audio. */
   get busy(): boolean {

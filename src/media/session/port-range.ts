@@ -3,7 +3,9 @@
  * port above each kept for RTCP when a peer does not multiplex. A port some other program holds
  * is skipped; when every port is taken the caller gets MediaPortsExhaustedError.
  */
-import { type Socket, createSocket } from 'node:dgram';
+import { type Socket, type SocketOptions, createSocket } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP } from 'node:net';
 import { MediaPortsExhaustedError } from '../media-errors.js';
 
 export interface BoundSocket {
@@ -62,7 +64,7 @@ export class PortRange {
 /** A socket bound on host:port, or undefined when the port is taken. */
 function bindUdp(host: string, port: number): Promise<Socket | undefined> {
   return new Promise((resolve, reject) => {
-    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4' });
+    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', lookup: literalLookup });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       socket.close();
       if (error.code === 'EADDRINUSE' || error.code === 'EACCES') resolve(undefined);
@@ -74,3 +76,14 @@ function bindUdp(host: string, port: number): Promise<Socket | undefined> {
     });
   });
 }
+
+/**
+ * Where packets go is an IP literal (an SDP c= line, RFC 4566 §5.7, or the source of the peer's
+ * packets). dgram's default lookup answers even a literal on the next tick, which defers every
+ * send; answered at once, the packet leaves inside `send()`. A name still goes to dns.lookup.
+ */
+const literalLookup: NonNullable<SocketOptions['lookup']> = (address, options, callback) => {
+  const family = isIP(address);
+  if (family === 0) dnsLookup(address, options, callback);
+  else callback(null, address, family);
+};

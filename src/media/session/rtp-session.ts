@@ -13,6 +13,7 @@ import type { DtmfDigit, DtmfNotice } from '../dtmf/dtmf-digit.js';
 import { DtmfReceiver } from '../dtmf/dtmf-receiver.js';
 import { GoertzelDetector } from '../dtmf/goertzel-detector.js';
 import { JitterBuffer } from '../jitter/jitter-buffer.js';
+import { LossConcealer } from '../jitter/loss-concealer.js';
 import { Player, type PlayerEnd, type PlayOptions } from '../player/player.js';
 import { ReceiverStats } from '../rtp/receiver-stats.js';
 import { isRtcpPacket, parseRtcpCompound } from '../rtp/rtcp-packet.js';
@@ -40,6 +41,11 @@ export interface RemoteEndpoint {
   payloadType: number;
   /** RFC 4733 §7.1.1: the offer's telephone-event/8000 payload type, if any. */
   telephoneEventPayloadType?: number;
+  /**
+   * RFC 4566 §6 a=ptime: the audio a packet carries (ms), 10 to 60 in steps of 10; 20 when
+   * absent (RFC 3551 §4.5). The session sends frames of this length and expects the same.
+   */
+  ptimeMs?: number;
 }
 
 export interface SessionEvents {
@@ -74,11 +80,15 @@ export interface SessionCounts {
   foreignSource: number;
 }
 
-function g711Frame(codec: G711Law, payload: Uint8Array): Uint8Array {
-  if (payload.length === SAMPLES_PER_FRAME) return payload;
-  const frame = g711SilenceFrame(codec);
-  frame.set(payload.subarray(0, SAMPLES_PER_FRAME));
+function g711Frame(codec: G711Law, payload: Uint8Array, samples: number): Uint8Array {
+  if (payload.length === samples) return payload;
+  const frame = g711SilenceFrame(codec, samples);
+  frame.set(payload.subarray(0, samples));
   return frame;
+}
+
+function jitterBuffer(frameSamples: number): JitterBuffer {
+  return new JitterBuffer({ clockRate: 8000, frameSamples, minDelayMs: 40, maxDelayMs: 200, capacity: 50 });
 }
 
 /** A source that stops for this long may be replaced by a new one (RFC 4961 §4 re-latching). */
@@ -97,9 +107,11 @@ export class RtpSession {
   decodes = false;
   readonly player: Player<Uint8Array>;
   readonly #dtmfSender = new DtmfSender(SAMPLES_PER_FRAME);
+  #frameSamples = SAMPLES_PER_FRAME;
   readonly #dtmfReceiver = new DtmfReceiver({ payloadTypes: [] });
   readonly #inband: GoertzelDetector | undefined;
-  readonly #jitter = new JitterBuffer({ clockRate: 8000, frameSamples: SAMPLES_PER_FRAME, minDelayMs: 40, maxDelayMs: 200, capacity: 50 });
+  #jitter = jitterBuffer(SAMPLES_PER_FRAME);
+  #concealer = new LossConcealer();
   readonly #reporter: RtcpReporter;
   #remote: RemoteEndpoint | undefined;
   /** Where RTP goes: the remote endpoint, or the source latched by symmetric RTP. */
@@ -126,7 +138,7 @@ export class RtpSession {
     this.#lastHeardAt = options.time.now();
     this.#reporter = new RtcpReporter(this.ssrc, `kefu-${options.id}@kefu`, options.random, options.time.now());
     this.#inband = options.inbandDtmf ? new GoertzelDetector() : undefined;
-    this.player = new Player<Uint8Array>(SAMPLES_PER_FRAME, (end) => options.events.played(end), () => this.silence());
+    this.player = new Player<Uint8Array>(SAMPLES_PER_FRAME, (end) => options.events.played(end), (samples) => g711SilenceFrame(this.codec, samples));
     options.socket.on('message', (bytes, from) => this.onPacket(bytes, from, false));
   }
 
@@ -147,9 +159,22 @@ export class RtpSession {
     return this.#remote?.codec ?? 'PCMU';
   }
 
+  /** Samples a packet carries, each way: the negotiated ptime at 8 kHz. */
+  get frameSamples(): number {
+    return this.#frameSamples;
+  }
+
   /** Sets (or changes, after a re-offer) the peer's address, codec and payload types. */
   async setRemote(remote: RemoteEndpoint): Promise<void> {
     this.#remote = remote;
+    const frameSamples = ((remote.ptimeMs ?? 20) * 8000) / 1000;
+    if (frameSamples !== this.#frameSamples) {
+      this.#frameSamples = frameSamples;
+      this.player.frameSamples = frameSamples;
+      this.#dtmfSender.frameSamples = frameSamples;
+      this.#jitter = jitterBuffer(frameSamples);
+      this.#concealer = new LossConcealer();
+    }
     this.#target = { address: remote.address, port: remote.port };
     this.#latched = false;
     this.#dtmfReceiver.setPayloadTypes(remote.telephoneEventPayloadType === undefined ? [] : [remote.telephoneEventPayloadType]);
@@ -182,12 +207,19 @@ export class RtpSession {
     if (this.decodes) {
       const frame = this.#jitter.pop(nowMs);
       if (frame !== undefined && 'payload' in frame) {
-        // One 20 ms frame whatever the packet held: a short payload is padded with silence, a
-        // long one cut, so that mixers, recorders and bridges always get 160 samples.
-        this.heardPayload = g711Frame(this.codec, frame.payload);
-        this.heard = g711Decode(this.codec, this.heardPayload);
-        if (this.#inband !== undefined) this.notify(this.#inband.process(this.heard), 'inband');
+        // One frame of the ptime whatever the packet held: a short payload is padded with
+        // silence, a long one cut, so that mixers, recorders and bridges get whole frames.
+        this.heardPayload = g711Frame(this.codec, frame.payload, this.#frameSamples);
+        const afterLoss = this.#concealer.concealing > 0;
+        this.heard = this.#concealer.received(g711Decode(this.codec, this.heardPayload));
+        // The fade-in after a loss changed the audio: what a bridge relays must say the same.
+        if (afterLoss) this.heardPayload = g711Encode(this.codec, this.heard);
+      } else if (frame !== undefined) {
+        // A frame that did not arrive in time (lost, or too late for the jitter buffer).
+        this.heard = this.#concealer.conceal(this.#frameSamples);
+        this.heardPayload = g711Encode(this.codec, this.heard);
       }
+      if (this.heard !== undefined && this.#inband !== undefined) this.notify(this.#inband.process(this.heard), 'inband');
     }
     const silentMs = nowMs - this.#lastHeardAt;
     if (this.#remote !== undefined && !this.#timeoutSaid && silentMs >= this.options.noRtpTimeoutMs) {
@@ -203,7 +235,7 @@ export class RtpSession {
   send(nowMs: number): Uint8Array | undefined {
     const timestamp = this.#timestamp;
     // RFC 3550 §5.1: the timestamp follows the sampling clock, whether or not a packet goes out.
-    this.#timestamp = (this.#timestamp + SAMPLES_PER_FRAME) >>> 0;
+    this.#timestamp = (this.#timestamp + this.#frameSamples) >>> 0;
     if (this.#remote === undefined || this.#closed) return undefined;
     if (this.#reporter.due(nowMs)) this.sendReport(nowMs, timestamp);
     const event = this.#dtmfSender.next(timestamp);
@@ -234,7 +266,7 @@ export class RtpSession {
   }
 
   private silence(): Uint8Array {
-    return g711SilenceFrame(this.codec);
+    return g711SilenceFrame(this.codec, this.#frameSamples);
   }
 
   private transmit(payloadType: number, timestamp: number, payload: Uint8Array, marker: boolean): void {
