@@ -55,3 +55,13 @@ export class TestBrowser {
     await this.browser.close();
   }
 }
+
+/** Logs `username` of `tenant` in through the login page at `url`; the app then opens `home`, the user's home page. */
+export async function logIn(page: Page, url: string, login: { tenant: string; username: string; password: string; home: string }): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.locator('#tenant').fill(login.tenant);
+  await page.locator('#username').fill(login.username);
+  await page.locator('#password').fill(login.password);
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL(`${url}${login.home}`, { timeout: 30_000 });
+}

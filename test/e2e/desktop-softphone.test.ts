@@ -19,7 +19,7 @@ import type { Page } from 'playwright-core';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { sipRequest, SipClient } from '../helpers/sip-client.js';
-import { TestBrowser } from './browser.js';
+import { logIn, TestBrowser } from './browser.js';
 import { ivrScenario, type IvrStep } from './ivr-scenario.js';
 import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, tuneQueue, type NodeApi } from './node-api.js';
@@ -114,12 +114,7 @@ describe('[A4] the agent desktop is the phone: ring, answer, hear, hold, hang up
   });
 
   it('a queued caller rings the page with the customer; Alt+A answers, both hear, hold and resume, Alt+H hangs up, wrap-up', async () => {
-    await desktop.goto(`${node.url}/`);
-    await desktop.locator('#tenant').fill('demo');
-    await desktop.locator('#username').fill('1001');
-    await desktop.locator('#password').fill(password);
-    await desktop.locator('button[type=submit]').click();
-    await desktop.waitForURL(`${node.url}/desktop`, { timeout: 15_000 });
+    await logIn(desktop, node.url, { tenant: 'demo', username: '1001', password, home: '/desktop' });
     await registered();
     await desktop.getByRole('button', { name: /签\s*入/ }).click();
     await desktop.locator('[data-testid=agent-state][data-state=ready]').waitFor({ timeout: 10_000 });

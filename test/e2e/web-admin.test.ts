@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
-import { TestBrowser } from './browser.js';
+import { logIn, TestBrowser } from './browser.js';
 import { finishedCdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
@@ -28,15 +28,6 @@ describe('[B11][K1] the admin console: the graphical flow editor, the tenants pa
   let browser: TestBrowser;
   let admin: NodeApi;
   let page: Page;
-
-  async function logIn(on: Page, tenant: string, username: string, secret: string): Promise<void> {
-    await on.goto(`${node.url}/`);
-    await on.locator('#tenant').fill(tenant);
-    await on.locator('#username').fill(username);
-    await on.locator('#password').fill(secret);
-    await on.locator('button[type=submit]').click();
-    await on.waitForURL(`${node.url}/wallboard`, { timeout: 30_000 });
-  }
 
   /** Adds a node of `type` from the toolbar; the editor selects it. */
   async function addNode(type: string, id: string): Promise<void> {
@@ -87,7 +78,7 @@ describe('[B11][K1] the admin console: the graphical flow editor, the tenants pa
     admin = await nodeApi(node.url, 'demo', 'admin', password);
     browser = await TestBrowser.launch('web-admin');
     page = await browser.page('editor');
-    await logIn(page, 'demo', 'admin', password);
+    await logIn(page, node.url, { tenant: 'demo', username: 'admin', password, home: '/wallboard' });
   });
   after(async () => {
     await browser?.close();
@@ -161,7 +152,7 @@ describe('[B11][K1] the admin console: the graphical flow editor, the tenants pa
 
   it('[K1] the platform administrator creates a tenant and disables it; its administrator can no longer log in', async () => {
     const platform = await browser.page('platform', 1920, 1080);
-    await logIn(platform, 'platform', 'admin', platformPassword);
+    await logIn(platform, node.url, { tenant: 'platform', username: 'admin', password: platformPassword, home: '/wallboard' });
     await platform.getByRole('menuitem', { name: '租户' }).click();
     await platform.locator('td', { hasText: 'demo' }).first().waitFor({ timeout: 10_000 });
     await platform.getByTestId('create').click();

@@ -15,7 +15,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { RtpPeer } from '../helpers/rtp-peer.js';
-import { TestBrowser } from './browser.js';
+import { logIn, TestBrowser } from './browser.js';
 import { finishedCdr, type Cdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
@@ -33,16 +33,6 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
   let admin: NodeApi;
   let desktop: Page;
   let wallboard: Page;
-
-  /** Logs `username` of demo in through the login page; the app then opens the user's home page. */
-  async function logIn(page: Page, username: string, home: string): Promise<void> {
-    await page.goto(`${node.url}/`);
-    await page.locator('#tenant').fill('demo');
-    await page.locator('#username').fill(username);
-    await page.locator('#password').fill(password);
-    await page.locator('button[type=submit]').click();
-    await page.waitForURL(`${node.url}${home}`, { timeout: 15_000 });
-  }
 
   /** Registers agent `extension`'s SIPp phone and runs it, answering one call. */
   async function agentPhone(extension: string): Promise<{ run: Promise<SippRun>; peer: RtpPeer }> {
@@ -93,7 +83,7 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
 
   it('the admin creates a queue in the console; a bad value is shown at its field', async () => {
     const page = await browser.page('admin');
-    await logIn(page, 'admin', '/wallboard');
+    await logIn(page, node.url, { tenant: 'demo', username: 'admin', password, home: '/wallboard' });
     await page.getByRole('menuitem', { name: '队列' }).click();
     await page.waitForURL(`${node.url}/admin/queues`);
     await page.locator('[data-testid=create]').click();
@@ -116,10 +106,10 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
 
   it('an agent goes ready on the desktop and the wallboard shows it within a second', async () => {
     wallboard = await browser.page('wallboard', 1920, 1080);
-    await logIn(wallboard, 'lead', '/wallboard');
+    await logIn(wallboard, node.url, { tenant: 'demo', username: 'lead', password, home: '/wallboard' });
     await agentState(wallboard, '1001', 'logged_out').waitFor({ timeout: 10_000 });
     desktop = await browser.page('desktop');
-    await logIn(desktop, '1001', '/desktop');
+    await logIn(desktop, node.url, { tenant: 'demo', username: '1001', password, home: '/desktop' });
     await desktop.locator('[data-testid=agent-state][data-state=logged_out]').waitFor({ timeout: 10_000 });
     await desktop.locator('[data-testid=softphone]', { hasText: '1001' }).waitFor({ timeout: 10_000 });
     await desktop.getByRole('button', { name: /签\s*入/ }).click();

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
-import { TestBrowser } from './browser.js';
+import { logIn, TestBrowser } from './browser.js';
 import { buildDist, KefuNode, within } from './kefu-node.js';
 import { nodeApi, readyAgent, tuneQueue, type NodeApi } from './node-api.js';
 import { answeringPhone, hearing, hotlineCaller, type TalkingPhone } from './sipp-phone.js';
@@ -34,15 +34,6 @@ describe('[E2] the wallboard: listen, force not ready and log out, skills, help 
   let wallboard: Page;
   let agentId: string;
   const phones: TalkingPhone[] = [];
-
-  async function logIn(page: Page, username: string, home: string): Promise<void> {
-    await page.goto(`${node.url}/`);
-    await page.locator('#tenant').fill('demo');
-    await page.locator('#username').fill(username);
-    await page.locator('#password').fill(password);
-    await page.locator('button[type=submit]').click();
-    await page.waitForURL(`${node.url}${home}`, { timeout: 30_000 });
-  }
 
   const row = (extension: string) => wallboard.locator(`[data-testid=agent-${extension}]`);
   const shownState = (extension: string, state: string) => row(extension).locator(`[data-testid=state][data-state=${state}]`);
@@ -71,7 +62,7 @@ describe('[E2] the wallboard: listen, force not ready and log out, skills, help 
     agentId = ((await admin.request('GET', '/agents?q=1001')).json.items as { id: string; extension: string }[]).find((a) => a.extension === '1001')!.id;
     browser = await TestBrowser.launch('web-supervisor');
     wallboard = await browser.page('wallboard', 1920, 1080);
-    await logIn(wallboard, 'lead', '/wallboard');
+    await logIn(wallboard, node.url, { tenant: 'demo', username: 'lead', password, home: '/wallboard' });
   });
   after(async () => {
     for (const phone of phones) phone.peer.close();
@@ -152,7 +143,7 @@ describe('[E2] the wallboard: listen, force not ready and log out, skills, help 
 
   it('an agent\'s "call supervisor" shows on the wallboard until the supervisor takes it up', async () => {
     const desktop = await browser.page('desktop');
-    await logIn(desktop, '1002', '/desktop');
+    await logIn(desktop, node.url, { tenant: 'demo', username: '1002', password, home: '/desktop' });
     await desktop.getByRole('button', { name: /签\s*入/ }).click();
     await desktop.getByTestId('call-supervisor').click();
     const alert = wallboard.getByTestId('help-1002');
