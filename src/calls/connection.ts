@@ -14,6 +14,7 @@ import { reasonHeader, statusOfCause, type HangupCause, type HangupSide } from '
 import { KefuError } from '../errors.js';
 import type { Leg } from './leg.js';
 import type { LegRole } from './call.js';
+import type { CallTransfer } from './voice-channel.js';
 
 /** What a transfer can't do now: nothing connected, or another transfer under way. */
 export class TransferStateError extends KefuError {
@@ -30,6 +31,8 @@ export interface ConnectionOptions {
   onParty(connection: Connection, party: Answered | undefined): void;
   /** Moves a party's media to the worker of `session` (a re-INVITE to a new port) unless it is there. */
   moveNear(party: Answered, session: string): Promise<void>;
+  /** Told when a transfer connected the caller to a new party. */
+  transferred?(transfer: CallTransfer): void;
 }
 
 /**
@@ -141,6 +144,7 @@ export class Connection {
       progress(200);
       await this.swap(answered);
       if (!old.attempt.leg.ended) await this.release(old, 'normal_clearing', 'kefu');
+      this.options.transferred?.({ to: target, mode: 'blind' });
       return { transferred: true, target };
     } finally {
       this.#busy = false;
@@ -182,6 +186,7 @@ export class Connection {
     await this.leg.stopTone();
     await this.swap(consult.party);
     await this.release(old, 'normal_clearing', 'kefu');
+    this.options.transferred?.({ to: consult.target, mode: 'consult' });
     this.#changed();
   }
 
@@ -221,6 +226,7 @@ export class Connection {
       await this.swap(party);
       progress(200);
       if (!old.attempt.leg.ended) await this.release(old, 'normal_clearing', 'kefu');
+      this.options.transferred?.({ to: party.attempt.leg.start.target ?? '', mode: 'consult' });
     } finally {
       this.#busy = false;
       this.#changed();

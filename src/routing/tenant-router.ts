@@ -12,11 +12,13 @@ import { RoutingCore } from './routing-core.js';
 import type { Decision, RoutingEvent } from './events.js';
 import type { QueueSettings } from './settings.js';
 import { asAgentId, asInteractionId, asQueueId, type AgentId, type InteractionId, type ReservationId } from './ids.js';
-import type { OverflowTo, QueueRequest, QueueTicket } from '../calls/index.js';
+import type { QueueRequest, QueueTicket } from '../calls/index.js';
 import type { InteractionOfferedData, ScreenPopData } from '../events/index.js';
 import { placeCallback } from './callback-call.js';
 import { experienceOf } from './caller-experience.js';
 import type { AgentRow, CallbackCalls, Lease, QueueRow, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
+import { QueueExits } from './queue-exits.js';
+import { TransferredCalls } from './transferred-calls.js';
 import { WaitingCaller } from './waiting-caller.js';
 
 export interface RouterLog {
@@ -48,6 +50,8 @@ export class TenantRouter {
   /** Each agent's offer or interaction now, with its screen pop (C6). */
   readonly #current = new Map<AgentId, InteractionOfferedData>();
   readonly #agents = new Map<AgentId, AgentRow>();
+  /** Each queue's wrap-up, also for an agent a transfer gives one of its callers. */
+  readonly #wrapUpSeconds = new Map<string, number>();
   /** The names of the tenant's queues: an agent's skills named so are the queues they serve. */
   #queues = new Set<string>();
   /** Live reservation slots per agent and channel, for the rows' unique index. */
@@ -55,8 +59,26 @@ export class TenantRouter {
   #timer: NodeJS.Timeout | undefined;
   #work: Promise<void> = Promise.resolve();
   #stopped = false;
+  readonly #transfers: TransferredCalls;
+  readonly #exits: QueueExits;
 
-  constructor(private readonly options: TenantRouterOptions) {}
+  constructor(private readonly options: TenantRouterOptions) {
+    this.#transfers = new TransferredCalls({
+      ...options,
+      step: (event) => this.step(event),
+      after: (work) => this.after(work),
+      wrapUpSeconds: (queue) => this.#wrapUpSeconds.get(queue) ?? 0,
+      agentByExtension: (extension) => [...this.#agents.values()].find((agent) => agent.extension === extension),
+      current: this.#current,
+      forget: (interaction) => this.#waiting.delete(interaction),
+    });
+    this.#exits = new QueueExits({ ...options, waiting: this.#waiting, step: (event) => this.step(event), after: (work) => this.after(work) });
+  }
+
+  /** Runs `work` after every decision so far has been carried out. */
+  private after(work: () => Promise<void>): void {
+    this.#work = this.#work.then(work).catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'routing work failed'));
+  }
 
   get lease(): Lease {
     return this.options.lease;
@@ -66,7 +88,10 @@ export class TenantRouter {
   configure(queues: QueueRow[], agents: AgentRow[]): Decision[] {
     this.#queues = new Set(queues.map((q) => q.name));
     const out: Decision[] = [];
-    for (const queue of queues) this.#experience.set(queue.name, experienceOf(queue.settings));
+    for (const queue of queues) {
+      this.#experience.set(queue.name, experienceOf(queue.settings));
+      this.#wrapUpSeconds.set(queue.name, typeof queue.settings.wrapUpSeconds === 'number' ? queue.settings.wrapUpSeconds : 0);
+    }
     // Twice: a queue may overflow to one defined after it, so first without overflows.
     for (const queue of queues) {
       const { overflow: _overflow, maxWaitSeconds: _maxWait, overflowWhenUnstaffed: _unstaffed, ...plain } = queue.settings;
@@ -117,7 +142,7 @@ export class TenantRouter {
     const id = asInteractionId(randomUUID());
     const experience = this.#experience.get(request.queue) ?? experienceOf({});
     const waiting = new WaitingCaller(id, request, this.options.now(), this.options.callbacks === undefined ? { ...experience.experience, callback: undefined } : experience.experience, () =>
-      this.chooseCallback(id),
+      this.#exits.chooseCallback(id),
     );
     this.#waiting.set(id, waiting);
     // Read while the interaction is written, so that an offer need not wait for it.
@@ -230,7 +255,7 @@ export class TenantRouter {
         await store.addEvent(tenantId, d.interaction, { at, kind: 'announce', detail: { position: d.position, expectedWaitSeconds: d.expectedWaitSeconds } });
         return;
       case 'overflow':
-        return this.overflow(d);
+        return this.#exits.overflow(d);
       case 'abandoned': {
         this.#waiting.get(d.interaction)?.finish({ served: false, reason: 'hangup' });
         this.#waiting.delete(d.interaction);
@@ -241,17 +266,20 @@ export class TenantRouter {
         return;
       }
       case 'ended': {
-        const waiting = this.#waiting.get(d.interaction);
-        this.#waiting.delete(d.interaction);
-        if (this.#current.get(d.agent)?.interactionId === d.interaction) this.#current.delete(d.agent);
-        await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: waiting?.endCause ?? 'completed' });
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(waiting?.endCause === undefined ? {} : { cause: waiting.endCause }) } });
-        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: d.interaction, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } });
+        if (await this.#transfers.workEnded(d)) return;
+        const id = this.#transfers.interactionOf(d.interaction);
+        const waiting = this.#waiting.get(id);
+        this.#waiting.delete(id);
+        if (this.#current.get(d.agent)?.interactionId === id) this.#current.delete(d.agent);
+        await store.updateInteraction(tenantId, id, { state: 'ended', endedAt: at, endCause: waiting?.endCause ?? 'completed' });
+        await store.addEvent(tenantId, id, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(waiting?.endCause === undefined ? {} : { cause: waiting.endCause }) } });
+        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } });
         if (waiting !== undefined) events.queueChanged(tenantId, waiting.queue);
         return;
       }
       case 'wrapUp':
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } });
+        if (d.phase === 'ended') this.#transfers.wrapUpEnded(d.interaction);
+        await store.addEvent(tenantId, this.#transfers.interactionOf(d.interaction), { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } });
         return;
       case 'agentState': {
         await store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at });
@@ -263,45 +291,6 @@ export class TenantRouter {
       case 'refused':
         return;
     }
-  }
-
-  private async overflow(d: Extract<Decision, { type: 'overflow' }>): Promise<void> {
-    const { store, tenantId, events } = this.options;
-    const at = new Date(d.at);
-    await store.addEvent(tenantId, d.interaction, { at, kind: 'overflow', detail: { from: d.from, target: d.target, reason: d.reason, waitedMs: d.waitedMs } });
-    events.queueChanged(tenantId, d.from);
-    if (d.target.kind === 'queue') return;
-    const waiting = this.#waiting.get(d.interaction);
-    const target: OverflowTo = d.target.kind === 'flow' ? { kind: 'flow', flow: d.target.flow } : d.target.kind === 'voicemail' ? { kind: 'voicemail', mailbox: d.target.mailbox } : { kind: 'callback' };
-    // A callback keeps the caller's place in the core: with a number to call, the caller is told
-    // and the call may end; without one (or no way to place calls) the wait ends and the flow decides.
-    if (d.target.kind === 'callback') {
-      if (waiting !== undefined && waiting.state === 'waiting' && waiting.request.caller !== undefined && this.options.callbacks !== undefined) {
-        await this.calledBack(waiting, 'overflow');
-        return;
-      }
-      this.step({ type: 'end', interaction: d.interaction });
-    }
-    this.#waiting.delete(d.interaction);
-    await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: `overflow_${d.target.kind}`, waitedMs: d.waitedMs });
-    events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: d.interaction, queueId: d.from, agentId: null, outcome: 'overflowed', waitedMs: d.waitedMs, talkMs: null } });
-    waiting?.finish({ served: false, reason: 'overflow', target });
-  }
-
-  /** The caller chose a callback while waiting: the core keeps their place as one, or refuses. */
-  private chooseCallback(id: InteractionId): boolean {
-    const waiting = this.#waiting.get(id);
-    if (waiting === undefined || this.step({ type: 'callback', interaction: id }).some((d) => d.type === 'refused')) return false;
-    this.#work = this.#work.then(() => this.calledBack(waiting, 'caller')).catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'callback not stored'));
-    return true;
-  }
-
-  /** The interaction waits on as a callback to the caller's number; their call may end. */
-  private async calledBack(waiting: WaitingCaller, by: 'caller' | 'overflow'): Promise<void> {
-    const { store, tenantId } = this.options;
-    if (by === 'overflow') waiting.becomeCallback();
-    await store.updateInteraction(tenantId, waiting.id, { channel: 'callback' });
-    await store.addEvent(tenantId, waiting.id, { at: new Date(this.options.now()), kind: 'callback_requested', detail: { number: waiting.request.caller, by } });
   }
 
   /** The offer's screen pop: the customer's records and this call's way through the IVR (C6). */
@@ -351,11 +340,12 @@ export class TenantRouter {
         ringback: false,
         cancel: cancelled,
         onAnswer: () => this.answered(waiting, offer, agent),
+        onTransfer: (transfer) => this.#transfers.moved(waiting, transfer),
       })
       .then((outcome) => {
         waiting.offers.delete(offer.reservation);
         if (outcome.answered) {
-          this.step({ type: 'end', interaction: offer.interaction });
+          this.#transfers.over(waiting);
           waiting.finish({ served: true, agent: agent.extension });
         } else if (outcome.reason !== 'cancelled' && outcome.reason !== 'hangup') {
           // Busy, unreachable or unanswered before the core's own ring timeout.
@@ -374,6 +364,8 @@ export class TenantRouter {
     const refused = this.step({ type: 'accept', reservation: offer.reservation }).some((d) => d.type === 'refused');
     if (refused) return false;
     waiting.state = 'connected';
+    waiting.agent = agent;
+    waiting.work = offer.interaction;
     void this.stored(waiting, offer, agent);
     // D2: the caller hears the agent's number before being connected.
     await waiting.agentAnswered(agent.extension);

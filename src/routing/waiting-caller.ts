@@ -6,6 +6,7 @@
 import type { QueueOutcome, QueueRequest, QueueTicket, WaitingExperience } from '../calls/index.js';
 import type { ScreenPopData } from '../events/index.js';
 import type { InteractionId, ReservationId } from './ids.js';
+import type { AgentRow } from './ports.js';
 
 export class WaitingCaller implements QueueTicket {
   state: 'waiting' | 'connected' | 'done' = 'waiting';
@@ -20,6 +21,13 @@ export class WaitingCaller implements QueueTicket {
   callingBack = false;
   /** Why the interaction ended, when not simply completed (a callback nobody answered). */
   endCause: string | undefined;
+  /**
+   * The agent the caller talks to now and the core's id of that agent's work: the interaction's
+   * own once answered from the queue, another after a transfer gave it to an agent; none after a
+   * transfer to someone who is not an agent.
+   */
+  agent: AgentRow | undefined;
+  work: InteractionId | undefined;
   /** What the agent's screen shows of this caller (C6), read once when they enter the queue. */
   screenPop: Promise<ScreenPopData | undefined> = Promise.resolve(undefined);
 

@@ -174,8 +174,17 @@ ${okToLast}
  * NOTIFYs saying 100 and then 200 (RFC 3515 §2.4.4), then Kefu's BYE.
  */
 export function transferringAttended(extension: string, rtpPort: number, afterMs: number, target: string, consultCallId: string): string {
+  return transferring(extension, rtpPort, afterMs, `sip:${target}@[local_ip]?Replaces=${encodeURIComponent(`${consultCallId};to-tag=kefu;from-tag=phone`)}`);
+}
+
+/** An agent's phone that answers a call and after `afterMs` transfers its caller blind to `target` (REFER, RFC 3515 §2.4.2). */
+export function transferringBlind(target: string, afterMs: number): (extension: string, rtpPort: number) => string {
+  return (extension, rtpPort) => transferring(extension, rtpPort, afterMs, `sip:${target}@[local_ip]`);
+}
+
+function transferring(extension: string, rtpPort: number, afterMs: number, referTo: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
-<scenario name="agent ${extension} transfers attended">
+<scenario name="agent ${extension} transfers">
   <recv request="INVITE">
     <action>
       <ereg regexp="&lt;(sip:[^&gt;]*)&gt;" search_in="hdr" header="Contact:" assign_to="contact,kefu"/>
@@ -207,7 +216,7 @@ ${sippSdp({ owner: 'phone', port: rtpPort })}
       Call-ID: [call_id]
       CSeq: 1 REFER
       Contact: <sip:${extension}@[local_ip]:[local_port]>
-      Refer-To: <sip:${target}@[local_ip]?Replaces=${encodeURIComponent(`${consultCallId};to-tag=kefu;from-tag=phone`)}>
+      Refer-To: <${referTo}>
       Referred-By: <sip:${extension}@[local_ip]>
       Max-Forwards: 70
       Content-Length: 0

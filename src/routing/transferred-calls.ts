@@ -1,0 +1,141 @@
+/**
+ * Transfers reported to routing (D2): when a transfer moves a queued caller on from the agent who
+ * had them (Kefu's blind or consult transfer, or the agent's phone's REFER), that agent's work on
+ * the interaction ends at once — wrap-up starts then, not when the caller hangs up — and the
+ * interaction's timeline gets a `transferred` entry. An agent who receives the caller becomes busy
+ * with the same interaction.
+ *
+ * The core knows each agent's work on an interaction by an id: the interaction's own for the
+ * agent who answered it from the queue, a fresh one (mapped back here) for each agent a transfer
+ * gives it to, so the first agent's wrap-up and the next agent's call are separate work.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CallTransfer } from '../calls/index.js';
+import type { InteractionOfferedData, TransferTarget } from '../events/index.js';
+import type { Decision, RoutingEvent } from './events.js';
+import { asAgentId, asInteractionId, type AgentId, type InteractionId } from './ids.js';
+import type { AgentRow, RoutingEvents, RoutingStore } from './ports.js';
+import type { WaitingCaller } from './waiting-caller.js';
+
+export interface TransferContext {
+  tenantId: string;
+  store: RoutingStore;
+  events: RoutingEvents;
+  now(): number;
+  step(event: RoutingEvent): Decision[];
+  /** Runs `work` after every decision so far has been carried out. */
+  after(work: () => Promise<void>): void;
+  agentByExtension(extension: string): AgentRow | undefined;
+  /** The wrap-up of the queue's calls. */
+  wrapUpSeconds(queue: string): number;
+  /** Each agent's offer or interaction now (the screen pop). */
+  current: Map<AgentId, InteractionOfferedData>;
+  /** The interaction is over for routing: its caller is forgotten. */
+  forget(interaction: InteractionId): void;
+}
+
+/** A work the core was told to end because its caller was transferred away. */
+interface Leaving {
+  interaction: InteractionId;
+  from: AgentRow;
+  to: TransferTarget;
+  target: string;
+  mode: CallTransfer['mode'];
+}
+
+export class TransferredCalls {
+  /** The agents' works a transfer gave an interaction, to the interaction. */
+  readonly #workOf = new Map<InteractionId, InteractionId>();
+  readonly #leaving = new Map<InteractionId, Leaving>();
+
+  constructor(private readonly context: TransferContext) {}
+
+  /** The interaction a work of the core belongs to. */
+  interactionOf(work: InteractionId): InteractionId {
+    return this.#workOf.get(work) ?? work;
+  }
+
+  /** The caller of `waiting` was connected to `transfer.to`: the agent who had them is released. */
+  moved(waiting: WaitingCaller, transfer: CallTransfer): void {
+    const { step, after } = this.context;
+    const receiving = this.context.agentByExtension(transfer.to);
+    const to: TransferTarget = receiving === undefined ? { kind: 'number', number: transfer.to } : { kind: 'agent', agentId: receiving.id };
+    const { work, agent: from } = waiting;
+    const shown = [...this.context.current.values()].find((o) => o.interactionId === waiting.id);
+    waiting.work = undefined;
+    waiting.agent = undefined;
+    if (work !== undefined && from !== undefined) {
+      this.#leaving.set(work, { interaction: waiting.id, from, to, target: transfer.to, mode: transfer.mode });
+      step({ type: 'end', interaction: work });
+    } else {
+      // Moved on from someone who is not an agent (a number it was transferred to before).
+      after(() => this.record(waiting.id, null, { to, target: transfer.to, mode: transfer.mode }, {}));
+    }
+    if (receiving === undefined) return;
+    const next = asInteractionId(randomUUID());
+    const assign: RoutingEvent = { type: 'assign', interaction: next, channel: 'voice', agent: asAgentId(receiving.id), wrapUpSeconds: this.context.wrapUpSeconds(waiting.queue) };
+    if (step(assign).some((d) => d.type === 'refused')) return;
+    this.#workOf.set(next, waiting.id);
+    waiting.work = next;
+    waiting.agent = receiving;
+    after(() => this.received(waiting, receiving, shown));
+  }
+
+  /**
+   * The core ended a work (its `ended` decision): true when a transfer ended it, and the timeline
+   * then says so instead of the interaction ending.
+   */
+  async workEnded(d: Extract<Decision, { type: 'ended' }>): Promise<boolean> {
+    if (d.wrapUpEndsAt === null) this.#workOf.delete(d.interaction);
+    const leaving = this.#leaving.get(d.interaction);
+    if (leaving === undefined) return false;
+    this.#leaving.delete(d.interaction);
+    const { current } = this.context;
+    if (current.get(d.agent)?.interactionId === leaving.interaction) current.delete(d.agent);
+    await this.record(leaving.interaction, leaving.from, leaving, { talkMs: d.talkMs });
+    return true;
+  }
+
+  /** A wrap-up ended: a work a transfer gave is no longer needed by its id. */
+  wrapUpEnded(work: InteractionId): void {
+    this.#workOf.delete(work);
+  }
+
+  /**
+   * The caller's conversation is over (the caller or the last party left): the agent with the
+   * interaction now ends their work as usual, or, with nobody (transferred to a number), the
+   * interaction simply ends.
+   */
+  over(waiting: WaitingCaller): void {
+    if (waiting.work !== undefined) {
+      this.context.step({ type: 'end', interaction: waiting.work });
+      return;
+    }
+    const { store, tenantId, events } = this.context;
+    const at = new Date(this.context.now());
+    this.context.forget(waiting.id);
+    this.context.after(async () => {
+      await store.updateInteraction(tenantId, waiting.id, { state: 'ended', endedAt: at, endCause: 'completed' });
+      await store.addEvent(tenantId, waiting.id, { at, kind: 'ended', detail: { cause: 'completed' } });
+      events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: waiting.id, queueId: waiting.queue, agentId: null, outcome: 'completed', waitedMs: null, talkMs: null } });
+    });
+  }
+
+  private async record(interaction: InteractionId, from: AgentRow | null, transfer: Omit<Leaving, 'interaction' | 'from'>, extra: Record<string, unknown>): Promise<void> {
+    const { store, tenantId, events } = this.context;
+    const detail = { from: from?.extension ?? null, to: transfer.target, target: transfer.to, mode: transfer.mode, ...extra };
+    await store.addEvent(tenantId, interaction, { at: new Date(this.context.now()), kind: 'transferred', agentId: from?.id ?? null, detail });
+    events.publish(tenantId, { type: 'interaction.transferred', data: { interactionId: interaction, agentId: from?.id ?? null, to: transfer.to, mode: transfer.mode } });
+  }
+
+  /** The receiving agent has the interaction: stored, published, and on their screen. */
+  private async received(waiting: WaitingCaller, agent: AgentRow, shown: InteractionOfferedData | undefined): Promise<void> {
+    const { store, tenantId, events, current } = this.context;
+    const at = new Date(this.context.now());
+    await store.updateInteraction(tenantId, waiting.id, { agentId: agent.id });
+    await store.addEvent(tenantId, waiting.id, { at, kind: 'answered', agentId: agent.id, detail: { extension: agent.extension, transferred: true } });
+    // The screen pop of the interaction as first offered.
+    if (shown !== undefined) current.set(asAgentId(agent.id), { ...shown, agentId: agent.id });
+    events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: null, agentId: agent.id, reservationId: null, channel: 'voice' } });
+  }
+}
