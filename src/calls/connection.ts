@@ -203,6 +203,21 @@ export class Connection {
   }
 
   /**
+   * The party is released and the connection ends, the caller staying on the line for the
+   * application to serve on (put back in a queue, handed to a flow).
+   */
+  async detach(): Promise<void> {
+    const party = this.#party;
+    if (this.#busy || this.#consult !== undefined) throw new TransferStateError('a transfer of this call is already under way');
+    if (this.mix !== undefined) throw new TransferStateError('the call is monitored or in a conference');
+    if (party === undefined || this.leg.hungUp) throw new TransferStateError('the call is not connected to anyone');
+    this.#party = undefined;
+    await this.leg.unbridge();
+    await this.release(party, 'normal_clearing', 'kefu');
+    this.#changed();
+  }
+
+  /**
    * A phone's attended transfer (REFER with Replaces, RFC 3891 §3): the party of `consult` (the
    * call the phone made to consult) becomes this caller's party; the old party is released after
    * `progress(200)`, and `consult` ends without its party. Nothing changes when it fails.

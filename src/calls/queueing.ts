@@ -58,6 +58,11 @@ export interface QueueTicket {
    * connected once the returned promise settles (the agent's number announced, D2).
    */
   onAgent(listener: (agentNumber: string) => Promise<void>): void;
+  /**
+   * Resolves when a transfer put the caller back in a queue after an agent had them: they wait
+   * again (`state` is `waiting`), until `done` or the next time.
+   */
+  backInQueue(): Promise<void>;
 }
 
 export interface QueueRouter {

@@ -15,6 +15,8 @@ export interface QueueExitContext {
   now(): number;
   callbacks?: CallbackCalls | undefined;
   waiting: Map<InteractionId, WaitingCaller>;
+  /** The interaction a queue presence of the core belongs to. */
+  interactionOf(queued: InteractionId): InteractionId;
   step(event: RoutingEvent): Decision[];
   /** Runs `work` after every decision so far has been carried out. */
   after(work: () => Promise<void>): void;
@@ -26,10 +28,11 @@ export class QueueExits {
   async overflow(d: Extract<Decision, { type: 'overflow' }>): Promise<void> {
     const { store, tenantId, events } = this.context;
     const at = new Date(d.at);
-    await store.addEvent(tenantId, d.interaction, { at, kind: 'overflow', detail: { from: d.from, target: d.target, reason: d.reason, waitedMs: d.waitedMs } });
+    const id = this.context.interactionOf(d.interaction);
+    await store.addEvent(tenantId, id, { at, kind: 'overflow', detail: { from: d.from, target: d.target, reason: d.reason, waitedMs: d.waitedMs } });
     events.queueChanged(tenantId, d.from);
     if (d.target.kind === 'queue') return;
-    const waiting = this.context.waiting.get(d.interaction);
+    const waiting = this.context.waiting.get(id);
     const target: OverflowTo = d.target.kind === 'flow' ? { kind: 'flow', flow: d.target.flow } : d.target.kind === 'voicemail' ? { kind: 'voicemail', mailbox: d.target.mailbox } : { kind: 'callback' };
     // A callback keeps the caller's place in the core: with a number to call, the caller is told
     // and the call may end; without one (or no way to place calls) the wait ends and the flow decides.
@@ -40,16 +43,16 @@ export class QueueExits {
       }
       this.context.step({ type: 'end', interaction: d.interaction });
     }
-    this.context.waiting.delete(d.interaction);
-    await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: `overflow_${d.target.kind}`, waitedMs: d.waitedMs });
-    events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: d.interaction, queueId: d.from, agentId: null, outcome: 'overflowed', waitedMs: d.waitedMs, talkMs: null } });
+    this.context.waiting.delete(id);
+    await store.updateInteraction(tenantId, id, { state: 'ended', endedAt: at, endCause: `overflow_${d.target.kind}`, waitedMs: d.waitedMs });
+    events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id, queueId: d.from, agentId: null, outcome: 'overflowed', waitedMs: d.waitedMs, talkMs: null } });
     waiting?.finish({ served: false, reason: 'overflow', target });
   }
 
   /** The caller chose a callback while waiting: the core keeps their place as one, or refuses. */
   chooseCallback(id: InteractionId): boolean {
     const waiting = this.context.waiting.get(id);
-    if (waiting === undefined || this.context.step({ type: 'callback', interaction: id }).some((d) => d.type === 'refused')) return false;
+    if (waiting === undefined || this.context.step({ type: 'callback', interaction: waiting.queuedAs }).some((d) => d.type === 'refused')) return false;
     this.context.after(() => this.calledBack(waiting, 'caller'));
     return true;
   }

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { KefuError, NotFoundError, ValidationError } from '../errors.js';
-import type { InteractionOfferedData, QueueStatsData } from '../events/index.js';
+import type { InteractionOfferedData, QueueStatsData, TransferTarget } from '../events/index.js';
 import type { Presence } from './agent-state.js';
 import type { Decision } from './events.js';
 import { asAgentId, asInteractionId } from './ids.js';
@@ -129,6 +129,25 @@ export class RoutingService implements QueueRouter {
     const router = await this.router(tenantId, false);
     router.step({ type: 'end', interaction: asInteractionId(interactionId) });
     await router.settled();
+  }
+
+  /**
+   * Transfers the queued caller of `sipCallId`, connected to an agent now, to `queue` (D2):
+   * `release` lets the agent go (wrap-up starts), then the caller waits in `queue` with the
+   * priority they came with. 404 for an unknown queue or a call no queue's caller is on.
+   */
+  async requeue(tenantId: string, sipCallId: string, queue: string, release: () => Promise<unknown>): Promise<void> {
+    const router = await this.router(tenantId, true);
+    if (router.stats(queue) === undefined) throw new NotFoundError(`no queue ${queue}`);
+    if (!(await router.requeue(sipCallId, queue, release))) throw new NotFoundError('no caller from a queue is connected on this call');
+  }
+
+  /**
+   * Names what the next transfer of the queued caller of `sipCallId` reaches (a department, whose
+   * number the call layer dials), for its timeline and event; undefined forgets it.
+   */
+  async transferTarget(tenantId: string, sipCallId: string, target: TransferTarget | undefined): Promise<void> {
+    (await this.router(tenantId, false)).transferTarget(sipCallId, target);
   }
 
   async agent(tenantId: string, agentId: string): Promise<AgentView | undefined> {

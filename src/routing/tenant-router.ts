@@ -13,13 +13,13 @@ import type { Decision, RoutingEvent } from './events.js';
 import type { QueueSettings } from './settings.js';
 import { asAgentId, asInteractionId, asQueueId, type AgentId, type InteractionId, type ReservationId } from './ids.js';
 import type { QueueRequest, QueueTicket } from '../calls/index.js';
-import type { InteractionOfferedData, ScreenPopData } from '../events/index.js';
+import type { InteractionOfferedData, TransferTarget } from '../events/index.js';
 import { placeCallback } from './callback-call.js';
 import { experienceOf } from './caller-experience.js';
 import type { AgentRow, CallbackCalls, Lease, QueueRow, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 import { QueueExits } from './queue-exits.js';
 import { TransferredCalls } from './transferred-calls.js';
-import { WaitingCaller } from './waiting-caller.js';
+import { readScreenPop, WaitingCaller } from './waiting-caller.js';
 
 export interface RouterLog {
   info(fields: object, message: string): void;
@@ -71,8 +71,9 @@ export class TenantRouter {
       agentByExtension: (extension) => [...this.#agents.values()].find((agent) => agent.extension === extension),
       current: this.#current,
       forget: (interaction) => this.#waiting.delete(interaction),
+      connectedOn: (sipCallId) => [...this.#waiting.values()].find((w) => w.request.sipCallId === sipCallId && w.state === 'connected'),
     });
-    this.#exits = new QueueExits({ ...options, waiting: this.#waiting, step: (event) => this.step(event), after: (work) => this.after(work) });
+    this.#exits = new QueueExits({ ...options, waiting: this.#waiting, interactionOf: (work) => this.#transfers.interactionOf(work), step: (event) => this.step(event), after: (work) => this.after(work) });
   }
 
   /** Runs `work` after every decision so far has been carried out. */
@@ -146,7 +147,7 @@ export class TenantRouter {
     );
     this.#waiting.set(id, waiting);
     // Read while the interaction is written, so that an offer need not wait for it.
-    waiting.screenPop = this.screenPop(waiting);
+    waiting.screenPop = readScreenPop(this.options.screenPop, this.options.tenantId, this.options.log, waiting);
     await this.options.store.createInteraction(this.options.tenantId, {
       id,
       channel: 'voice',
@@ -158,7 +159,7 @@ export class TenantRouter {
       createdAt: new Date(waiting.since),
     });
     void request.channel.ended.then(() => {
-      if (waiting.state === 'waiting') this.step({ type: 'end', interaction: id });
+      if (waiting.state === 'waiting') this.step({ type: 'end', interaction: waiting.queuedAs });
     });
     const refused = this.step({
       type: 'enqueue',
@@ -172,6 +173,17 @@ export class TenantRouter {
     }
     if (request.channel.hungUp && waiting.state === 'waiting') this.step({ type: 'end', interaction: id });
     return waiting;
+  }
+
+  /** A transfer of the connected caller of `sipCallId` to `queue` (D2); false when no queue's caller is on that call. */
+  requeue(sipCallId: string, queue: string, release: () => Promise<unknown>): Promise<boolean> {
+    return this.#transfers.requeueAfter(sipCallId, queue, release);
+  }
+
+  /** Names what the next transfer of the caller on `sipCallId` reaches (a department), or forgets it. */
+  transferTarget(sipCallId: string, target: TransferTarget | undefined): void {
+    const waiting = [...this.#waiting.values()].find((w) => w.request.sipCallId === sipCallId);
+    if (waiting !== undefined) waiting.transferTarget = target;
   }
 
   /** Stops timers and ringing; the lease is the service's to release. */
@@ -200,6 +212,8 @@ export class TenantRouter {
   private async carry(d: Decision): Promise<void> {
     const { store, tenantId, events } = this.options;
     const at = new Date(d.at);
+    // The core's id of a queue presence or an agent's work, and the interaction it belongs to.
+    const id = 'interaction' in d ? this.#transfers.interactionOf(d.interaction) : undefined;
     switch (d.type) {
       case 'offer': {
         const key = `${d.agent}\n${d.channel}`;
@@ -210,7 +224,7 @@ export class TenantRouter {
         const written = await store.reserve(this.options.lease, {
           id: d.reservation,
           tenantId,
-          interactionId: d.interaction,
+          interactionId: id!,
           agentId: d.agent,
           channel: d.channel,
           slot,
@@ -223,10 +237,10 @@ export class TenantRouter {
           this.step({ type: 'reject', reservation: d.reservation });
           return;
         }
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
-        await store.updateInteraction(tenantId, d.interaction, { state: 'offered' });
-        const offered: InteractionOfferedData = { interactionId: d.interaction, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
-        const screenPop = await this.#waiting.get(d.interaction)?.screenPop;
+        await store.addEvent(tenantId, id!, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
+        await store.updateInteraction(tenantId, id!, { state: 'offered' });
+        const offered: InteractionOfferedData = { interactionId: id!, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
+        const screenPop = await this.#waiting.get(id!)?.screenPop;
         if (screenPop !== undefined) offered.screenPop = screenPop;
         this.#current.set(d.agent, offered);
         events.publish(tenantId, { type: 'interaction.offered', data: offered });
@@ -237,49 +251,49 @@ export class TenantRouter {
         this.#slots.delete(d.reservation);
         if (d.outcome !== 'accepted' && this.#current.get(d.agent)?.reservationId === d.reservation) this.#current.delete(d.agent);
         await store.endReservation(this.options.lease, d.reservation, d.outcome, at);
-        if (d.outcome === 'timed_out' || d.outcome === 'cancelled') this.#waiting.get(d.interaction)?.offers.get(d.reservation)?.();
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'reservation_ended', agentId: d.agent, detail: { reservation: d.reservation, outcome: d.outcome } });
+        if (d.outcome === 'timed_out' || d.outcome === 'cancelled') this.#waiting.get(id!)?.offers.get(d.reservation)?.();
+        await store.addEvent(tenantId, id!, { at, kind: 'reservation_ended', agentId: d.agent, detail: { reservation: d.reservation, outcome: d.outcome } });
         return;
       }
       case 'queued': {
-        const waiting = this.#waiting.get(d.interaction);
+        const waiting = this.#waiting.get(id!);
         if (waiting !== undefined) waiting.queue = d.queue;
-        await store.updateInteraction(tenantId, d.interaction, { state: 'waiting', queue: d.queue });
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
-        events.publish(tenantId, { type: 'interaction.queued', data: { interactionId: d.interaction, queueId: d.queue, channel: 'voice', position: d.position, requeued: d.requeued } });
+        await store.updateInteraction(tenantId, id!, { state: 'waiting', queue: d.queue });
+        await store.addEvent(tenantId, id!, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
+        events.publish(tenantId, { type: 'interaction.queued', data: { interactionId: id!, queueId: d.queue, channel: 'voice', position: d.position, requeued: d.requeued } });
         events.queueChanged(tenantId, d.queue);
         return;
       }
       case 'announce':
-        this.#waiting.get(d.interaction)?.announce?.(d.position, d.expectedWaitSeconds);
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'announce', detail: { position: d.position, expectedWaitSeconds: d.expectedWaitSeconds } });
+        this.#waiting.get(id!)?.announce?.(d.position, d.expectedWaitSeconds);
+        await store.addEvent(tenantId, id!, { at, kind: 'announce', detail: { position: d.position, expectedWaitSeconds: d.expectedWaitSeconds } });
         return;
       case 'overflow':
         return this.#exits.overflow(d);
       case 'abandoned': {
-        this.#waiting.get(d.interaction)?.finish({ served: false, reason: 'hangup' });
-        this.#waiting.delete(d.interaction);
-        await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
-        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: d.interaction, queueId: d.queue, agentId: null, outcome: 'abandoned', waitedMs: d.waitedMs, talkMs: null } });
+        this.#waiting.get(id!)?.finish({ served: false, reason: 'hangup' });
+        this.#waiting.delete(id!);
+        this.#transfers.forgotten(d.interaction);
+        await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
+        await store.addEvent(tenantId, id!, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
+        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: d.queue, agentId: null, outcome: 'abandoned', waitedMs: d.waitedMs, talkMs: null } });
         events.queueChanged(tenantId, d.queue);
         return;
       }
       case 'ended': {
         if (await this.#transfers.workEnded(d)) return;
-        const id = this.#transfers.interactionOf(d.interaction);
-        const waiting = this.#waiting.get(id);
-        this.#waiting.delete(id);
+        const waiting = this.#waiting.get(id!);
+        this.#waiting.delete(id!);
         if (this.#current.get(d.agent)?.interactionId === id) this.#current.delete(d.agent);
-        await store.updateInteraction(tenantId, id, { state: 'ended', endedAt: at, endCause: waiting?.endCause ?? 'completed' });
-        await store.addEvent(tenantId, id, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(waiting?.endCause === undefined ? {} : { cause: waiting.endCause }) } });
-        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } });
+        await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: waiting?.endCause ?? 'completed' });
+        await store.addEvent(tenantId, id!, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(waiting?.endCause === undefined ? {} : { cause: waiting.endCause }) } });
+        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } });
         if (waiting !== undefined) events.queueChanged(tenantId, waiting.queue);
         return;
       }
       case 'wrapUp':
         if (d.phase === 'ended') this.#transfers.wrapUpEnded(d.interaction);
-        await store.addEvent(tenantId, this.#transfers.interactionOf(d.interaction), { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } });
+        await store.addEvent(tenantId, id!, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } });
         return;
       case 'agentState': {
         await store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at });
@@ -293,20 +307,9 @@ export class TenantRouter {
     }
   }
 
-  /** The offer's screen pop: the customer's records and this call's way through the IVR (C6). */
-  private async screenPop(waiting: WaitingCaller): Promise<ScreenPopData | undefined> {
-    if (this.options.screenPop === undefined) return undefined;
-    const { caller, customerId, ivr } = waiting.request;
-    const records = await this.options.screenPop.lookup(this.options.tenantId, caller ?? null, customerId, waiting.id).catch((error: unknown) => {
-      this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'screen pop records not read');
-      return { caller: caller ?? null, customer: null, recentInteractions: [], cases: [] };
-    });
-    return { ...records, ivr: ivr ?? { path: [], keys: [] } };
-  }
-
   /** Rings the agent's phones for an offer; the core hears how it went. */
   private ring(offer: Extract<Decision, { type: 'offer' }>): void {
-    const waiting = this.#waiting.get(offer.interaction);
+    const waiting = this.#waiting.get(this.#transfers.interactionOf(offer.interaction));
     const agent = this.#agents.get(offer.agent);
     if (waiting === undefined || agent === undefined || (offer.mode === 'callback' && this.options.callbacks === undefined)) {
       this.step({ type: 'reject', reservation: offer.reservation });
@@ -345,8 +348,7 @@ export class TenantRouter {
       .then((outcome) => {
         waiting.offers.delete(offer.reservation);
         if (outcome.answered) {
-          this.#transfers.over(waiting);
-          waiting.finish({ served: true, agent: agent.extension });
+          if (this.#transfers.over(waiting)) waiting.finish({ served: true, agent: agent.extension });
         } else if (outcome.reason !== 'cancelled' && outcome.reason !== 'hangup') {
           // Busy, unreachable or unanswered before the core's own ring timeout.
           this.step({ type: 'reject', reservation: offer.reservation });
@@ -378,11 +380,11 @@ export class TenantRouter {
     const { store, tenantId, events } = this.options;
     this.#work = this.#work
       .then(async () => {
-        await store.updateInteraction(tenantId, offer.interaction, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
-        await store.addEvent(tenantId, offer.interaction, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
+        await store.updateInteraction(tenantId, waiting.id, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
+        await store.addEvent(tenantId, waiting.id, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
       })
       .catch((error: unknown) => this.options.log.warn({ tenant: tenantId, err: String(error) }, 'answer not stored'));
-    events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: offer.interaction, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } });
+    events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } });
     return this.#work;
   }
 

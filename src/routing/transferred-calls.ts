@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { CallTransfer } from '../calls/index.js';
 import type { InteractionOfferedData, TransferTarget } from '../events/index.js';
 import type { Decision, RoutingEvent } from './events.js';
-import { asAgentId, asInteractionId, type AgentId, type InteractionId } from './ids.js';
+import { asAgentId, asInteractionId, asQueueId, type AgentId, type InteractionId } from './ids.js';
 import type { AgentRow, RoutingEvents, RoutingStore } from './ports.js';
 import type { WaitingCaller } from './waiting-caller.js';
 
@@ -32,6 +32,8 @@ export interface TransferContext {
   current: Map<AgentId, InteractionOfferedData>;
   /** The interaction is over for routing: its caller is forgotten. */
   forget(interaction: InteractionId): void;
+  /** The queue's caller connected to an agent on the call `sipCallId`. */
+  connectedOn(sipCallId: string): WaitingCaller | undefined;
 }
 
 /** A work the core was told to end because its caller was transferred away. */
@@ -50,16 +52,35 @@ export class TransferredCalls {
 
   constructor(private readonly context: TransferContext) {}
 
+  /**
+   * A transfer of the connected caller of `sipCallId` to `queue` (D2): `release` lets their agent
+   * go, and the caller then waits in `queue` (see `over`). False when no queue's caller is
+   * connected on that call.
+   */
+  async requeueAfter(sipCallId: string, queue: string, release: () => Promise<unknown>): Promise<boolean> {
+    const waiting = this.context.connectedOn(sipCallId);
+    if (waiting === undefined) return false;
+    waiting.requeueTo = queue;
+    try {
+      await release();
+    } catch (error) {
+      waiting.requeueTo = undefined;
+      throw error;
+    }
+    return true;
+  }
+
   /** The interaction a work of the core belongs to. */
   interactionOf(work: InteractionId): InteractionId {
     return this.#workOf.get(work) ?? work;
   }
 
   /** The caller of `waiting` was connected to `transfer.to`: the agent who had them is released. */
-  moved(waiting: WaitingCaller, transfer: CallTransfer): void {
+  moved(waiting: WaitingCaller, transfer: CallTransfer, target?: TransferTarget): void {
     const { step, after } = this.context;
-    const receiving = this.context.agentByExtension(transfer.to);
-    const to: TransferTarget = receiving === undefined ? { kind: 'number', number: transfer.to } : { kind: 'agent', agentId: receiving.id };
+    const receiving = target === undefined ? this.context.agentByExtension(transfer.to) : undefined;
+    const to: TransferTarget = target ?? waiting.transferTarget ?? (receiving === undefined ? { kind: 'number', number: transfer.to } : { kind: 'agent', agentId: receiving.id });
+    waiting.transferTarget = undefined;
     const { work, agent: from } = waiting;
     const shown = [...this.context.current.values()].find((o) => o.interactionId === waiting.id);
     waiting.work = undefined;
@@ -69,7 +90,8 @@ export class TransferredCalls {
       step({ type: 'end', interaction: work });
     } else {
       // Moved on from someone who is not an agent (a number it was transferred to before).
-      after(() => this.record(waiting.id, null, { to, target: transfer.to, mode: transfer.mode }, {}));
+      const at = new Date(this.context.now());
+      after(() => this.record(waiting.id, null, { to, target: transfer.to, mode: transfer.mode }, at, {}));
     }
     if (receiving === undefined) return;
     const next = asInteractionId(randomUUID());
@@ -92,7 +114,7 @@ export class TransferredCalls {
     this.#leaving.delete(d.interaction);
     const { current } = this.context;
     if (current.get(d.agent)?.interactionId === leaving.interaction) current.delete(d.agent);
-    await this.record(leaving.interaction, leaving.from, leaving, { talkMs: d.talkMs });
+    await this.record(leaving.interaction, leaving.from, leaving, new Date(d.at), { talkMs: d.talkMs });
     return true;
   }
 
@@ -102,14 +124,21 @@ export class TransferredCalls {
   }
 
   /**
-   * The caller's conversation is over (the caller or the last party left): the agent with the
-   * interaction now ends their work as usual, or, with nobody (transferred to a number), the
-   * interaction simply ends.
+   * The caller's connection to their party ended (the caller or the last party left, or the party
+   * was released for a transfer to a queue). Back to a queue: false, the caller waits again.
+   * Else the agent with the interaction now ends their work as usual, or, with nobody
+   * (transferred to a number), the interaction simply ends.
    */
-  over(waiting: WaitingCaller): void {
+  over(waiting: WaitingCaller): boolean {
+    const queue = waiting.requeueTo;
+    waiting.requeueTo = undefined;
+    if (queue !== undefined && !waiting.request.channel.hungUp) {
+      this.moved(waiting, { to: queue, mode: 'blind' }, { kind: 'queue', queueId: queue });
+      if (this.requeue(waiting, queue)) return false;
+    }
     if (waiting.work !== undefined) {
       this.context.step({ type: 'end', interaction: waiting.work });
-      return;
+      return true;
     }
     const { store, tenantId, events } = this.context;
     const at = new Date(this.context.now());
@@ -119,12 +148,36 @@ export class TransferredCalls {
       await store.addEvent(tenantId, waiting.id, { at, kind: 'ended', detail: { cause: 'completed' } });
       events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: waiting.id, queueId: waiting.queue, agentId: null, outcome: 'completed', waitedMs: null, talkMs: null } });
     });
+    return true;
   }
 
-  private async record(interaction: InteractionId, from: AgentRow | null, transfer: Omit<Leaving, 'interaction' | 'from'>, extra: Record<string, unknown>): Promise<void> {
+  /**
+   * The agent was released for a transfer of the caller to `queue`: the caller enters the queue
+   * again with the priority, VIP flag and skills they came with. False when the core refused (no
+   * such queue any more): the conversation is over.
+   */
+  private requeue(waiting: WaitingCaller, queue: string): boolean {
+    const { priority, vip, skills } = waiting.request;
+    const queued = asInteractionId(randomUUID());
+    this.#workOf.set(queued, waiting.id);
+    const refused = this.context.step({ type: 'enqueue', interaction: { id: queued, channel: 'voice', queue: asQueueId(queue), priority, vip, skills } }).some((d) => d.type === 'refused');
+    if (refused) {
+      this.#workOf.delete(queued);
+      return false;
+    }
+    waiting.requeued(queue, queued);
+    return true;
+  }
+
+  /** A queue presence ended without an agent's work (abandoned, overflowed): its id is no longer needed. */
+  forgotten(queued: InteractionId): void {
+    this.#workOf.delete(queued);
+  }
+
+  private async record(interaction: InteractionId, from: AgentRow | null, transfer: Omit<Leaving, 'interaction' | 'from'>, at: Date, extra: Record<string, unknown>): Promise<void> {
     const { store, tenantId, events } = this.context;
     const detail = { from: from?.extension ?? null, to: transfer.target, target: transfer.to, mode: transfer.mode, ...extra };
-    await store.addEvent(tenantId, interaction, { at: new Date(this.context.now()), kind: 'transferred', agentId: from?.id ?? null, detail });
+    await store.addEvent(tenantId, interaction, { at, kind: 'transferred', agentId: from?.id ?? null, detail });
     events.publish(tenantId, { type: 'interaction.transferred', data: { interactionId: interaction, agentId: from?.id ?? null, to: transfer.to, mode: transfer.mode } });
   }
 
