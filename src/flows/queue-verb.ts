@@ -48,6 +48,11 @@ export async function queue(run: RunScope, id: string, node: NodeOf<'queue'>): P
     return undefined;
   }
   if (outcome.reason === 'hangup') return undefined;
+  if (outcome.reason === 'handed') {
+    run.trace.add(id, { event: 'note', text: `handed by the agent to ${'flow' in outcome.to ? `flow ${outcome.to.flow}` : `node ${outcome.to.node}`}` });
+    run.handOff(outcome.to);
+    return undefined;
+  }
   if (outcome.reason === 'callback') {
     run.trace.add(id, { event: 'note', text: 'callback chosen: the caller keeps their place' });
     await run.say(id, run.phrases.callbackConfirmed);

@@ -11,7 +11,7 @@ import type { InteractionOfferedData, QueueStatsData, TransferTarget } from '../
 import type { Presence } from './agent-state.js';
 import type { Decision } from './events.js';
 import { asAgentId, asInteractionId } from './ids.js';
-import type { QueueRequest, QueueRouter, QueueTicket } from '../calls/index.js';
+import type { HandOff, QueueRequest, QueueRouter, QueueTicket } from '../calls/index.js';
 import type { CallbackCalls, RoutingDirectory, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 import type { AgentView, QueueStats } from './routing-core.js';
 import { TenantRouter, type RouterLog } from './tenant-router.js';
@@ -139,7 +139,17 @@ export class RoutingService implements QueueRouter {
   async requeue(tenantId: string, sipCallId: string, queue: string, release: () => Promise<unknown>): Promise<void> {
     const router = await this.router(tenantId, true);
     if (router.stats(queue) === undefined) throw new NotFoundError(`no queue ${queue}`);
-    if (!(await router.requeue(sipCallId, queue, release))) throw new NotFoundError('no caller from a queue is connected on this call');
+    if (!(await router.releaseFor(sipCallId, { queue }, release))) throw new NotFoundError('no caller from a queue is connected on this call');
+  }
+
+  /**
+   * Hands the queued caller of `sipCallId`, connected to an agent now, to a flow or a node of
+   * their own flow ("manual to auto", B12): `release` lets the agent go (wrap-up starts), then the
+   * caller's flow goes on there. 404 for a call no queue's caller is on.
+   */
+  async handOff(tenantId: string, sipCallId: string, to: HandOff, release: () => Promise<unknown>): Promise<void> {
+    const router = await this.router(tenantId, false);
+    if (!(await router.releaseFor(sipCallId, { hand: to }, release))) throw new NotFoundError('no caller from a queue is connected on this call');
   }
 
   /**

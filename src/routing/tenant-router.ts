@@ -19,7 +19,7 @@ import { experienceOf } from './caller-experience.js';
 import type { AgentRow, CallbackCalls, Lease, QueueRow, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 import { QueueExits } from './queue-exits.js';
 import { TransferredCalls } from './transferred-calls.js';
-import { readScreenPop, WaitingCaller } from './waiting-caller.js';
+import { readScreenPop, WaitingCaller, type NextStop } from './waiting-caller.js';
 
 export interface RouterLog {
   info(fields: object, message: string): void;
@@ -175,9 +175,9 @@ export class TenantRouter {
     return waiting;
   }
 
-  /** A transfer of the connected caller of `sipCallId` to `queue` (D2); false when no queue's caller is on that call. */
-  requeue(sipCallId: string, queue: string, release: () => Promise<unknown>): Promise<boolean> {
-    return this.#transfers.requeueAfter(sipCallId, queue, release);
+  /** A transfer of the connected caller of `sipCallId` to a queue or a flow; false when no queue's caller is on that call. */
+  releaseFor(sipCallId: string, next: NextStop, release: () => Promise<unknown>): Promise<boolean> {
+    return this.#transfers.releaseFor(sipCallId, next, release);
   }
 
   /** Names what the next transfer of the caller on `sipCallId` reaches (a department), or forgets it. */
@@ -348,7 +348,8 @@ export class TenantRouter {
       .then((outcome) => {
         waiting.offers.delete(offer.reservation);
         if (outcome.answered) {
-          if (this.#transfers.over(waiting)) waiting.finish({ served: true, agent: agent.extension });
+          const left = this.#transfers.over(waiting, { served: true, agent: agent.extension });
+          if (left !== undefined) waiting.finish(left);
         } else if (outcome.reason !== 'cancelled' && outcome.reason !== 'hangup') {
           // Busy, unreachable or unanswered before the core's own ring timeout.
           this.step({ type: 'reject', reservation: offer.reservation });

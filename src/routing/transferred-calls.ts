@@ -10,12 +10,12 @@
  * gives it to, so the first agent's wrap-up and the next agent's call are separate work.
  */
 import { randomUUID } from 'node:crypto';
-import type { CallTransfer } from '../calls/index.js';
+import type { CallTransfer, QueueOutcome } from '../calls/index.js';
 import type { InteractionOfferedData, TransferTarget } from '../events/index.js';
 import type { Decision, RoutingEvent } from './events.js';
 import { asAgentId, asInteractionId, asQueueId, type AgentId, type InteractionId } from './ids.js';
 import type { AgentRow, RoutingEvents, RoutingStore } from './ports.js';
-import type { WaitingCaller } from './waiting-caller.js';
+import type { NextStop, WaitingCaller } from './waiting-caller.js';
 
 export interface TransferContext {
   tenantId: string;
@@ -53,18 +53,18 @@ export class TransferredCalls {
   constructor(private readonly context: TransferContext) {}
 
   /**
-   * A transfer of the connected caller of `sipCallId` to `queue` (D2): `release` lets their agent
-   * go, and the caller then waits in `queue` (see `over`). False when no queue's caller is
-   * connected on that call.
+   * A transfer of the connected caller of `sipCallId` to a queue (D2) or a flow (B12): `release`
+   * lets their agent go, and the caller then goes on there (see `over`). False when no queue's
+   * caller is connected on that call.
    */
-  async requeueAfter(sipCallId: string, queue: string, release: () => Promise<unknown>): Promise<boolean> {
+  async releaseFor(sipCallId: string, next: NextStop, release: () => Promise<unknown>): Promise<boolean> {
     const waiting = this.context.connectedOn(sipCallId);
     if (waiting === undefined) return false;
-    waiting.requeueTo = queue;
+    waiting.next = next;
     try {
       await release();
     } catch (error) {
-      waiting.requeueTo = undefined;
+      waiting.next = undefined;
       throw error;
     }
     return true;
@@ -125,20 +125,28 @@ export class TransferredCalls {
 
   /**
    * The caller's connection to their party ended (the caller or the last party left, or the party
-   * was released for a transfer to a queue). Back to a queue: false, the caller waits again.
-   * Else the agent with the interaction now ends their work as usual, or, with nobody
-   * (transferred to a number), the interaction simply ends.
+   * was released for a transfer to a queue or a flow). Back to a queue: undefined, the caller waits
+   * again. Else the agent with the interaction now ends their work as usual, or, with nobody
+   * (transferred to a number, handed to a flow), the interaction simply ends; the answer is how
+   * the caller left the queue, for their flow.
    */
-  over(waiting: WaitingCaller): boolean {
-    const queue = waiting.requeueTo;
-    waiting.requeueTo = undefined;
-    if (queue !== undefined && !waiting.request.channel.hungUp) {
-      this.moved(waiting, { to: queue, mode: 'blind' }, { kind: 'queue', queueId: queue });
-      if (this.requeue(waiting, queue)) return false;
+  over(waiting: WaitingCaller, served: QueueOutcome): QueueOutcome | undefined {
+    const next = waiting.next;
+    waiting.next = undefined;
+    let outcome = served;
+    if (next !== undefined && !waiting.request.channel.hungUp) {
+      if ('queue' in next) {
+        this.moved(waiting, { to: next.queue, mode: 'blind' }, { kind: 'queue', queueId: next.queue });
+        if (this.requeue(waiting, next.queue)) return undefined;
+      } else {
+        const name = 'flow' in next.hand ? next.hand.flow : next.hand.node;
+        this.moved(waiting, { to: name, mode: 'blind' }, { kind: 'flow', flowId: name });
+        outcome = { served: false, reason: 'handed', to: next.hand };
+      }
     }
     if (waiting.work !== undefined) {
       this.context.step({ type: 'end', interaction: waiting.work });
-      return true;
+      return outcome;
     }
     const { store, tenantId, events } = this.context;
     const at = new Date(this.context.now());
@@ -148,7 +156,7 @@ export class TransferredCalls {
       await store.addEvent(tenantId, waiting.id, { at, kind: 'ended', detail: { cause: 'completed' } });
       events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: waiting.id, queueId: waiting.queue, agentId: null, outcome: 'completed', waitedMs: null, talkMs: null } });
     });
-    return true;
+    return outcome;
   }
 
   /**

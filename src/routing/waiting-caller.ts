@@ -3,10 +3,13 @@
  * `QueueTicket`): when to announce their place, what the queue offers them meanwhile, the
  * callback they may ask for instead of waiting, and the moment an agent answers (D2).
  */
-import type { QueueOutcome, QueueRequest, QueueTicket, WaitingExperience } from '../calls/index.js';
+import type { HandOff, QueueOutcome, QueueRequest, QueueTicket, WaitingExperience } from '../calls/index.js';
 import type { ScreenPopData, TransferTarget } from '../events/index.js';
 import type { InteractionId, ReservationId } from './ids.js';
 import type { AgentRow, ScreenPopSource } from './ports.js';
+
+/** Where a caller goes once a transfer released their agent: back into a queue, or to a flow. */
+export type NextStop = { queue: string } | { hand: HandOff };
 
 export class WaitingCaller implements QueueTicket {
   state: 'waiting' | 'connected' | 'done' = 'waiting';
@@ -31,7 +34,7 @@ export class WaitingCaller implements QueueTicket {
   /** The core's id of the caller's place in a queue: the interaction's own, another after a transfer put them back in a queue. */
   queuedAs: InteractionId;
   /** Where a transfer asked by the API sends the caller once their agent is released. */
-  requeueTo: string | undefined;
+  next: NextStop | undefined;
   /** What the next transfer reaches when the number dialled does not say it (a department). */
   transferTarget: TransferTarget | undefined;
   #back = waiter();

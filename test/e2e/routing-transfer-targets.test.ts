@@ -3,7 +3,8 @@
  * trunk, SIPp as the carrier), over real SIP: callers of the demo hotline press 0 and reach agent
  * 1001 (a SIPp phone) from the `consultation` queue. Transferred back into the `complaints`
  * queue, the caller waits again and agent 1002 takes them; transferred to the department, the
- * carrier answers. Either way 1001 is released at once and the timeline says where the caller went.
+ * carrier answers; handed to a flow ("manual to auto"), the caller hears it until it hangs up.
+ * Each time 1001 is released at once and the timeline says where the caller went.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -26,7 +27,7 @@ interface Interaction {
   timeline: { kind: string; agentId: string | null; detail: Record<string, unknown> }[];
 }
 
-describe('[D2] transfers to a queue, a department, an outside number', () => {
+describe('[D2][B12] transfers to a queue, a department, an outside number, a flow', () => {
   let centre: AcdCentre;
   let carrierPort: number;
 
@@ -121,5 +122,31 @@ describe('[D2] transfers to a queue, a department, an outside number', () => {
     assert.equal(far.code, 0, `the carrier's checks failed:\n${far.errors}\n${centre.node.stdout.slice(-3000)}`);
     await centre.until('the interaction ended', async () => (await interactionOf('13800138402')).state === 'ended');
     assert.equal((await centre.state('1002')).state, 'not_ready', 'nobody else was given the caller');
+  });
+
+  it('[B12] manual to auto: the agent hands the caller to a flow and is released; the flow speaks to the caller and hangs up', async () => {
+    const draft = { start: 'thanks', nodes: { thanks: { type: 'say', text: '感谢您的来电，再见。', exits: { next: 'end' } }, end: { type: 'hangup' } } };
+    const created = await centre.admin.request('POST', '/flows', { name: 'after-agent', draft });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    assert.equal((await centre.admin.request('POST', `/flows/${created.json.id}/publish`, { version: created.json.version })).status, 200);
+    const phone = centre.phone('1001', answering, 1);
+    // The caller stays until Kefu hangs up: the flow's hangup node, after the agent left.
+    const caller = centre.caller('13800138403', { steps: [{ pauseMs: 1000, keys: '0' }], stayMs: 'kefu' });
+    const sipCallId = await reach1001('13800138403');
+    const path = `/calls/${encodeURIComponent(sipCallId)}/flow`;
+    assert.equal((await centre.agents['1001']!.api.request('POST', path, { flow: 'no-such-flow' })).status, 404);
+    assert.equal((await centre.agents['1001']!.api.request('POST', path, { flow: 'after-agent', node: 'thanks' })).status, 400);
+    const handed = await centre.agents['1001']!.api.request('POST', path, { flow: 'after-agent' });
+    assert.deepEqual(handed.json, { handed: true, flow: 'after-agent' });
+    await centre.until('1001 is in wrap-up', async () => (await centre.state('1001')).state === 'wrap_up');
+    assert.equal((await phone).code, 0, 'the agent\'s phone was released');
+    await caller;
+    const ended = await interactionOf('13800138403');
+    assert.equal(ended.state, 'ended');
+    const transferred = ended.timeline.find((entry) => entry.kind === 'transferred');
+    assert.deepEqual([transferred?.agentId, transferred?.detail.target], [centre.agents['1001']!.id, { kind: 'flow', flowId: 'after-agent' }]);
+    const cdr = await centre.legsOf('13800138403');
+    const callerLeg = cdr.find((leg) => leg.leg === 'caller');
+    assert.equal(callerLeg?.endedBy, 'kefu', 'the flow hung up, not the caller');
   });
 });

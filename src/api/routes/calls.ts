@@ -95,6 +95,34 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
     },
   );
 
+  app.post(
+    '/calls/:sipCallId/flow',
+    {
+      config: { roles: transferrers },
+      schema: {
+        tags: ['calls'],
+        summary: 'Hand a caller connected to an agent to a flow ("manual to auto"): a published flow, or a node of the caller\'s own flow; the agent is released',
+        params: callParams,
+        body: z
+          .object({ flow: z.string().min(1).max(100).optional(), node: z.string().min(1).max(100).optional() })
+          .strict()
+          .refine((body) => (body.flow === undefined) !== (body.node === undefined), { message: 'exactly one of flow, node', path: ['flow'] }),
+      },
+    },
+    async (request) => {
+      const { sipCallId } = request.params;
+      const { flow, node } = request.body;
+      const tenantId = actor(request).tenant.id;
+      await mayTransfer(request, sipCallId);
+      if (routing === undefined) throw new CallStateError('routing does not run on this node');
+      if (flow !== undefined && (await store.repos.flows.live(tenantId, flow)) === undefined) throw new NotFoundError(`flow ${flow} has no published version`);
+      await routing.handOff(tenantId, sipCallId, flow !== undefined ? { flow } : { node: node! }, async () => {
+        if (!(await calls.finishTransfer(tenantId, sipCallId, 'detach'))) throw new NotFoundError('no such call in progress');
+      });
+      return { handed: true, ...(flow !== undefined ? { flow } : { node }) };
+    },
+  );
+
   /** A department's numbers in turn, until one answers; routing records the department as the target. */
   async function transferToDepartment(tenantId: string, sipCallId: string, id: string, mode: 'blind' | 'attended'): Promise<Record<string, unknown>> {
     const row = await store.repos.departments.get(tenantId, id);
