@@ -248,8 +248,8 @@ export class RoutingService implements QueueRouter {
 
   private async load(entry: Entry): Promise<void> {
     const tenantId = entry.router.lease.shard.slice('tenant:'.length);
-    const [queues, agents] = await Promise.all([this.options.directory.queues(tenantId), this.options.directory.agents(tenantId)]);
-    for (const refused of entry.router.configure(queues, agents)) {
+    const [queues, agents, reasons] = await Promise.all([this.options.directory.queues(tenantId), this.options.directory.agents(tenantId), this.options.directory.notReadyReasons(tenantId)]);
+    for (const refused of entry.router.configure(queues, agents, reasons)) {
       if (refused.type === 'refused') this.options.log.warn({ tenant: tenantId, field: refused.field, reason: refused.message }, 'routing settings refused');
     }
     entry.loadedAt = this.#now();

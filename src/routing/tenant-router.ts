@@ -86,9 +86,9 @@ export class TenantRouter {
   }
 
   /** Defines (or redefines, live) the tenant's queues and agents; an agent serves the queues named in their skills. */
-  configure(queues: QueueRow[], agents: AgentRow[]): Decision[] {
+  configure(queues: QueueRow[], agents: AgentRow[], reasons: string[]): Decision[] {
     this.#queues = new Set(queues.map((q) => q.name));
-    const out: Decision[] = [];
+    const out: Decision[] = [...this.step({ type: 'defineReasons', reasons })];
     for (const queue of queues) {
       this.#experience.set(queue.name, experienceOf(queue.settings));
       this.#wrapUpSeconds.set(queue.name, typeof queue.settings.wrapUpSeconds === 'number' ? queue.settings.wrapUpSeconds : 0);
