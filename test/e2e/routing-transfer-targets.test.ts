@@ -46,6 +46,8 @@ describe('[D2][B12] transfers to a queue, a department, an outside number, a flo
     await centre.act('1002', { action: 'not_ready', reason: 'break' });
     await centre.act('1001', { action: 'ready' });
     await centre.until('1001 is busy', async () => (await centre.state('1001')).state === 'busy', 30_000);
+    // An agent transfers only a call whose interaction is stored as theirs, just after the answer.
+    await centre.until('the answer is stored', async () => (await interactionOf(caller)).state === 'connected');
     const calls = ((await centre.agents['1001']!.api.request('GET', '/calls')).json as { items: { sipCallId: string; caller: string }[] }).items;
     const call = calls.find((c) => c.caller === caller);
     assert.ok(call !== undefined, JSON.stringify(calls));
@@ -83,8 +85,12 @@ describe('[D2][B12] transfers to a queue, a department, an outside number, a flo
     assert.deepEqual(moved.json, { transferred: true, queue: 'complaints' });
     await centre.until('1001 is in wrap-up', async () => (await centre.state('1001')).state === 'wrap_up');
     await centre.until('the caller waits in complaints', async () => ((await centre.admin.request('GET', '/queues/complaints/stats')).json as { waiting: number }).waiting === 1);
+    // The timeline is written just after routing decided.
+    await centre.until('the interaction waits in complaints', async () => {
+      const now = await interactionOf('13800138401');
+      return now.state === 'waiting' && now.queue === 'complaints';
+    });
     const waiting = await interactionOf('13800138401');
-    assert.deepEqual([waiting.state, waiting.queue], ['waiting', 'complaints']);
     const transferred = waiting.timeline.find((entry) => entry.kind === 'transferred');
     assert.deepEqual([transferred?.agentId, transferred?.detail.from, transferred?.detail.target], [centre.agents['1001']!.id, '1001', { kind: 'queue', queueId: 'complaints' }]);
     assert.equal(waiting.timeline.filter((entry) => entry.kind === 'queued').at(-1)?.detail.queue, 'complaints');
@@ -93,8 +99,8 @@ describe('[D2][B12] transfers to a queue, a department, an outside number, a flo
     await centre.until('1002 is busy with the caller', async () => (await centre.state('1002')).state === 'busy');
     await caller;
     for (const run of await Promise.all(phones)) assert.equal(run.code, 0, run.errors);
+    await centre.until('the interaction ended', async () => (await interactionOf('13800138401')).state === 'ended');
     const ended = await interactionOf('13800138401');
-    assert.equal(ended.state, 'ended');
     assert.equal(ended.agentId, centre.agents['1002']!.id);
     assert.deepEqual((await centre.answeredBy('13800138401')).sort(), ['1001', '1002'], 'both agents answered the one call');
   });
@@ -111,6 +117,7 @@ describe('[D2][B12] transfers to a queue, a department, an outside number, a flo
     const moved = await centre.agents['1001']!.api.request('POST', `/calls/${encodeURIComponent(sipCallId)}/transfer`, { department: department.json.id });
     assert.deepEqual(moved.json, { transferred: true, target: '075512345678', department: department.json.id });
     await centre.until('1001 is in wrap-up', async () => (await centre.state('1001')).state === 'wrap_up');
+    await centre.until('the transfer is in the timeline', async () => (await interactionOf('13800138402')).timeline.some((entry) => entry.kind === 'transferred'));
     const during = await interactionOf('13800138402');
     assert.equal(during.state, 'connected', 'the caller still talks, to the department');
     const transferred = during.timeline.find((entry) => entry.kind === 'transferred');
@@ -141,8 +148,8 @@ describe('[D2][B12] transfers to a queue, a department, an outside number, a flo
     await centre.until('1001 is in wrap-up', async () => (await centre.state('1001')).state === 'wrap_up');
     assert.equal((await phone).code, 0, 'the agent\'s phone was released');
     await caller;
+    await centre.until('the interaction ended', async () => (await interactionOf('13800138403')).state === 'ended');
     const ended = await interactionOf('13800138403');
-    assert.equal(ended.state, 'ended');
     const transferred = ended.timeline.find((entry) => entry.kind === 'transferred');
     assert.deepEqual([transferred?.agentId, transferred?.detail.target], [centre.agents['1001']!.id, { kind: 'flow', flowId: 'after-agent' }]);
     const cdr = await centre.legsOf('13800138403');

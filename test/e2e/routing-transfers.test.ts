@@ -45,6 +45,8 @@ describe('[D2] transfers reported to routing', () => {
   /** While the caller still talks to 1002: 1001 is wrapping up, 1002 busy, and the timeline says who transferred. */
   async function releasedAtOnce(caller: string, mode: string): Promise<string> {
     await centre.until('1001 is in wrap-up and 1002 busy', async () => (await centre.state('1001')).state === 'wrap_up' && (await centre.state('1002')).state === 'busy', 30_000);
+    // The timeline is written just after routing decided.
+    await centre.until('1002 has the interaction', async () => (await interactionOf(caller)).agentId === centre.agents['1002']!.id);
     const during = await interactionOf(caller);
     assert.equal(during.state, 'connected', 'the caller is still talking');
     assert.equal(during.agentId, centre.agents['1002']!.id, 'the interaction is now 1002\'s');
@@ -63,6 +65,7 @@ describe('[D2] transfers reported to routing', () => {
   /** After the caller hung up: 1002 wraps up the same interaction, which ended. */
   async function endedWith1002(caller: string, id: string): Promise<void> {
     await centre.until('1002 is in wrap-up', async () => (await centre.state('1002')).state === 'wrap_up');
+    await centre.until('the interaction ended', async () => (await interactionOf(caller)).state === 'ended');
     const ended = await interactionOf(caller);
     assert.equal(ended.id, id);
     assert.equal(ended.state, 'ended');
@@ -84,6 +87,8 @@ describe('[D2] transfers reported to routing', () => {
     const phones = [centre.phone('1001', answering, 1), centre.phone('1002', answering, 1)];
     const caller = centre.caller('13800138301', { steps: [{ pauseMs: 1000, keys: '0' }], stayMs: 14_000 });
     await centre.until('1001 is busy', async () => (await centre.state('1001')).state === 'busy', 30_000);
+    // An agent transfers only a call whose interaction is stored as theirs, just after the answer.
+    await centre.until('the answer is stored', async () => (await interactionOf('13800138301')).state === 'connected');
     const agent = centre.agents['1001']!.api;
     const calls = ((await agent.request('GET', '/calls')).json as { items: { sipCallId: string; caller: string }[] }).items;
     const call = calls.find((c) => c.caller === '13800138301');
