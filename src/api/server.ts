@@ -32,6 +32,7 @@ import { callSettingsRoutes } from './routes/call-settings.js';
 import { callerListRoutes } from './routes/caller-lists.js';
 import { customerRoutes } from './routes/customers.js';
 import { departmentRoutes } from './routes/departments.js';
+import { notReadyReasonRoutes } from './routes/not-ready-reasons.js';
 import { flowRoutes } from './routes/flows.js';
 import { interactionRoutes } from './routes/interactions.js';
 import { numberRoutes } from './routes/numbers.js';
@@ -149,6 +150,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(agentRoutes, { store });
       if (options.sipWebSocketPath !== undefined) await api.register(softphoneRoutes, { store, webSocketPath: options.sipWebSocketPath });
       await api.register(departmentRoutes, { store });
+      await api.register(notReadyReasonRoutes, { store });
       await api.register(customerRoutes, { store });
       await api.register(apiKeyRoutes, { store });
       await api.register(auditRoutes, { store });
@@ -172,11 +174,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       if (options.routing !== undefined) {
         const routing = options.routing;
         await api.register(agentStateRoutes, { store, routing });
-        // Routing reads queues and agents (skills, extensions) once; a change through the API
+        // Routing reads queues, agents (skills, extensions) and not-ready reasons once; a change through the API
         // reaches it at once, live (a supervisor changing skills, D5).
         api.addHook('onResponse', async (request, reply) => {
           if (request.method === 'GET' || reply.statusCode >= 300 || request.tenant === undefined) return;
-          if (/^\/api\/v1\/(queues|agents)(\/|$)/.test(request.url) && !/\/(state|help)$/.test(request.url)) await routing.changed(request.tenant.id);
+          if (/^\/api\/v1\/(queues|agents|not-ready-reasons)(\/|$)/.test(request.url) && !/\/(state|help)$/.test(request.url)) await routing.changed(request.tenant.id);
         });
       }
     },

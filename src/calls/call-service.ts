@@ -11,7 +11,8 @@ import { isSipUri, type Dialog, type DialogEndReason, type ReferRequest, type In
 import { Call, type CallLeg, type LegRecord } from './call.js';
 import { calledParty, type CalledParty } from './called-party.js';
 import { Dialler } from './dialler.js';
-import { causeOfReason, reasonHeader, type HangupCause, type HangupSide } from './hangup-cause.js';
+import { reasonHeader, type HangupCause, type HangupSide } from './hangup-cause.js';
+import { callKey, endOf } from './dialog-end.js';
 import type { AnsweredLeg, CallDecision, CallRouter, DialTarget, LiveCall } from './inbound.js';
 import { Leg, playItem } from './leg.js';
 import { remoteOf } from './remote-endpoint.js';
@@ -293,10 +294,16 @@ export class CallService implements InviteHandler {
     return this.#transfers.transfer(sipCallId, target, mode);
   }
 
-  /** Ends an attended transfer: `complete` joins caller and target, else the caller goes back. */
-  async finishTransfer(owner: string, sipCallId: string, how: 'complete' | 'cancel'): Promise<boolean> {
+  /**
+   * Ends an attended transfer (`complete` joins caller and target, `cancel` takes the caller
+   * back), or releases the party (`detach`: the caller stays on the line, for the application
+   * that connected them to serve on). False when `owner` has no such call.
+   */
+  async finishTransfer(owner: string, sipCallId: string, how: 'complete' | 'cancel' | 'detach'): Promise<boolean> {
     if (!this.owns(owner, sipCallId)) return false;
-    await (how === 'complete' ? this.#transfers.complete(sipCallId) : this.#transfers.cancel(sipCallId));
+    const connection = this.#transfers.of(sipCallId);
+    if (how === 'detach' && connection !== undefined) this.#control.requireBridged(connection);
+    await (how === 'complete' ? this.#transfers.complete(sipCallId) : how === 'cancel' ? this.#transfers.cancel(sipCallId) : this.#transfers.detach(sipCallId));
     return true;
   }
 
@@ -470,23 +477,4 @@ export class CallService implements InviteHandler {
     if (pending.leg !== undefined) await pending.leg.finish(cause, by);
     else await this.options.engine.destroy(pending.session).catch(() => null);
   }
-}
-
-/** Why a dialog ended, as a cause and the side that ended it. */
-function endOf(reason: DialogEndReason, bye: SipRequest | undefined): { cause: HangupCause; by: HangupSide } {
-  switch (reason) {
-    case 'bye':
-      return { cause: causeOfReason(bye?.headers.get('reason')) ?? 'normal_clearing', by: 'caller' };
-    case 'local-bye':
-      return { cause: 'normal_clearing', by: 'kefu' };
-    case 'no-ack':
-    case 'session-expired':
-      return { cause: 'recovery_on_timer_expire', by: 'network' };
-    case 'gone':
-      return { cause: 'temporary_failure', by: 'network' };
-  }
-}
-
-function callKey(callId: string | undefined, remoteTag: string | undefined): string {
-  return `${callId ?? ''}\n${remoteTag ?? ''}`;
 }

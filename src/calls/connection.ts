@@ -14,6 +14,7 @@ import { reasonHeader, statusOfCause, type HangupCause, type HangupSide } from '
 import { KefuError } from '../errors.js';
 import type { Leg } from './leg.js';
 import type { LegRole } from './call.js';
+import type { CallTransfer } from './voice-channel.js';
 
 /** What a transfer can't do now: nothing connected, or another transfer under way. */
 export class TransferStateError extends KefuError {
@@ -35,6 +36,8 @@ export interface ConnectionOptions {
    * registered and within `withinMs`: a party whose page reloads comes back this way.
    */
   recall(target: string, withinMs: number): Promise<Answered | NotAnswered>;
+  /** Told when a transfer connected the caller to a new party. */
+  transferred?(transfer: CallTransfer): void;
 }
 
 /**
@@ -146,6 +149,7 @@ export class Connection {
       progress(200);
       await this.swap(answered);
       if (!old.attempt.leg.ended) await this.release(old, 'normal_clearing', 'kefu');
+      this.options.transferred?.({ to: target, mode: 'blind' });
       return { transferred: true, target };
     } finally {
       this.#busy = false;
@@ -187,6 +191,7 @@ export class Connection {
     await this.leg.stopTone();
     await this.swap(consult.party);
     await this.release(old, 'normal_clearing', 'kefu');
+    this.options.transferred?.({ to: consult.target, mode: 'consult' });
     this.#changed();
   }
 
@@ -200,6 +205,21 @@ export class Connection {
     await this.release(consult.party, 'normal_clearing', 'kefu');
     await this.leg.stopTone();
     await this.leg.bridge(party.attempt.session);
+  }
+
+  /**
+   * The party is released and the connection ends, the caller staying on the line for the
+   * application to serve on (put back in a queue, handed to a flow).
+   */
+  async detach(): Promise<void> {
+    const party = this.#party;
+    if (this.#busy || this.#consult !== undefined) throw new TransferStateError('a transfer of this call is already under way');
+    if (this.mix !== undefined) throw new TransferStateError('the call is monitored or in a conference');
+    if (party === undefined || this.leg.hungUp) throw new TransferStateError('the call is not connected to anyone');
+    this.#party = undefined;
+    await this.leg.unbridge();
+    await this.release(party, 'normal_clearing', 'kefu');
+    this.#changed();
   }
 
   /**
@@ -226,6 +246,7 @@ export class Connection {
       await this.swap(party);
       progress(200);
       if (!old.attempt.leg.ended) await this.release(old, 'normal_clearing', 'kefu');
+      this.options.transferred?.({ to: party.attempt.leg.start.target ?? '', mode: 'consult' });
     } finally {
       this.#busy = false;
       this.#changed();

@@ -72,7 +72,7 @@ export class Dialler {
           await this.release(answered, 'normal_clearing');
           return { answered: false, reason: 'cancelled' };
         }
-        await this.connect(call, leg, answered, callerId, reach);
+        await this.connect(call, leg, answered, callerId, reach, options.onTransfer);
         return { answered: true, target };
       }
       cause = answered.cause;
@@ -195,7 +195,7 @@ export class Dialler {
   }
 
   /** Bridges the caller to the answered phone until one of them hangs up, following transfers. */
-  private async connect(call: Call, leg: Leg, answered: Answered, callerId: string, reach: (target: string) => Promise<DialTarget[]>): Promise<void> {
+  private async connect(call: Call, leg: Leg, answered: Answered, callerId: string, reach: (target: string) => Promise<DialTarget[]>, transferred: DialOptions['onTransfer']): Promise<void> {
     const connection = new Connection(leg, answered, {
       engine: this.options.engine,
       ring: async (target, caller, role = 'transfer') => {
@@ -207,6 +207,7 @@ export class Dialler {
       onParty: (connection, party) => this.options.onConnection(connection, party),
       moveNear: (party, session) => moveNear(this.options.engine, party, session),
       recall: (target, withinMs) => this.recall({ call, leg, target, callerId, reach, withinMs }),
+      ...(transferred === undefined ? {} : { transferred }),
     });
     await connection.run();
   }

@@ -3,6 +3,7 @@ export { StoreLocation } from './store-location.js';
 export { TrustedSources } from './trusted-sources.js';
 export { calledParty, numberOf, type CalledParty } from './called-party.js';
 export type {
+  CallTransfer,
   Collected,
   CollectOptions,
   DialOptions,
@@ -24,6 +25,6 @@ export { IllegalLegTransitionError, legStates, type LegState } from './leg-state
 export { CallService, type CallServiceOptions, type Originate } from './call-service.js';
 export { CallStateError, type CallControlAction, type CallControlState } from './call-control.js';
 export { Leg, type LegSignalling } from './leg.js';
-export type { ComfortMessage, OverflowTo, QueueOutcome, QueueRequest, QueueRouter, QueueTicket, WaitingExperience } from './queueing.js';
+export type { ComfortMessage, HandOff, OverflowTo, QueueOutcome, QueueRequest, QueueRouter, QueueTicket, WaitingExperience } from './queueing.js';
 export { Supervision, type ConferenceResult, type MonitorResult } from './supervision.js';
 export type { MixChange, MonitorMode } from './call-mix.js';

@@ -37,7 +37,12 @@ export type QueueOutcome =
   | { served: false; reason: 'hangup' }
   | { served: false; reason: 'overflow'; target: OverflowTo }
   /** The caller chose to be called back: they keep their place, and the call may end. */
-  | { served: false; reason: 'callback' };
+  | { served: false; reason: 'callback' }
+  /** The agent handed the caller to a flow ("manual to auto", B12): the caller's flow goes on there. */
+  | { served: false; reason: 'handed'; to: HandOff };
+
+/** Where an agent hands a caller: a published flow, or a node of the caller's own flow. */
+export type HandOff = { flow: string } | { node: string };
 
 /** A caller waiting in a queue. */
 export interface QueueTicket {
@@ -58,6 +63,11 @@ export interface QueueTicket {
    * connected once the returned promise settles (the agent's number announced, D2).
    */
   onAgent(listener: (agentNumber: string) => Promise<void>): void;
+  /**
+   * Resolves when a transfer put the caller back in a queue after an agent had them: they wait
+   * again (`state` is `waiting`), until `done` or the next time.
+   */
+  backInQueue(): Promise<void>;
 }
 
 export interface QueueRouter {

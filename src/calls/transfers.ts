@@ -87,6 +87,11 @@ export class Transfers {
     return mode === 'blind' ? connection.blind(target) : connection.consult(target);
   }
 
+  /** Releases the party of a connected caller, who stays on the line for the application. */
+  async detach(sipCallId: string): Promise<void> {
+    await this.require(sipCallId).detach();
+  }
+
   async complete(sipCallId: string): Promise<void> {
     await this.require(sipCallId).complete();
   }

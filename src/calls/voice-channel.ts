@@ -70,6 +70,18 @@ export interface DialOptions {
    * answered (the offer was taken by someone else meanwhile) and the dial fails `cancelled`.
    */
   onAnswer?(target: string): boolean | Promise<boolean>;
+  /**
+   * Told each time a transfer moved the caller on to another party (Kefu's blind or consult
+   * transfer, or the party's phone's REFER): `to` is the target now connected. The dial still
+   * resolves only when the caller or the last party leaves.
+   */
+  onTransfer?(transfer: CallTransfer): void;
+}
+
+/** A transfer that connected the caller to `to`: straight away (`blind`) or after the party consulted it. */
+export interface CallTransfer {
+  to: string;
+  mode: 'blind' | 'consult';
 }
 
 export type DialOutcome =

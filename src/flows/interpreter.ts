@@ -3,7 +3,7 @@
  * tenant's data choose, until a `hangup` node, the caller hanging up, or a node with nowhere to
  * go. The document is the version the call started on; publishing a new one does not touch it.
  */
-import { digitsText, type Sound, type VoiceChannel } from '../calls/index.js';
+import { digitsText, type HandOff, type Sound, type VoiceChannel } from '../calls/index.js';
 import type { Announcement, FlowDocument, FlowNode, Language } from './document.js';
 import { phrases, type Phrases } from './phrases.js';
 import type { RunScope } from './run-scope.js';
@@ -40,6 +40,7 @@ export class FlowRun implements RunScope {
   readonly services: FlowServices;
   readonly #document: FlowDocument;
   #steps = 0;
+  #handOff: HandOff | undefined;
 
   constructor(start: FlowStart) {
     this.channel = start.channel;
@@ -95,6 +96,15 @@ export class FlowRun implements RunScope {
         exit = 'next';
       } else {
         exit = await runNode(this, id, node);
+        const handed = this.#handOff;
+        this.#handOff = undefined;
+        if (handed !== undefined && !this.channel.hungUp) {
+          if ('node' in handed) {
+            id = handed.node;
+            continue;
+          }
+          return this.handedTo(id, handed.flow, depth);
+        }
       }
       if (this.channel.hungUp) return 'caller-hung-up';
       if (exit === undefined) return 'dead-end';
@@ -102,6 +112,23 @@ export class FlowRun implements RunScope {
       id = targetOf(node, exit);
     }
     return 'dead-end';
+  }
+
+  handOff(to: HandOff): void {
+    this.#handOff = to;
+  }
+
+  /** The caller was handed to `flow`: it runs, and when it returns the call ends. */
+  private async handedTo(node: string, flow: string, depth: number): Promise<FlowOutcome['end']> {
+    const inner = await this.services.subflow(flow);
+    if (inner === undefined) {
+      this.trace.add(node, { event: 'note', text: `flow ${flow} is not available` });
+      return 'dead-end';
+    }
+    const end = await this.walk(inner, depth + 1);
+    if (end !== 'returned') return end;
+    await this.channel.hangup();
+    return 'hangup-node';
   }
 
   render(text: string): string {

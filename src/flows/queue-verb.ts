@@ -48,6 +48,11 @@ export async function queue(run: RunScope, id: string, node: NodeOf<'queue'>): P
     return undefined;
   }
   if (outcome.reason === 'hangup') return undefined;
+  if (outcome.reason === 'handed') {
+    run.trace.add(id, { event: 'note', text: `handed by the agent to ${'flow' in outcome.to ? `flow ${outcome.to.flow}` : `node ${outcome.to.node}`}` });
+    run.handOff(outcome.to);
+    return undefined;
+  }
   if (outcome.reason === 'callback') {
     run.trace.add(id, { event: 'note', text: 'callback chosen: the caller keeps their place' });
     await run.say(id, run.phrases.callbackConfirmed);
@@ -64,31 +69,48 @@ export async function queue(run: RunScope, id: string, node: NodeOf<'queue'>): P
   return node.exits.overflow === undefined ? 'fail' : 'overflow';
 }
 
+/** What the waiting loop and the ticket's listeners share. */
+interface WaitState {
+  settled: boolean;
+  /** What plays now: an agent who answers stops it, then the caller hears the agent's number. */
+  playing: Promise<PlayOutcome>;
+  announcement: { position: number; wait: number } | undefined;
+}
+
 /** Plays to the waiting caller until they leave the queue, and says how they left. */
 async function wait(run: RunScope, id: string, ticket: QueueTicket): Promise<Awaited<QueueTicket['done']>> {
-  const { comfort, callback } = ticket.experience;
-  let announcement: { position: number; wait: number } | undefined;
-  ticket.onAnnounce((position, wait) => (announcement = { position, wait }));
-  // What plays now: an agent who answers stops it, then the caller hears the agent's number.
-  let playing: Promise<PlayOutcome> = Promise.resolve({ hungUp: false });
+  const state: WaitState = { settled: false, playing: Promise.resolve({ hungUp: false }), announcement: undefined };
+  ticket.onAnnounce((position, wait) => (state.announcement = { position, wait }));
   ticket.onAgent(async (agent) => {
     await run.channel.stopPlaying();
-    await playing;
+    await state.playing;
     await run.say(id, run.phrases.agentServing(run.spellDigits(agent)));
   });
-  let settled = false;
-  const done = ticket.done.finally(() => (settled = true));
+  const done = ticket.done.finally(() => (state.settled = true));
+  // A transfer may put the caller back in a queue after an agent had them: they wait again.
+  for (;;) {
+    await hold(run, id, ticket, state);
+    const back = await Promise.race([done.then(() => false), ticket.backInQueue().then(() => true)]);
+    if (!back) return done;
+    run.trace.add(id, { event: 'note', text: 'transferred back into a queue' });
+  }
+}
+
+/** Hold music, news and offers to the caller while they wait for an agent. */
+async function hold(run: RunScope, id: string, ticket: QueueTicket, state: WaitState): Promise<void> {
+  const { comfort, callback } = ticket.experience;
   const start = Date.now();
   let nextComfort = comfort === undefined ? Infinity : start + comfort.everySeconds * 1000;
   let nextOffer = callback === undefined ? Infinity : start;
   let message = 0;
   const bargeIn = callback !== undefined;
-  while (!settled && ticket.state === 'waiting' && !run.channel.hungUp) {
+  while (!state.settled && ticket.state === 'waiting' && !run.channel.hungUp) {
     const now = Date.now();
-    const news = announcement;
-    announcement = undefined;
-    if (news !== undefined) {
-      playing = run.say(id, run.phrases.queuePosition(news.position, Math.max(1, Math.round(news.wait / 60))), { bargeIn });
+    const latest = state.announcement;
+    state.announcement = undefined;
+    let playing: Promise<PlayOutcome>;
+    if (latest !== undefined) {
+      playing = run.say(id, run.phrases.queuePosition(latest.position, Math.max(1, Math.round(latest.wait / 60))), { bargeIn });
     } else if (callback !== undefined && now >= nextOffer) {
       nextOffer = now + callback.everySeconds * 1000;
       playing = run.say(id, run.phrases.callbackOffer(callback.key), { bargeIn });
@@ -99,6 +121,7 @@ async function wait(run: RunScope, id: string, ticket: QueueTicket): Promise<Awa
       const ms = Math.max(500, Math.min(HOLD_STRETCH_MS, nextComfort - now, nextOffer - now));
       playing = run.channel.play([{ kind: 'tone', tone: 'hold', ms }], { bargeIn });
     }
+    state.playing = playing;
     const played = await playing;
     if (played.key === undefined) continue;
     const keys = await run.channel.collect({ maxDigits: 1, timeoutMs: 0, interDigitTimeoutMs: 0 });
@@ -106,5 +129,4 @@ async function wait(run: RunScope, id: string, ticket: QueueTicket): Promise<Awa
     if (keys.digits === callback?.key && ticket.state === 'waiting' && !ticket.requestCallback()) run.trace.add(id, { event: 'note', text: 'callback not possible now' });
     run.channel.clearDigits();
   }
-  return done;
 }

@@ -1,4 +1,4 @@
-import type { PlayOutcome, Sound, VoiceChannel } from '../calls/index.js';
+import type { HandOff, PlayOutcome, Sound, VoiceChannel } from '../calls/index.js';
 import type { Announcement, Language } from './document.js';
 import type { Phrases } from './phrases.js';
 import type { FlowServices } from './services.js';
@@ -22,4 +22,6 @@ export interface RunScope {
   /** Plays an announcement (prompts or text), by default letting the caller type ahead. */
   announce(node: string, announcement: Announcement, bargeIn?: boolean): Promise<PlayOutcome>;
   promptSounds(node: string, prompts: readonly string[]): Promise<Sound[]>;
+  /** After the node now running, the call goes on in `to` (an agent handed the caller over, B12). */
+  handOff(to: HandOff): void;
 }

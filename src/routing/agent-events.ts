@@ -9,13 +9,21 @@ import { refuse, type Refusal } from './refusal.js';
 import type { RoutingState } from './routing-state.js';
 
 export class AgentEvents {
-  readonly #reasons: ReadonlySet<string>;
+  #reasons: ReadonlySet<string>;
 
   constructor(
     private readonly state: RoutingState,
     notReadyReasons: readonly string[],
   ) {
     this.#reasons = new Set([...notReadyReasons, MISSED_REASON]);
+  }
+
+  /** The tenant's not-ready reasons from now on (`missed` is always one); agents not ready keep theirs. */
+  defineReasons(reasons: readonly string[]): Refusal | undefined {
+    const bad = reasons.find((reason) => !/^[a-z0-9_-]{1,40}$/.test(reason));
+    if (bad !== undefined) return refuse('ERR_VALIDATION', 'reasons', `not-ready reason ${JSON.stringify(bad)} is not 1 to 40 of a-z 0-9 _ -`);
+    this.#reasons = new Set([...reasons, MISSED_REASON]);
+    return undefined;
   }
 
   find(id: AgentId): AgentRecord | Refusal {

@@ -49,7 +49,7 @@ export async function placeCallback(context: CallbackContext, offer: Offer, wait
 async function callCustomer(context: CallbackContext, offer: Offer, waiting: WaitingCaller, line: VoiceChannel, policy: CallbackPolicy): Promise<void> {
   const { store, tenantId } = context;
   const number = waiting.request.caller!;
-  const note = (kind: string, detail: Record<string, unknown>) => store.addEvent(tenantId, offer.interaction, { at: new Date(context.now()), kind, agentId: offer.agent, detail });
+  const note = (kind: string, detail: Record<string, unknown>) => store.addEvent(tenantId, waiting.id, { at: new Date(context.now()), kind, agentId: offer.agent, detail });
   for (let attempt = 1; attempt <= policy.attempts && !line.hungUp; attempt++) {
     await note('callback_attempt', { attempt, number });
     const outcome = await line.dial({

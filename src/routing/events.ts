@@ -18,6 +18,8 @@ export type RoutingEvent =
   /** Ends ringing offers (their interactions go back ahead) and wrap-ups; calls in progress finish. */
   | { type: 'logout'; agent: AgentId }
   | { type: 'ready'; agent: AgentId }
+  /** The tenant's not-ready reason codes change (`missed` is always one). */
+  | { type: 'defineReasons'; reasons: string[] }
   | { type: 'notReady'; agent: AgentId; reason: string }
   /** A supervisor's change (D1); `ready`/`not_ready` also log a logged-out agent in. */
   | { type: 'force'; agent: AgentId; to: Presence; reason?: string; by: string }

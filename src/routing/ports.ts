@@ -55,6 +55,8 @@ export interface AgentRow {
 export interface RoutingDirectory {
   queues(tenantId: string): Promise<QueueRow[]>;
   agents(tenantId: string): Promise<AgentRow[]>;
+  /** The tenant's not-ready reason codes. */
+  notReadyReasons(tenantId: string): Promise<string[]>;
 }
 
 /** The per-tenant event stream (`/api/v1/events`): the event hub and its queue statistics feed. */

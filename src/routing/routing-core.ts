@@ -155,6 +155,8 @@ export class RoutingCore {
         return defineQueue(this.#state, event.queue, this.#serviceLevelWindowMs);
       case 'defineAgent':
         return defineAgent(this.#state, event.agent);
+      case 'defineReasons':
+        return agents.defineReasons(event.reasons);
       case 'login':
         return agents.login(event.agent, event.reason);
       case 'logout':

@@ -7,11 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { KefuError, NotFoundError, ValidationError } from '../errors.js';
-import type { InteractionOfferedData, QueueStatsData } from '../events/index.js';
+import type { InteractionOfferedData, QueueStatsData, TransferTarget } from '../events/index.js';
 import type { Presence } from './agent-state.js';
 import type { Decision } from './events.js';
 import { asAgentId, asInteractionId } from './ids.js';
-import type { QueueRequest, QueueRouter, QueueTicket } from '../calls/index.js';
+import type { HandOff, QueueRequest, QueueRouter, QueueTicket } from '../calls/index.js';
 import type { CallbackCalls, RoutingDirectory, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 import type { AgentView, QueueStats } from './routing-core.js';
 import { TenantRouter, type RouterLog } from './tenant-router.js';
@@ -131,6 +131,35 @@ export class RoutingService implements QueueRouter {
     await router.settled();
   }
 
+  /**
+   * Transfers the queued caller of `sipCallId`, connected to an agent now, to `queue` (D2):
+   * `release` lets the agent go (wrap-up starts), then the caller waits in `queue` with the
+   * priority they came with. 404 for an unknown queue or a call no queue's caller is on.
+   */
+  async requeue(tenantId: string, sipCallId: string, queue: string, release: () => Promise<unknown>): Promise<void> {
+    const router = await this.router(tenantId, true);
+    if (router.stats(queue) === undefined) throw new NotFoundError(`no queue ${queue}`);
+    if (!(await router.releaseFor(sipCallId, { queue }, release))) throw new NotFoundError('no caller from a queue is connected on this call');
+  }
+
+  /**
+   * Hands the queued caller of `sipCallId`, connected to an agent now, to a flow or a node of
+   * their own flow ("manual to auto", B12): `release` lets the agent go (wrap-up starts), then the
+   * caller's flow goes on there. 404 for a call no queue's caller is on.
+   */
+  async handOff(tenantId: string, sipCallId: string, to: HandOff, release: () => Promise<unknown>): Promise<void> {
+    const router = await this.router(tenantId, false);
+    if (!(await router.releaseFor(sipCallId, { hand: to }, release))) throw new NotFoundError('no caller from a queue is connected on this call');
+  }
+
+  /**
+   * Names what the next transfer of the queued caller of `sipCallId` reaches (a department, whose
+   * number the call layer dials), for its timeline and event; undefined forgets it.
+   */
+  async transferTarget(tenantId: string, sipCallId: string, target: TransferTarget | undefined): Promise<void> {
+    (await this.router(tenantId, false)).transferTarget(sipCallId, target);
+  }
+
   async agent(tenantId: string, agentId: string): Promise<AgentView | undefined> {
     return (await this.router(tenantId, false)).agent(agentId);
   }
@@ -219,8 +248,8 @@ export class RoutingService implements QueueRouter {
 
   private async load(entry: Entry): Promise<void> {
     const tenantId = entry.router.lease.shard.slice('tenant:'.length);
-    const [queues, agents] = await Promise.all([this.options.directory.queues(tenantId), this.options.directory.agents(tenantId)]);
-    for (const refused of entry.router.configure(queues, agents)) {
+    const [queues, agents, reasons] = await Promise.all([this.options.directory.queues(tenantId), this.options.directory.agents(tenantId), this.options.directory.notReadyReasons(tenantId)]);
+    for (const refused of entry.router.configure(queues, agents, reasons)) {
       if (refused.type === 'refused') this.options.log.warn({ tenant: tenantId, field: refused.field, reason: refused.message }, 'routing settings refused');
     }
     entry.loadedAt = this.#now();

@@ -9,6 +9,9 @@ export function storeDirectory(store: Store): RoutingDirectory {
     async queues(tenantId): Promise<QueueRow[]> {
       return (await store.repos.queues.all(tenantId)).map((queue) => ({ name: queue.name, settings: queue.settings as Record<string, unknown> }));
     },
+    async notReadyReasons(tenantId): Promise<string[]> {
+      return (await store.repos.notReadyReasons.list(tenantId)).map((reason) => reason.code);
+    },
     async agents(tenantId): Promise<AgentRow[]> {
       const rows: AgentRow[] = [];
       for (let offset = 0; ; offset += PAGE) {

@@ -12,12 +12,14 @@ import { RoutingCore } from './routing-core.js';
 import type { Decision, RoutingEvent } from './events.js';
 import type { QueueSettings } from './settings.js';
 import { asAgentId, asInteractionId, asQueueId, type AgentId, type InteractionId, type ReservationId } from './ids.js';
-import type { OverflowTo, QueueRequest, QueueTicket } from '../calls/index.js';
-import type { InteractionOfferedData, ScreenPopData } from '../events/index.js';
+import type { QueueRequest, QueueTicket } from '../calls/index.js';
+import type { InteractionOfferedData, TransferTarget } from '../events/index.js';
 import { placeCallback } from './callback-call.js';
 import { experienceOf } from './caller-experience.js';
 import type { AgentRow, CallbackCalls, Lease, QueueRow, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
-import { WaitingCaller } from './waiting-caller.js';
+import { QueueExits } from './queue-exits.js';
+import { TransferredCalls } from './transferred-calls.js';
+import { readScreenPop, WaitingCaller, type NextStop } from './waiting-caller.js';
 
 export interface RouterLog {
   info(fields: object, message: string): void;
@@ -48,6 +50,8 @@ export class TenantRouter {
   /** Each agent's offer or interaction now, with its screen pop (C6). */
   readonly #current = new Map<AgentId, InteractionOfferedData>();
   readonly #agents = new Map<AgentId, AgentRow>();
+  /** Each queue's wrap-up, also for an agent a transfer gives one of its callers. */
+  readonly #wrapUpSeconds = new Map<string, number>();
   /** The names of the tenant's queues: an agent's skills named so are the queues they serve. */
   #queues = new Set<string>();
   /** Live reservation slots per agent and channel, for the rows' unique index. */
@@ -55,18 +59,40 @@ export class TenantRouter {
   #timer: NodeJS.Timeout | undefined;
   #work: Promise<void> = Promise.resolve();
   #stopped = false;
+  readonly #transfers: TransferredCalls;
+  readonly #exits: QueueExits;
 
-  constructor(private readonly options: TenantRouterOptions) {}
+  constructor(private readonly options: TenantRouterOptions) {
+    this.#transfers = new TransferredCalls({
+      ...options,
+      step: (event) => this.step(event),
+      after: (work) => this.after(work),
+      wrapUpSeconds: (queue) => this.#wrapUpSeconds.get(queue) ?? 0,
+      agentByExtension: (extension) => [...this.#agents.values()].find((agent) => agent.extension === extension),
+      current: this.#current,
+      forget: (interaction) => this.#waiting.delete(interaction),
+      connectedOn: (sipCallId) => [...this.#waiting.values()].find((w) => w.request.sipCallId === sipCallId && w.state === 'connected'),
+    });
+    this.#exits = new QueueExits({ ...options, waiting: this.#waiting, interactionOf: (work) => this.#transfers.interactionOf(work), step: (event) => this.step(event), after: (work) => this.after(work) });
+  }
+
+  /** Runs `work` after every decision so far has been carried out. */
+  private after(work: () => Promise<void>): void {
+    this.#work = this.#work.then(work).catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'routing work failed'));
+  }
 
   get lease(): Lease {
     return this.options.lease;
   }
 
   /** Defines (or redefines, live) the tenant's queues and agents; an agent serves the queues named in their skills. */
-  configure(queues: QueueRow[], agents: AgentRow[]): Decision[] {
+  configure(queues: QueueRow[], agents: AgentRow[], reasons: string[]): Decision[] {
     this.#queues = new Set(queues.map((q) => q.name));
-    const out: Decision[] = [];
-    for (const queue of queues) this.#experience.set(queue.name, experienceOf(queue.settings));
+    const out: Decision[] = [...this.step({ type: 'defineReasons', reasons })];
+    for (const queue of queues) {
+      this.#experience.set(queue.name, experienceOf(queue.settings));
+      this.#wrapUpSeconds.set(queue.name, typeof queue.settings.wrapUpSeconds === 'number' ? queue.settings.wrapUpSeconds : 0);
+    }
     // Twice: a queue may overflow to one defined after it, so first without overflows.
     for (const queue of queues) {
       const { overflow: _overflow, maxWaitSeconds: _maxWait, overflowWhenUnstaffed: _unstaffed, ...plain } = queue.settings;
@@ -117,11 +143,11 @@ export class TenantRouter {
     const id = asInteractionId(randomUUID());
     const experience = this.#experience.get(request.queue) ?? experienceOf({});
     const waiting = new WaitingCaller(id, request, this.options.now(), this.options.callbacks === undefined ? { ...experience.experience, callback: undefined } : experience.experience, () =>
-      this.chooseCallback(id),
+      this.#exits.chooseCallback(id),
     );
     this.#waiting.set(id, waiting);
     // Read while the interaction is written, so that an offer need not wait for it.
-    waiting.screenPop = this.screenPop(waiting);
+    waiting.screenPop = readScreenPop(this.options.screenPop, this.options.tenantId, this.options.log, waiting);
     await this.options.store.createInteraction(this.options.tenantId, {
       id,
       channel: 'voice',
@@ -133,7 +159,7 @@ export class TenantRouter {
       createdAt: new Date(waiting.since),
     });
     void request.channel.ended.then(() => {
-      if (waiting.state === 'waiting') this.step({ type: 'end', interaction: id });
+      if (waiting.state === 'waiting') this.step({ type: 'end', interaction: waiting.queuedAs });
     });
     const refused = this.step({
       type: 'enqueue',
@@ -147,6 +173,17 @@ export class TenantRouter {
     }
     if (request.channel.hungUp && waiting.state === 'waiting') this.step({ type: 'end', interaction: id });
     return waiting;
+  }
+
+  /** A transfer of the connected caller of `sipCallId` to a queue or a flow; false when no queue's caller is on that call. */
+  releaseFor(sipCallId: string, next: NextStop, release: () => Promise<unknown>): Promise<boolean> {
+    return this.#transfers.releaseFor(sipCallId, next, release);
+  }
+
+  /** Names what the next transfer of the caller on `sipCallId` reaches (a department), or forgets it. */
+  transferTarget(sipCallId: string, target: TransferTarget | undefined): void {
+    const waiting = [...this.#waiting.values()].find((w) => w.request.sipCallId === sipCallId);
+    if (waiting !== undefined) waiting.transferTarget = target;
   }
 
   /** Stops timers and ringing; the lease is the service's to release. */
@@ -175,6 +212,8 @@ export class TenantRouter {
   private async carry(d: Decision): Promise<void> {
     const { store, tenantId, events } = this.options;
     const at = new Date(d.at);
+    // The core's id of a queue presence or an agent's work, and the interaction it belongs to.
+    const id = 'interaction' in d ? this.#transfers.interactionOf(d.interaction) : undefined;
     switch (d.type) {
       case 'offer': {
         const key = `${d.agent}\n${d.channel}`;
@@ -185,7 +224,7 @@ export class TenantRouter {
         const written = await store.reserve(this.options.lease, {
           id: d.reservation,
           tenantId,
-          interactionId: d.interaction,
+          interactionId: id!,
           agentId: d.agent,
           channel: d.channel,
           slot,
@@ -198,10 +237,10 @@ export class TenantRouter {
           this.step({ type: 'reject', reservation: d.reservation });
           return;
         }
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
-        await store.updateInteraction(tenantId, d.interaction, { state: 'offered' });
-        const offered: InteractionOfferedData = { interactionId: d.interaction, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
-        const screenPop = await this.#waiting.get(d.interaction)?.screenPop;
+        await store.addEvent(tenantId, id!, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
+        await store.updateInteraction(tenantId, id!, { state: 'offered' });
+        const offered: InteractionOfferedData = { interactionId: id!, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
+        const screenPop = await this.#waiting.get(id!)?.screenPop;
         if (screenPop !== undefined) offered.screenPop = screenPop;
         this.#current.set(d.agent, offered);
         events.publish(tenantId, { type: 'interaction.offered', data: offered });
@@ -212,46 +251,49 @@ export class TenantRouter {
         this.#slots.delete(d.reservation);
         if (d.outcome !== 'accepted' && this.#current.get(d.agent)?.reservationId === d.reservation) this.#current.delete(d.agent);
         await store.endReservation(this.options.lease, d.reservation, d.outcome, at);
-        if (d.outcome === 'timed_out' || d.outcome === 'cancelled') this.#waiting.get(d.interaction)?.offers.get(d.reservation)?.();
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'reservation_ended', agentId: d.agent, detail: { reservation: d.reservation, outcome: d.outcome } });
+        if (d.outcome === 'timed_out' || d.outcome === 'cancelled') this.#waiting.get(id!)?.offers.get(d.reservation)?.();
+        await store.addEvent(tenantId, id!, { at, kind: 'reservation_ended', agentId: d.agent, detail: { reservation: d.reservation, outcome: d.outcome } });
         return;
       }
       case 'queued': {
-        const waiting = this.#waiting.get(d.interaction);
+        const waiting = this.#waiting.get(id!);
         if (waiting !== undefined) waiting.queue = d.queue;
-        await store.updateInteraction(tenantId, d.interaction, { state: 'waiting', queue: d.queue });
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
-        events.publish(tenantId, { type: 'interaction.queued', data: { interactionId: d.interaction, queueId: d.queue, channel: 'voice', position: d.position, requeued: d.requeued } });
+        await store.updateInteraction(tenantId, id!, { state: 'waiting', queue: d.queue });
+        await store.addEvent(tenantId, id!, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
+        events.publish(tenantId, { type: 'interaction.queued', data: { interactionId: id!, queueId: d.queue, channel: 'voice', position: d.position, requeued: d.requeued } });
         events.queueChanged(tenantId, d.queue);
         return;
       }
       case 'announce':
-        this.#waiting.get(d.interaction)?.announce?.(d.position, d.expectedWaitSeconds);
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'announce', detail: { position: d.position, expectedWaitSeconds: d.expectedWaitSeconds } });
+        this.#waiting.get(id!)?.announce?.(d.position, d.expectedWaitSeconds);
+        await store.addEvent(tenantId, id!, { at, kind: 'announce', detail: { position: d.position, expectedWaitSeconds: d.expectedWaitSeconds } });
         return;
       case 'overflow':
-        return this.overflow(d);
+        return this.#exits.overflow(d);
       case 'abandoned': {
-        this.#waiting.get(d.interaction)?.finish({ served: false, reason: 'hangup' });
-        this.#waiting.delete(d.interaction);
-        await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
-        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: d.interaction, queueId: d.queue, agentId: null, outcome: 'abandoned', waitedMs: d.waitedMs, talkMs: null } });
+        this.#waiting.get(id!)?.finish({ served: false, reason: 'hangup' });
+        this.#waiting.delete(id!);
+        this.#transfers.forgotten(d.interaction);
+        await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
+        await store.addEvent(tenantId, id!, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
+        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: d.queue, agentId: null, outcome: 'abandoned', waitedMs: d.waitedMs, talkMs: null } });
         events.queueChanged(tenantId, d.queue);
         return;
       }
       case 'ended': {
-        const waiting = this.#waiting.get(d.interaction);
-        this.#waiting.delete(d.interaction);
-        if (this.#current.get(d.agent)?.interactionId === d.interaction) this.#current.delete(d.agent);
-        await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: waiting?.endCause ?? 'completed' });
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(waiting?.endCause === undefined ? {} : { cause: waiting.endCause }) } });
-        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: d.interaction, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } });
+        if (await this.#transfers.workEnded(d)) return;
+        const waiting = this.#waiting.get(id!);
+        this.#waiting.delete(id!);
+        if (this.#current.get(d.agent)?.interactionId === id) this.#current.delete(d.agent);
+        await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: waiting?.endCause ?? 'completed' });
+        await store.addEvent(tenantId, id!, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(waiting?.endCause === undefined ? {} : { cause: waiting.endCause }) } });
+        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } });
         if (waiting !== undefined) events.queueChanged(tenantId, waiting.queue);
         return;
       }
       case 'wrapUp':
-        await store.addEvent(tenantId, d.interaction, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } });
+        if (d.phase === 'ended') this.#transfers.wrapUpEnded(d.interaction);
+        await store.addEvent(tenantId, id!, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } });
         return;
       case 'agentState': {
         await store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at });
@@ -265,59 +307,9 @@ export class TenantRouter {
     }
   }
 
-  private async overflow(d: Extract<Decision, { type: 'overflow' }>): Promise<void> {
-    const { store, tenantId, events } = this.options;
-    const at = new Date(d.at);
-    await store.addEvent(tenantId, d.interaction, { at, kind: 'overflow', detail: { from: d.from, target: d.target, reason: d.reason, waitedMs: d.waitedMs } });
-    events.queueChanged(tenantId, d.from);
-    if (d.target.kind === 'queue') return;
-    const waiting = this.#waiting.get(d.interaction);
-    const target: OverflowTo = d.target.kind === 'flow' ? { kind: 'flow', flow: d.target.flow } : d.target.kind === 'voicemail' ? { kind: 'voicemail', mailbox: d.target.mailbox } : { kind: 'callback' };
-    // A callback keeps the caller's place in the core: with a number to call, the caller is told
-    // and the call may end; without one (or no way to place calls) the wait ends and the flow decides.
-    if (d.target.kind === 'callback') {
-      if (waiting !== undefined && waiting.state === 'waiting' && waiting.request.caller !== undefined && this.options.callbacks !== undefined) {
-        await this.calledBack(waiting, 'overflow');
-        return;
-      }
-      this.step({ type: 'end', interaction: d.interaction });
-    }
-    this.#waiting.delete(d.interaction);
-    await store.updateInteraction(tenantId, d.interaction, { state: 'ended', endedAt: at, endCause: `overflow_${d.target.kind}`, waitedMs: d.waitedMs });
-    events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: d.interaction, queueId: d.from, agentId: null, outcome: 'overflowed', waitedMs: d.waitedMs, talkMs: null } });
-    waiting?.finish({ served: false, reason: 'overflow', target });
-  }
-
-  /** The caller chose a callback while waiting: the core keeps their place as one, or refuses. */
-  private chooseCallback(id: InteractionId): boolean {
-    const waiting = this.#waiting.get(id);
-    if (waiting === undefined || this.step({ type: 'callback', interaction: id }).some((d) => d.type === 'refused')) return false;
-    this.#work = this.#work.then(() => this.calledBack(waiting, 'caller')).catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'callback not stored'));
-    return true;
-  }
-
-  /** The interaction waits on as a callback to the caller's number; their call may end. */
-  private async calledBack(waiting: WaitingCaller, by: 'caller' | 'overflow'): Promise<void> {
-    const { store, tenantId } = this.options;
-    if (by === 'overflow') waiting.becomeCallback();
-    await store.updateInteraction(tenantId, waiting.id, { channel: 'callback' });
-    await store.addEvent(tenantId, waiting.id, { at: new Date(this.options.now()), kind: 'callback_requested', detail: { number: waiting.request.caller, by } });
-  }
-
-  /** The offer's screen pop: the customer's records and this call's way through the IVR (C6). */
-  private async screenPop(waiting: WaitingCaller): Promise<ScreenPopData | undefined> {
-    if (this.options.screenPop === undefined) return undefined;
-    const { caller, customerId, ivr } = waiting.request;
-    const records = await this.options.screenPop.lookup(this.options.tenantId, caller ?? null, customerId, waiting.id).catch((error: unknown) => {
-      this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'screen pop records not read');
-      return { caller: caller ?? null, customer: null, recentInteractions: [], cases: [] };
-    });
-    return { ...records, ivr: ivr ?? { path: [], keys: [] } };
-  }
-
   /** Rings the agent's phones for an offer; the core hears how it went. */
   private ring(offer: Extract<Decision, { type: 'offer' }>): void {
-    const waiting = this.#waiting.get(offer.interaction);
+    const waiting = this.#waiting.get(this.#transfers.interactionOf(offer.interaction));
     const agent = this.#agents.get(offer.agent);
     if (waiting === undefined || agent === undefined || (offer.mode === 'callback' && this.options.callbacks === undefined)) {
       this.step({ type: 'reject', reservation: offer.reservation });
@@ -351,12 +343,13 @@ export class TenantRouter {
         ringback: false,
         cancel: cancelled,
         onAnswer: () => this.answered(waiting, offer, agent),
+        onTransfer: (transfer) => this.#transfers.moved(waiting, transfer),
       })
       .then((outcome) => {
         waiting.offers.delete(offer.reservation);
         if (outcome.answered) {
-          this.step({ type: 'end', interaction: offer.interaction });
-          waiting.finish({ served: true, agent: agent.extension });
+          const left = this.#transfers.over(waiting, { served: true, agent: agent.extension });
+          if (left !== undefined) waiting.finish(left);
         } else if (outcome.reason !== 'cancelled' && outcome.reason !== 'hangup') {
           // Busy, unreachable or unanswered before the core's own ring timeout.
           this.step({ type: 'reject', reservation: offer.reservation });
@@ -374,6 +367,8 @@ export class TenantRouter {
     const refused = this.step({ type: 'accept', reservation: offer.reservation }).some((d) => d.type === 'refused');
     if (refused) return false;
     waiting.state = 'connected';
+    waiting.agent = agent;
+    waiting.work = offer.interaction;
     void this.stored(waiting, offer, agent);
     // D2: the caller hears the agent's number before being connected.
     await waiting.agentAnswered(agent.extension);
@@ -386,11 +381,11 @@ export class TenantRouter {
     const { store, tenantId, events } = this.options;
     this.#work = this.#work
       .then(async () => {
-        await store.updateInteraction(tenantId, offer.interaction, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
-        await store.addEvent(tenantId, offer.interaction, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
+        await store.updateInteraction(tenantId, waiting.id, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
+        await store.addEvent(tenantId, waiting.id, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
       })
       .catch((error: unknown) => this.options.log.warn({ tenant: tenantId, err: String(error) }, 'answer not stored'));
-    events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: offer.interaction, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } });
+    events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } });
     return this.#work;
   }
 

@@ -3,9 +3,13 @@
  * `QueueTicket`): when to announce their place, what the queue offers them meanwhile, the
  * callback they may ask for instead of waiting, and the moment an agent answers (D2).
  */
-import type { QueueOutcome, QueueRequest, QueueTicket, WaitingExperience } from '../calls/index.js';
-import type { ScreenPopData } from '../events/index.js';
+import type { HandOff, QueueOutcome, QueueRequest, QueueTicket, WaitingExperience } from '../calls/index.js';
+import type { ScreenPopData, TransferTarget } from '../events/index.js';
 import type { InteractionId, ReservationId } from './ids.js';
+import type { AgentRow, ScreenPopSource } from './ports.js';
+
+/** Where a caller goes once a transfer released their agent: back into a queue, or to a flow. */
+export type NextStop = { queue: string } | { hand: HandOff };
 
 export class WaitingCaller implements QueueTicket {
   state: 'waiting' | 'connected' | 'done' = 'waiting';
@@ -20,6 +24,20 @@ export class WaitingCaller implements QueueTicket {
   callingBack = false;
   /** Why the interaction ended, when not simply completed (a callback nobody answered). */
   endCause: string | undefined;
+  /**
+   * The agent the caller talks to now and the core's id of that agent's work: the interaction's
+   * own once answered from the queue, another after a transfer gave it to an agent; none after a
+   * transfer to someone who is not an agent.
+   */
+  agent: AgentRow | undefined;
+  work: InteractionId | undefined;
+  /** The core's id of the caller's place in a queue: the interaction's own, another after a transfer put them back in a queue. */
+  queuedAs: InteractionId;
+  /** Where a transfer asked by the API sends the caller once their agent is released. */
+  next: NextStop | undefined;
+  /** What the next transfer reaches when the number dialled does not say it (a department). */
+  transferTarget: TransferTarget | undefined;
+  #back = waiter();
   /** What the agent's screen shows of this caller (C6), read once when they enter the queue. */
   screenPop: Promise<ScreenPopData | undefined> = Promise.resolve(undefined);
 
@@ -32,6 +50,7 @@ export class WaitingCaller implements QueueTicket {
     private readonly keepPlace: () => boolean,
   ) {
     this.queue = request.queue;
+    this.queuedAs = id;
     this.done = new Promise((resolve) => (this.#settle = resolve));
   }
 
@@ -46,6 +65,20 @@ export class WaitingCaller implements QueueTicket {
   /** An agent answered: the caller hears what the queue says of it before being connected. */
   async agentAnswered(agentNumber: string): Promise<void> {
     if (this.experience.announceAgentId) await this.#agent?.(agentNumber);
+  }
+
+  backInQueue(): Promise<void> {
+    return this.#back.promise;
+  }
+
+  /** A transfer put the caller back in `queue` (the core knows them there as `queuedAs`). */
+  requeued(queue: string, queuedAs: InteractionId): void {
+    this.queue = queue;
+    this.queuedAs = queuedAs;
+    this.state = 'waiting';
+    const back = this.#back;
+    this.#back = waiter();
+    back.resolve();
   }
 
   requestCallback(): boolean {
@@ -65,4 +98,27 @@ export class WaitingCaller implements QueueTicket {
     this.state = 'done';
     this.#settle(outcome);
   }
+}
+
+/** A promise with its resolve, until Node 22's `Promise.withResolvers`. */
+function waiter(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
+
+/** The offer's screen pop: the customer's records and this call's way through the IVR (C6). */
+export async function readScreenPop(
+  source: ScreenPopSource | undefined,
+  tenantId: string,
+  log: { warn(fields: object, message: string): void },
+  waiting: WaitingCaller,
+): Promise<ScreenPopData | undefined> {
+  if (source === undefined) return undefined;
+  const { caller, customerId, ivr } = waiting.request;
+  const records = await source.lookup(tenantId, caller ?? null, customerId, waiting.id).catch((error: unknown) => {
+    log.warn({ tenant: tenantId, err: String(error) }, 'screen pop records not read');
+    return { caller: caller ?? null, customer: null, recentInteractions: [], cases: [] };
+  });
+  return { ...records, ivr: ivr ?? { path: [], keys: [] } };
 }

@@ -410,7 +410,17 @@ export interface SurveyAnswerTable {
   createdAt: CreatedAt;
 }
 
+/** A tenant's not-ready reason code, in the order the desktop lists them. */
+export interface NotReadyReasonTable {
+  tenantId: string;
+  code: string;
+  name: string;
+  nameEn: string;
+  position: number;
+}
+
 export interface Database extends RoutingTables {
+  notReadyReasons: NotReadyReasonTable;
   tenants: TenantTable;
   numbers: NumberTable;
   numberBindings: NumberBindingTable;

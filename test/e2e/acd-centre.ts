@@ -31,8 +31,8 @@ export interface CallerOptions {
   called?: string;
   /** What the caller does before waiting (default none). */
   steps?: IvrStep[];
-  /** How long the caller stays after the steps. */
-  stayMs: number;
+  /** How long the caller stays after the steps; `kefu`: until Kefu hangs up. */
+  stayMs: number | 'kefu';
 }
 
 export class AcdCentre {
@@ -89,7 +89,7 @@ export class AcdCentre {
     const run = await runSipp(
       [`127.0.0.1:${this.node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'],
       {
-        'scenario.xml': ivrScenario({ caller: number, steps: options.steps ?? [], end: { byeAfterMs: options.stayMs } }),
+        'scenario.xml': ivrScenario({ caller: number, steps: options.steps ?? [], end: options.stayMs === 'kefu' ? 'kefu' : { byeAfterMs: options.stayMs } }),
         'fields.csv': `SEQUENTIAL\n${options.called ?? '12345'};${peer.port}\n`,
       },
       100_000,

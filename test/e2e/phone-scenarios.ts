@@ -185,8 +185,26 @@ ${okToLast}
  * `kefu` (host:port) whoever sent the INFO.
  */
 export function transferringAttended(extension: string, rtpPort: number, target: string, callFile: string, kefu: { host: string; port: number }): string {
+  const told = `  <nop><action><exec command="printf '%s' '[call_id]' > ${callFile}"/></action></nop>
+  <recv request="INFO" timeout="60000">
+    <action>
+      <ereg regexp="[^[:space:]]+" search_in="hdr" header="X-Replaces:" check_it="true" assign_to="replaces"/>
+      <setdest host="${kefu.host}" port="${kefu.port}" protocol="udp"/>
+    </action>
+  </recv>
+${okToLast}`;
+  return transferring(extension, rtpPort, told, `sip:${target}@[local_ip]?Replaces=[$replaces]`);
+}
+
+/** An agent's phone that answers a call and after `afterMs` transfers its caller blind to `target` (REFER, RFC 3515 §2.4.2). */
+export function transferringBlind(target: string, afterMs: number): (extension: string, rtpPort: number) => string {
+  return (extension, rtpPort) => transferring(extension, rtpPort, `  <pause milliseconds="${afterMs}"/>`, `sip:${target}@[local_ip]`);
+}
+
+/** A phone that answers, takes the steps `until` after the ACK, then REFERs its caller to `referTo`. */
+function transferring(extension: string, rtpPort: number, until: string, referTo: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
-<scenario name="agent ${extension} transfers attended">
+<scenario name="agent ${extension} transfers">
   <recv request="INVITE">
     <action>
       <ereg regexp="&lt;(sip:[^&gt;]*)&gt;" search_in="hdr" header="Contact:" assign_to="contact,kefu"/>
@@ -208,14 +226,7 @@ ${sippSdp({ owner: 'phone', port: rtpPort })}
     ]]>
   </send>
   <recv request="ACK"/>
-  <nop><action><exec command="printf '%s' '[call_id]' > ${callFile}"/></action></nop>
-  <recv request="INFO" timeout="60000">
-    <action>
-      <ereg regexp="[^[:space:]]+" search_in="hdr" header="X-Replaces:" check_it="true" assign_to="replaces"/>
-      <setdest host="${kefu.host}" port="${kefu.port}" protocol="udp"/>
-    </action>
-  </recv>
-${okToLast}
+${until}
   <send retrans="500">
     <![CDATA[
       REFER [$kefu] SIP/2.0
@@ -225,7 +236,7 @@ ${okToLast}
       Call-ID: [call_id]
       CSeq: 1 REFER
       Contact: <sip:${extension}@[local_ip]:[local_port]>
-      Refer-To: <sip:${target}@[local_ip]?Replaces=[$replaces]>
+      Refer-To: <${referTo}>
       Referred-By: <sip:${extension}@[local_ip]>
       Max-Forwards: 70
       Content-Length: 0

@@ -58,22 +58,91 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
       config: { roles: transferrers },
       schema: {
         tags: ['calls'],
-        summary: 'Transfer a caller connected to an agent: blind, or attended (the agent consults the target first)',
+        summary:
+          'Transfer a caller connected to an agent: to an extension or outside number (`to`) or a department\'s number (`department`), ' +
+          'blind or attended (the agent consults the target first); or back into a queue (`queue`, blind), keeping their priority',
         params: callParams,
-        body: z.object({
-          /** An extension or a number the tenant can dial. */
-          to: z.string().regex(/^\+?[0-9*#]{1,32}$/, 'an extension or phone number'),
-          mode: z.enum(['blind', 'attended']).default('blind'),
-        }),
+        body: z
+          .object({
+            /** An extension or a number the tenant can dial. */
+            to: z.string().regex(/^\+?[0-9*#]{1,32}$/, 'an extension or phone number').optional(),
+            /** A queue of the tenant: the caller waits there again. */
+            queue: z.string().min(1).max(100).optional(),
+            /** A department of the tenant: its numbers are tried in turn. */
+            department: z.uuid().optional(),
+            mode: z.enum(['blind', 'attended']).default('blind'),
+          })
+          .refine((body) => [body.to, body.queue, body.department].filter((target) => target !== undefined).length === 1, { message: 'exactly one of to, queue, department', path: ['to'] })
+          .refine((body) => body.queue === undefined || body.mode === 'blind', { message: 'a transfer to a queue is blind', path: ['mode'] }),
       },
     },
     async (request) => {
-      await mayTransfer(request, request.params.sipCallId);
-      const result = await calls.transfer(actor(request).tenant.id, request.params.sipCallId, request.body.to, request.body.mode);
+      const { sipCallId } = request.params;
+      const { to, queue, department, mode } = request.body;
+      const tenantId = actor(request).tenant.id;
+      await mayTransfer(request, sipCallId);
+      if (queue !== undefined) {
+        if (routing === undefined) throw new CallStateError('routing does not run on this node');
+        await routing.requeue(tenantId, sipCallId, queue, async () => {
+          if (!(await calls.finishTransfer(tenantId, sipCallId, 'detach'))) throw new NotFoundError('no such call in progress');
+        });
+        return { transferred: true, queue };
+      }
+      if (department !== undefined) return transferToDepartment(tenantId, sipCallId, department, mode);
+      const result = await calls.transfer(tenantId, sipCallId, to!, mode);
       if (result === undefined) throw new NotFoundError('no such call in progress');
       return result;
     },
   );
+
+  app.post(
+    '/calls/:sipCallId/flow',
+    {
+      config: { roles: transferrers },
+      schema: {
+        tags: ['calls'],
+        summary: 'Hand a caller connected to an agent to a flow ("manual to auto"): a published flow, or a node of the caller\'s own flow; the agent is released',
+        params: callParams,
+        body: z
+          .object({ flow: z.string().min(1).max(100).optional(), node: z.string().min(1).max(100).optional() })
+          .strict()
+          .refine((body) => (body.flow === undefined) !== (body.node === undefined), { message: 'exactly one of flow, node', path: ['flow'] }),
+      },
+    },
+    async (request) => {
+      const { sipCallId } = request.params;
+      const { flow, node } = request.body;
+      const tenantId = actor(request).tenant.id;
+      await mayTransfer(request, sipCallId);
+      if (routing === undefined) throw new CallStateError('routing does not run on this node');
+      if (flow !== undefined && (await store.repos.flows.live(tenantId, flow)) === undefined) throw new NotFoundError(`flow ${flow} has no published version`);
+      await routing.handOff(tenantId, sipCallId, flow !== undefined ? { flow } : { node: node! }, async () => {
+        if (!(await calls.finishTransfer(tenantId, sipCallId, 'detach'))) throw new NotFoundError('no such call in progress');
+      });
+      return { handed: true, ...(flow !== undefined ? { flow } : { node }) };
+    },
+  );
+
+  /** A department's numbers in turn, until one answers; routing records the department as the target. */
+  async function transferToDepartment(tenantId: string, sipCallId: string, id: string, mode: 'blind' | 'attended'): Promise<Record<string, unknown>> {
+    const row = await store.repos.departments.get(tenantId, id);
+    if (row === undefined) throw new NotFoundError('no such department');
+    if (row.phones.length === 0) throw new CallStateError(`department ${row.name} has no number to transfer to`);
+    let last: Record<string, unknown> = {};
+    for (const phone of row.phones) {
+      await routing?.transferTarget(tenantId, sipCallId, { kind: 'department', departmentId: id });
+      // A blind transfer answered, or a consultation completed later, takes the name with it.
+      const result = await calls.transfer(tenantId, sipCallId, phone, mode).catch(async (error: unknown) => {
+        await routing?.transferTarget(tenantId, sipCallId, undefined);
+        throw error;
+      });
+      if (result?.transferred === false) await routing?.transferTarget(tenantId, sipCallId, undefined);
+      if (result === undefined) throw new NotFoundError('no such call in progress');
+      last = { ...result, department: id };
+      if (result.transferred) return last;
+    }
+    return last;
+  }
 
   app.post(
     '/calls/:sipCallId/transfer/:how',
@@ -87,7 +156,9 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
     },
     async (request, reply) => {
       await mayTransfer(request, request.params.sipCallId);
-      if (!(await calls.finishTransfer(actor(request).tenant.id, request.params.sipCallId, request.params.how))) throw new NotFoundError('no such call in progress');
+      const tenantId = actor(request).tenant.id;
+      if (!(await calls.finishTransfer(tenantId, request.params.sipCallId, request.params.how))) throw new NotFoundError('no such call in progress');
+      if (request.params.how === 'cancel') await routing?.transferTarget(tenantId, request.params.sipCallId, undefined);
       return reply.code(204).send();
     },
   );

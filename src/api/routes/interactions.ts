@@ -81,9 +81,10 @@ export const interactionRoutes: FastifyPluginAsyncZod<{ store: Store }> = async 
       },
     },
     async (request) => {
-      const { row, agentId } = await visible(request, request.params.id);
-      // An agent wraps up only what they answered, not what was merely offered to them.
-      if (agentId !== undefined && row.agentId !== agentId) throw new NotFoundError('interaction not found');
+      const { row, timeline, agentId } = await visible(request, request.params.id);
+      // An agent wraps up only what they answered (and may have transferred on), not what was merely offered to them.
+      const transferredBy = timeline.some((entry) => entry.kind === 'transferred' && entry.agentId === agentId);
+      if (agentId !== undefined && row.agentId !== agentId && !transferredBy) throw new NotFoundError('interaction not found');
       if (row.answeredAt === null || row.agentId === null) throw new InteractionStateError('nobody answered this interaction: there is nothing to wrap up');
       const { principal, tenant } = actor(request);
       const note = request.body.note ?? null;
@@ -91,7 +92,7 @@ export const interactionRoutes: FastifyPluginAsyncZod<{ store: Store }> = async 
       if (wrapped === undefined) throw new NotFoundError('interaction not found');
       app.events.publish(tenant.id, {
         type: 'interaction.wrapped_up',
-        data: { interactionId: row.id, agentId: row.agentId, disposition: request.body.disposition, note, by: principal.name },
+        data: { interactionId: row.id, agentId: agentId ?? row.agentId, disposition: request.body.disposition, note, by: principal.name },
       });
       return wrapped;
     },

@@ -15,6 +15,7 @@ import * as callLegs from './0007-call-legs.js';
 import * as routing from './0008-routing.js';
 import * as callbackInteractions from './0009-callback-interactions.js';
 import * as wrapUp from './0010-wrap-up.js';
+import * as notReadyReasons from './0011-not-ready-reasons.js';
 
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0008-routing': routing,
   '0009-callback-interactions': callbackInteractions,
   '0010-wrap-up': wrapUp,
+  '0011-not-ready-reasons': notReadyReasons,
 };
 
 export const migrationProvider: MigrationProvider = {

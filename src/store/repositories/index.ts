@@ -11,6 +11,7 @@ import { DepartmentRepository } from './departments.js';
 import { CdrRepository } from './cdrs.js';
 import { CaseRepository } from './cases.js';
 import { MailboxRepository } from './mailboxes.js';
+import { NotReadyReasonRepository } from './not-ready-reasons.js';
 import { SurveyRepository } from './surveys.js';
 import { FlowRepository } from './flows.js';
 import { NumberRepository } from './numbers.js';
@@ -47,6 +48,7 @@ export class Repositories {
   readonly queues: QueueRepository;
   readonly routing: RoutingRepository;
   readonly trunks: TrunkRepository;
+  readonly notReadyReasons: NotReadyReasonRepository;
 
   constructor(db: Kysely<Database>) {
     this.tenants = new TenantRepository(db);
@@ -71,5 +73,6 @@ export class Repositories {
     this.queues = new QueueRepository(db);
     this.routing = new RoutingRepository(db);
     this.trunks = new TrunkRepository(db);
+    this.notReadyReasons = new NotReadyReasonRepository(db);
   }
 }

@@ -2,8 +2,9 @@
 import { Button, Card, Dropdown, Space, Statistic, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { HelpButton } from '../help/HelpButton.js';
-import { useI18n, type MessageKey } from '../i18n.js';
-import { notReadyReasons, type AgentView } from './model.js';
+import { useI18n } from '../i18n.js';
+import type { AgentView } from './model.js';
+import { useNotReadyReasons } from './use-reasons.js';
 
 export const stateColours: Record<string, string> = {
   logged_out: 'default',
@@ -37,8 +38,9 @@ export interface StateBarProps {
 export function StateBar({ view, wrapUpEndsAt, act, busy }: StateBarProps) {
   const { t } = useI18n();
   const elapsed = useElapsed(view.since);
-  const reason = view.reason === null ? '' : ` · ${t(`reason.${view.reason}` as MessageKey, view.reason)}`;
-  const reasons = notReadyReasons.map((code) => ({ key: code, label: t(`reason.${code}`) }));
+  const notReady = useNotReadyReasons();
+  const reason = view.reason === null ? '' : ` · ${notReady.label(view.reason)}`;
+  const reasons = notReady.choices.map((choice) => ({ key: choice.code, label: choice.label }));
   return (
     <Card size="small">
       <Space size="large" wrap>

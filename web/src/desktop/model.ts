@@ -36,9 +36,3 @@ export interface Customer {
   tags: string[];
   notes: string;
 }
-
-/**
- * The not-ready reasons routing knows when a tenant names none of its own (routing-core's
- * defaults); `missed` is set by routing after a ring-no-answer, never chosen.
- */
-export const notReadyReasons = ['break', 'lunch', 'meeting', 'training', 'other'] as const;

@@ -1,7 +1,7 @@
 /** The supervisor's buttons on one row of the wallboard's agent grid. */
 import { Button, Dropdown, Space, Tag } from 'antd';
 import { api } from '../api.js';
-import { notReadyReasons } from '../desktop/model.js';
+import type { Reasons } from '../desktop/use-reasons.js';
 import { useI18n } from '../i18n.js';
 import { attempt } from '../attempt.js';
 import type { MonitorMode, useSupervision } from './supervision.js';
@@ -12,11 +12,13 @@ export interface AgentActionsProps {
   state: string | undefined;
   supervision: ReturnType<typeof useSupervision>;
   onEditSkills: () => void;
+  /** The tenant's not-ready reasons, read once by the wallboard. */
+  reasons: Reasons;
 }
 
 const modes: MonitorMode[] = ['listen', 'whisper', 'barge'];
 
-export function AgentActions({ agent, state, supervision, onEditSkills }: AgentActionsProps) {
+export function AgentActions({ agent, state, supervision, onEditSkills, reasons }: AgentActionsProps) {
   const { t } = useI18n();
   const watched = supervision.monitoring[agent.extension];
   const onCall = state === 'busy';
@@ -26,7 +28,7 @@ export function AgentActions({ agent, state, supervision, onEditSkills }: AgentA
       key: 'not_ready',
       label: t('sup.forceNotReady'),
       disabled: state === 'logged_out' || state === undefined,
-      children: notReadyReasons.map((reason) => ({ key: `not_ready:${reason}`, label: t(`reason.${reason}`) })),
+      children: reasons.choices.map((reason) => ({ key: `not_ready:${reason.code}`, label: reason.label })),
     },
     { key: 'logout', label: t('sup.forceLogout'), disabled: state === 'logged_out' || state === undefined, danger: true },
     { key: 'release', label: t('sup.release'), disabled: !onCall, danger: true },

@@ -13,6 +13,7 @@ import type { AgentView } from '../desktop/model.js';
 import { useEventStream, type AgentStateData, type KefuEvent, type QueueStatsData } from '../events.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { AgentActions } from './AgentActions.js';
+import { useNotReadyReasons } from '../desktop/use-reasons.js';
 import { HelpRequests } from './HelpRequests.js';
 import { SkillsEditor } from './SkillsEditor.js';
 import { useHelpRequests, useSupervision } from './supervision.js';
@@ -39,6 +40,7 @@ function InState({ since }: { since: number }) {
 
 export function Wallboard() {
   const { t } = useI18n();
+  const reasons = useNotReadyReasons();
   const [agents, setAgents] = useState<AgentRow[]>([]);
   const [live, setLive] = useState<Record<string, AgentLive>>({});
   const [stats, setStats] = useState<Record<string, QueueStatsData>>({});
@@ -168,13 +170,13 @@ export function Wallboard() {
                 return (
                   <Tag color={stateColours[now.state]} data-testid="state" data-state={now.state}>
                     {t(`state.${now.state}` as MessageKey)}
-                    {now.reason === null ? '' : ` · ${t(`reason.${now.reason}` as MessageKey, now.reason)}`}
+                    {now.reason === null ? '' : ` · ${reasons.label(now.reason)}`}
                   </Tag>
                 );
               },
             },
             { title: t('wall.inState'), render: (_, row) => (live[row.id] === undefined ? '—' : <InState since={live[row.id]!.since} />) },
-            { title: t('sup.actions'), render: (_, row) => <AgentActions agent={row} state={live[row.id]?.state} supervision={supervision} onEditSkills={() => setEditing(row)} /> },
+            { title: t('sup.actions'), render: (_, row) => <AgentActions agent={row} state={live[row.id]?.state} supervision={supervision} onEditSkills={() => setEditing(row)} reasons={reasons} /> },
           ]}
         />
       </Card>
