@@ -23,7 +23,7 @@ import { ramp } from './support/sipp-ramp.js';
 
 const holdSeconds = 10;
 const seconds = 10;
-const rates = [5, 10, 20, 30, 40, 60, 80];
+const rates = [5, 10, 20, 30, 40, 60, 80, 100, 120];
 const password = 'bench-password-1';
 const probes = 25;
 
