@@ -21,6 +21,21 @@ const ringing = (extension: string) => `  <send>
   </send>
 `;
 
+/** The phone's 200 OK to the INVITE just received, its SDP answer with audio at `rtpPort`. */
+const answer = (extension: string, rtpPort: number) => `  <send retrans="500">
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:${extension}@[local_ip]:[local_port]>
+${sippSdp({ owner: 'phone', port: rtpPort })}
+    ]]>
+  </send>
+`;
+
 /** The phone's final response without a body to the request just received, with its To tag. */
 const phoneReply = (status: string) => `  <send>
     <![CDATA[
@@ -74,19 +89,7 @@ export function answeringAfter(ringMs: number, hangUpAfterMs?: number, fromUser?
 <scenario name="agent ${extension} answers">
   <recv request="INVITE">${hangUpAfterMs === undefined ? '' : keepTag}${fromUser === undefined ? '' : checkFrom(fromUser)}</recv>${fromUser === undefined ? '' : '\n  <Reference variables="from"/>'}
 ${ringMs <= 0 ? '' : `${ringing(extension)}  <pause milliseconds="${ringMs}"/>
-`}  <send retrans="500">
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:${extension}@[local_ip]:[local_port]>
-${sippSdp({ owner: 'phone', port: rtpPort })}
-    ]]>
-  </send>
-  <recv request="ACK"/>
+`}${answer(extension, rtpPort)}  <recv request="ACK"/>
 ${hangUpAfterMs === undefined ? byeFromKefu : `${byeToKefu(extension, hangUpAfterMs)}  <Reference variables="all"/>
 `}</scenario>
 `;
@@ -213,19 +216,7 @@ function transferring(extension: string, rtpPort: number, until: string, referTo
     </action>
   </recv>
   <Reference variables="contact"/>
-  <send retrans="500">
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:${extension}@[local_ip]:[local_port]>
-${sippSdp({ owner: 'phone', port: rtpPort })}
-    ]]>
-  </send>
-  <recv request="ACK"/>
+${answer(extension, rtpPort)}  <recv request="ACK"/>
 ${until}
   <send retrans="500">
     <![CDATA[
