@@ -108,6 +108,12 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
     wallboard = await browser.page('wallboard', 1920, 1080);
     await logIn(wallboard, node.url, { tenant: 'demo', username: 'lead', password, home: '/wallboard' });
     await agentState(wallboard, '1001', 'logged_out').waitFor({ timeout: 10_000 });
+    // The tenant's own not-ready reasons are what the desktop offers.
+    const reasons = [
+      { code: 'break', name: '休息', nameEn: 'Break' },
+      { code: 'coaching', name: '辅导', nameEn: 'Coaching' },
+    ];
+    assert.equal((await admin.request('PUT', '/not-ready-reasons', { items: reasons })).status, 200);
     desktop = await browser.page('desktop');
     await logIn(desktop, node.url, { tenant: 'demo', username: '1001', password, home: '/desktop' });
     await desktop.locator('[data-testid=agent-state][data-state=logged_out]').waitFor({ timeout: 10_000 });
@@ -124,6 +130,8 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
     await browser.shot(wallboard, 'wallboard-ready');
     // Not ready with a reason: the wallboard shows the reason too.
     await desktop.getByRole('button', { name: /未就绪/ }).click();
+    await desktop.getByRole('menuitem', { name: '辅导' }).waitFor({ timeout: 5000 });
+    assert.deepEqual(await desktop.locator('.ant-dropdown-menu').getByRole('menuitem').allInnerTexts(), ['休息', '辅导']);
     await desktop.getByRole('menuitem', { name: '休息' }).click();
     await agentState(wallboard, '1001', 'not_ready').filter({ hasText: '休息' }).waitFor({ timeout: 5000 });
     // The English switch: the same wallboard in English.
