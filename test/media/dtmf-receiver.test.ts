@@ -19,6 +19,9 @@ function sippCapture(name: string): { packet: RtpPacket; atMs: number }[] {
   });
 }
 
+/** Each packet made here gets the next sequence number, as a sender numbers its packets. */
+let nextSequence = 0;
+
 interface EventPacketSpec {
   ssrc?: number;
   payloadType?: number;
@@ -32,6 +35,7 @@ function eventPacket(spec: EventPacketSpec): TelephoneEventPacket {
   return {
     ssrc: spec.ssrc ?? 0x1234,
     payloadType: spec.payloadType ?? 101,
+    sequenceNumber: nextSequence++ & 0xffff,
     timestamp: spec.timestamp >>> 0,
     payload: new TelephoneEvent({ event: spec.event, end: spec.end ?? false, volume: 10, duration: spec.duration }).serialize(),
   };
@@ -93,7 +97,7 @@ describe('RFC 4733 DTMF receiver', () => {
 
   it("accepts sipp's play_dtmf: PT 96 after PT 97 filler, and a new SSRC mid-call", () => {
     const receiver = new DtmfReceiver({ payloadTypes: [96] });
-    const filler = Array.from({ length: 20 }, (_, i): TelephoneEventPacket => ({ ssrc: 0x77, payloadType: 97, timestamp: i * 160, payload: new Uint8Array(160) }));
+    const filler = Array.from({ length: 20 }, (_, i): TelephoneEventPacket => ({ ssrc: 0x77, payloadType: 97, sequenceNumber: i, timestamp: i * 160, payload: new Uint8Array(160) }));
     const notices = play(receiver, filler);
     const presses = [1, 2, 3].map((event, i) => keypress({ ssrc: 0x77, payloadType: 96, timestamp: 3200 + 3200 * i, event, updates: 10 }));
     presses.forEach((packets, i) => notices.push(...play(receiver, packets, 400 + 400 * i)));
@@ -126,6 +130,20 @@ describe('RFC 4733 DTMF receiver', () => {
     assert.equal(timedOut[0]?.kind === 'digit-end' && timedOut[0].durationMs, 140, 'the duration last reported');
     // The end packets arrive after all: the digit was already reported, so nothing more.
     assert.deepEqual(play(receiver, keypress({ timestamp: 3200, event: 5, updates: 8 }).slice(-3), 600), []);
+  });
+
+  it('keeps one keypress one digit when its packets come over a second late (a stalled sender or worker)', () => {
+    const receiver = new DtmfReceiver({ payloadTypes: [101] });
+    const packets = keypress({ timestamp: 4000, event: 7, updates: 6 });
+    const notices = play(receiver, packets.slice(0, 3));
+    // The worker falls behind: its clock ends the digit (no update for 250 ms), then the rest of
+    // the keypress, queued meanwhile, arrives 1.5 s late with newer sequence numbers.
+    notices.push(...receiver.tick(1500), ...play(receiver, packets.slice(3), 1520));
+    // The sender stalls 1.4 s before its end packets.
+    const next = keypress({ timestamp: 40_000, event: 2, updates: 4 });
+    notices.push(...play(receiver, next.slice(0, 4), 5000), ...play(receiver, next.slice(4), 6400));
+    assert.equal(digits(notices), '72');
+    assert.equal(notices.length, 4);
   });
 
   it('still reports a digit whose first packets were lost, or of which only the end arrived', () => {
@@ -182,7 +200,7 @@ describe('RFC 4733 DTMF receiver', () => {
     const receiver = new DtmfReceiver({ payloadTypes: [101] });
     assert.deepEqual(play(receiver, keypress({ timestamp: 0, event: 16, updates: 3 })), []);
     assert.equal(receiver.counts.notDigits, 6);
-    assert.deepEqual(receiver.receive({ ssrc: 1, payloadType: 101, timestamp: 0, payload: Uint8Array.of(1, 2, 3) }, 0), []);
+    assert.deepEqual(receiver.receive({ ssrc: 1, payloadType: 101, sequenceNumber: 0, timestamp: 0, payload: Uint8Array.of(1, 2, 3) }, 0), []);
     assert.equal(receiver.counts.malformed, 1);
   });
 });

@@ -2,7 +2,10 @@
  * Turns a stream of RFC 4733 telephone-event packets into digits, each exactly once: a
  * `digit-start` on the first packet of an event and a `digit-end` when it ends, by the E bit, by
  * the next event when the end packets were lost, or by a timeout on the clock the caller passes in.
- * Retransmitted end packets and late packets of an event already ended change nothing.
+ * Retransmitted end packets and late packets of an event already ended change nothing, however
+ * late they come: a packet of an ended event with a newer sequence number is one of its own
+ * (RFC 3550 §5.1: every packet gets the next number), so a stalled sender or a worker that fell
+ * behind cannot make one keypress two.
  *
  * It knows nothing of SDP: the owner tells it which payload types carry telephone-events (the
  * one negotiated in the offer, 101 for most phones, 96 for sipp's `play_dtmf`), and changes them
@@ -20,20 +23,23 @@ export interface DtmfReceiverOptions {
   /** An event without updates for this long has lost its end packets (default 250 ms). */
   lostEndTimeoutMs?: number;
   /**
-   * How long an ended event is remembered, so that its retransmitted end packets are ignored
-   * (default 1000 ms). After that the same (SSRC, timestamp) is a new keypress: sipp's packaged
-   * pcaps resend identical packets when a digit is repeated.
+   * How long an ended event's sequence numbers are remembered (default 1000 ms): within it a
+   * copy of one of its packets (same number or older) is ignored; after it the same (SSRC,
+   * timestamp) with numbers that went back is a new keypress, as sipp's packaged pcaps resend
+   * identical packets when a digit is repeated.
    */
   endedMemoryMs?: number;
 }
 
 /** The fields of an RTP packet the receiver reads. */
-export type TelephoneEventPacket = Pick<RtpPacket, 'payloadType' | 'ssrc' | 'timestamp' | 'payload'>;
+export type TelephoneEventPacket = Pick<RtpPacket, 'payloadType' | 'ssrc' | 'sequenceNumber' | 'timestamp' | 'payload'>;
 
 interface EventKey {
   ssrc: number;
   /** RFC 4733 §2.3.1: all packets of one event carry the event's start timestamp. */
   timestamp: number;
+  /** The newest sequence number seen of the event. */
+  sequence: number;
 }
 
 type ReceiverState =
@@ -48,6 +54,11 @@ type ReceiverState =
       lastPacketMs: number;
     })
   | (EventKey & { name: 'ended'; lastPacketMs: number });
+
+/** An event's state once it ends, keeping what tells its later packets from a new keypress. */
+function endedState(state: EventKey, lastPacketMs: number): ReceiverState {
+  return { name: 'ended', ssrc: state.ssrc, timestamp: state.timestamp, sequence: state.sequence, lastPacketMs };
+}
 
 export interface DtmfReceiverCounts {
   /** Packets whose payload type is not a telephone-event one (audio, comfort noise …). */
@@ -109,7 +120,7 @@ export class DtmfReceiver {
   tick(nowMs: number): DtmfNotice[] {
     const state = this.state;
     if (state.name !== 'playing' || nowMs - state.lastPacketMs < this.lostEndTimeoutMs) return [];
-    this.state = { name: 'ended', ssrc: state.ssrc, timestamp: state.timestamp, lastPacketMs: state.lastPacketMs };
+    this.state = endedState(state, nowMs);
     return [this.endNotice(state, nowMs, 'timeout')];
   }
 
@@ -122,9 +133,10 @@ export class DtmfReceiver {
         if (sameEvent(state, packet)) {
           state.duration = Math.max(state.duration, event.duration);
           state.lastPacketMs = nowMs;
+          if (isNewer(packet.sequenceNumber, state.sequence)) state.sequence = packet.sequenceNumber;
           if (!event.end) return [];
           // RFC 4733 §2.3.3 and §2.5.2.2: the E bit ends the event; its duration is final.
-          this.state = { name: 'ended', ssrc: state.ssrc, timestamp: state.timestamp, lastPacketMs: nowMs };
+          this.state = endedState(state, nowMs);
           return [this.endNotice(state, nowMs, 'end-bit')];
         }
         if (state.ssrc === packet.ssrc && isBefore(packet.timestamp, state.timestamp)) {
@@ -141,10 +153,11 @@ export class DtmfReceiver {
         ) {
           state.earlierSegments += state.duration;
           state.timestamp = packet.timestamp;
+          state.sequence = packet.sequenceNumber;
           state.duration = event.duration;
           state.lastPacketMs = nowMs;
           if (!event.end) return [];
-          this.state = { name: 'ended', ssrc: state.ssrc, timestamp: state.timestamp, lastPacketMs: nowMs };
+          this.state = endedState(state, nowMs);
           return [this.endNotice(state, nowMs, 'end-bit')];
         }
         // A new event while this one had no end: its end packets were lost.
@@ -153,9 +166,11 @@ export class DtmfReceiver {
       }
       case 'ended': {
         const remembered = nowMs - state.lastPacketMs <= this.endedMemoryMs;
-        if (remembered && sameEvent(state, packet)) {
-          // RFC 4733 §2.5.1.4: the final packet is sent three times; the copies change nothing.
+        if (sameEvent(state, packet) && (remembered || isNewer(packet.sequenceNumber, state.sequence))) {
+          // RFC 4733 §2.5.1.4: the final packet is sent three times; the copies change nothing,
+          // nor do the event's updates and ends that come late, each with a newer number.
           state.lastPacketMs = nowMs;
+          if (isNewer(packet.sequenceNumber, state.sequence)) state.sequence = packet.sequenceNumber;
           this.counts.stale += 1;
           return [];
         }
@@ -176,6 +191,7 @@ export class DtmfReceiver {
       name: 'playing' as const,
       ssrc: packet.ssrc,
       timestamp: packet.timestamp,
+      sequence: packet.sequenceNumber,
       digit,
       event: event.event,
       earlierSegments: 0,
@@ -184,7 +200,7 @@ export class DtmfReceiver {
     };
     if (event.end) {
       // Only the end packets arrived: the digit starts and ends at once, with their duration.
-      this.state = { name: 'ended', ssrc: packet.ssrc, timestamp: packet.timestamp, lastPacketMs: nowMs };
+      this.state = endedState(playing, nowMs);
       return [start, this.endNotice(playing, nowMs, 'end-bit')];
     }
     this.state = playing;
@@ -203,6 +219,12 @@ export class DtmfReceiver {
 
 function sameEvent(key: EventKey, packet: TelephoneEventPacket): boolean {
   return key.ssrc === packet.ssrc && key.timestamp === packet.timestamp;
+}
+
+/** RFC 3550 §5.1: sequence numbers wrap at 2^16; `a` is newer than `b` within half the range ahead. */
+function isNewer(a: number, b: number): boolean {
+  const delta = (a - b) & 0xffff;
+  return delta !== 0 && delta < 0x8000;
 }
 
 /** RFC 3550 §5.1 timestamps wrap: `a` is before `b` when b − a mod 2^32 is under half the range. */
