@@ -141,11 +141,12 @@ describe('[E2] the wallboard: listen, force not ready and log out, skills, help 
     assert.deepEqual((refused.json.error as { details: { path: string }[] }).details.map((d) => d.path), ['skills.consultation']);
   });
 
-  it('an agent\'s "call supervisor" shows on the wallboard until the supervisor takes it up', async () => {
+  it('an agent\'s "call supervisor" shows on the wallboard until the supervisor takes it up, and the agent sees who did', async () => {
     const desktop = await browser.page('desktop');
     await logIn(desktop, node.url, { tenant: 'demo', username: '1002', password, home: '/desktop' });
     await desktop.getByRole('button', { name: /签\s*入/ }).click();
     await desktop.getByTestId('call-supervisor').click();
+    await desktop.locator('[data-testid="call-supervisor"][data-waiting="true"]').waitFor({ timeout: 10_000 });
     const alert = wallboard.getByTestId('help-1002');
     await alert.waitFor({ timeout: 10_000 });
     await browser.shot(wallboard, 'wallboard-help-request');
@@ -156,6 +157,9 @@ describe('[E2] the wallboard: listen, force not ready and log out, skills, help 
     await browser.shot(wallboard, 'wallboard-1366');
     await alert.getByTestId('answer-help').click();
     await alert.waitFor({ state: 'detached', timeout: 10_000 });
+    await desktop.locator('.help-answered').waitFor({ timeout: 10_000 });
+    await desktop.locator('[data-testid="call-supervisor"][data-waiting="false"]').waitFor({ timeout: 10_000 });
+    await browser.shot(desktop, 'desktop-help-answered');
     assert.deepEqual((await admin.request('GET', '/agent-help')).json.items, []);
     await wallboard.getByText('EN', { exact: true }).click();
     await row('1001').getByTestId('monitor-listen').filter({ hasText: 'Listen' }).waitFor({ timeout: 5000 });

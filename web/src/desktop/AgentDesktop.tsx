@@ -25,6 +25,7 @@ export function AgentDesktop() {
   const [extended, setExtended] = useState(0);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [helpWaiting, setHelpWaiting] = useState(false);
   const agentId = useRef<string>(undefined);
   // Registered from the first render: after a reload mid-call, Kefu calls the page back as soon as it has.
   const phone = useSoftphone();
@@ -67,8 +68,11 @@ export function AgentDesktop() {
       loadRecent();
     },
     onEvent: (event: KefuEvent) => {
-      const data = event.data as { agentId?: string | null; interactionId?: string };
-      if (event.type === 'agent.state' && data.agentId === agentId.current) {
+      const data = event.data as { agentId?: string | null; interactionId?: string; by?: string };
+      if (event.type === 'agent.help_answered' && data.agentId === agentId.current) {
+        setHelpWaiting(false);
+        void message.info({ content: `${t('desktop.helpAnswered')} ${data.by ?? ''}`, key: 'help-answered', className: 'help-answered' });
+      } else if (event.type === 'agent.state' && data.agentId === agentId.current) {
         setExtended(0);
         void loadState();
       } else if (event.type.startsWith('interaction.') && data.interactionId !== undefined && (data.agentId === agentId.current || data.interactionId === interaction?.id)) {
@@ -96,7 +100,7 @@ export function AgentDesktop() {
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       {!connected && <Alert type="info" title={t('events.reconnecting')} />}
-      <StateBar view={view} wrapUpEndsAt={wrapUpEndsAt} act={act} busy={busy} />
+      <StateBar view={view} wrapUpEndsAt={wrapUpEndsAt} act={act} busy={busy} help={{ waiting: helpWaiting, onAsked: () => setHelpWaiting(true) }} />
       <Row gutter={16}>
         <Col xs={24} lg={16}>
           <CurrentCall interaction={interaction} customer={customer} />

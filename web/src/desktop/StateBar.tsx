@@ -1,7 +1,7 @@
 /** The agent's state and the buttons that change it: log in, ready, not ready with a reason, wrap-up, log out. */
 import { Button, Card, Dropdown, Space, Statistic, Tag } from 'antd';
 import { useEffect, useState } from 'react';
-import { HelpButton } from '../help/HelpButton.js';
+import { HelpButton, type HelpButtonProps } from '../help/HelpButton.js';
 import { useI18n } from '../i18n.js';
 import type { AgentView } from './model.js';
 import { useNotReadyReasons } from './use-reasons.js';
@@ -33,9 +33,10 @@ export interface StateBarProps {
   wrapUpEndsAt: number | undefined;
   act: (body: Record<string, unknown>) => void;
   busy: boolean;
+  help: HelpButtonProps;
 }
 
-export function StateBar({ view, wrapUpEndsAt, act, busy }: StateBarProps) {
+export function StateBar({ view, wrapUpEndsAt, act, busy, help }: StateBarProps) {
   const { t } = useI18n();
   const elapsed = useElapsed(view.since);
   const notReady = useNotReadyReasons();
@@ -75,7 +76,7 @@ export function StateBar({ view, wrapUpEndsAt, act, busy }: StateBarProps) {
                   <Button onClick={() => act({ action: 'extend_wrap_up', seconds: 30 })}>{t('action.extendWrapUp')}</Button>
                 </>
               )}
-              <HelpButton />
+              <HelpButton {...help} />
               <Button danger onClick={() => act({ action: 'logout' })}>
                 {t('action.logout')}
               </Button>
