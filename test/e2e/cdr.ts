@@ -22,6 +22,7 @@ export interface Cdr {
   cause: string | null;
   endedBy: string | null;
   sipStatus: number | null;
+  startedAt: string;
   answeredAt: string | null;
   endedAt: string | null;
   trace: TraceEntry[];
