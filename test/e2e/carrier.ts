@@ -106,11 +106,13 @@ export interface MobileOptions {
   from: string;
   /** Keys the agent presses (RFC 4733 from SIPp's play_dtmf, PT 96) `afterMs` after answering; none: silence, as a voicemail. */
   press?: { afterMs: number; keys: string };
+  /** Where the mobile's audio is (a test RTP peer); SIPp's own media port when left out. */
+  rtpPort?: number;
 }
 
 /**
  * A remote agent's mobile behind the carrier: the INVITE (no challenge) rings, is answered with
- * SIPp's own media port (its play_dtmf sends from there), maybe presses keys, and waits for
+ * audio at `rtpPort` (play_dtmf sends from SIPp's media port all the same), maybe presses keys, and waits for
  * Kefu's BYE, whoever else hangs up first.
  */
 export function mobileScenario(options: MobileOptions): string {
@@ -130,7 +132,7 @@ ${response('180 Ringing')}
       [last_Call-ID:]
       [last_CSeq:]
       Contact: <sip:mobile@[local_ip]:[local_port]>
-${sippSdp({ owner: 'mobile', port: '[media_port]', telephoneEvent: 96 })}
+${sippSdp({ owner: 'mobile', port: options.rtpPort ?? '[media_port]', telephoneEvent: 96 })}
     ]]>
   </send>
   <recv request="ACK"/>

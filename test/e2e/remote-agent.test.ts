@@ -10,12 +10,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AcdCentre } from './acd-centre.js';
 import { mobileScenario, type MobileOptions } from './carrier.js';
+import { RtpPeer, dominantTone } from '../helpers/rtp-peer.js';
+import { ivrScenario } from './ivr-scenario.js';
 import { freeMediaPort, freePort } from './kefu-node.js';
 import { nodeApi, tuneQueue, type NodeApi } from './node-api.js';
 import { runSipp, type SippRun } from './sipp.js';
 
 const password = 'demo-remote-1';
 const mobile = '13900139001';
+
+/** The port Kefu sends a test peer's audio from (where the peer answers it). */
+const kefuPort = (peer: RtpPeer) => Number([...peer.sources][0]!.split(':').at(-1));
 
 interface Interaction {
   id: string;
@@ -87,9 +92,23 @@ describe('[A4] a remote agent on an outside number, reached through the trunk an
     assert.deepEqual([(login.json as { state: string }).state, (login.json as { endpoint: string }).endpoint], ['ready', 'remote']);
   });
 
-  it('[A4] the agent answers on the mobile and presses 1: the caller is connected to them, answered by that agent', async () => {
-    const phone = mobilePhone({ from: 'sip:12345@', press: { afterMs: 300, keys: '1' } });
-    await centre.caller('13800138301', { steps: [{ pauseMs: 1000, keys: '0' }], stayMs: 9000 });
+  it('[A4] the agent answers on the mobile and presses 1: the caller is connected to them and hears them, answered by that agent', async () => {
+    // The agent's voice is a 1004 Hz tone from the mobile's media, sent once Kefu's audio reaches it.
+    const far = await RtpPeer.open({ codec: 'PCMU' });
+    const near = await RtpPeer.open({ codec: 'PCMU' });
+    const phone = mobilePhone({ from: 'sip:12345@', press: { afterMs: 300, keys: '1' }, rtpPort: far.port });
+    const args = [`127.0.0.1:${centre.node.sipPort}`, '-sf', 'caller.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'];
+    const scenario = ivrScenario({ caller: '13800138301', steps: [{ pauseMs: 1000, keys: '0' }], end: { byeAfterMs: 9000 } });
+    const call = runSipp(args, { 'caller.xml': scenario, 'fields.csv': `SEQUENTIAL\n12345;${near.port}\n` }, 70_000);
+    await centre.until('the mobile answered', async () => far.sources.size > 0, 30_000);
+    far.play(kefuPort(far), 1004);
+    await centre.until('the caller hears Kefu', async () => near.sources.size > 0, 30_000);
+    near.play(kefuPort(near), [], 0);
+    const called = await call;
+    const heard = dominantTone(near.lastHeard(2000));
+    for (const peer of [far, near]) peer.close();
+    assert.equal(called.code, 0, `${called.errors}\n${centre.node.stdout.slice(-3000)}`);
+    assert.ok(Math.abs(heard.hz - 1004) <= 5, `the caller did not hear the agent: ${JSON.stringify(heard)}`);
     const run = await phone;
     assert.equal(run.code, 0, `the mobile's call failed:\n${run.errors}\n${centre.node.stdout.slice(-3000)}`);
     const interaction = await interactionOf('13800138301');
