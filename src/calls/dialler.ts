@@ -4,6 +4,7 @@
  * first to answer bridged to the caller, the others cancelled; the call to it ends when either
  * side hangs up. While it rings the caller hears ringback, or the far end's own early media when
  * it sends a 183 with SDP (RFC 3960). Every phone rung is a leg of the call, ended with its cause.
+ * A dial may screen whoever answers before connecting them ("press 1 to accept", answer-confirmation.ts).
  * What a target is (which phones, or an outside number at a carrier's trunk with the From,
  * P-Asserted-Identity and credentials it wants) is the application's answer (`reach`).
  */
@@ -11,6 +12,7 @@ import type { MediaEngine } from '../media/index.js';
 import { createOffer, readAnswer } from '../sdp/index.js';
 import { parsePeer, type Dialog, type InviteOptions, type OutgoingInvite, type SipResponse } from '../sip/index.js';
 import { localMedia } from './answering.js';
+import { confirmAnswer, releaseCause } from './answer-confirmation.js';
 import type { Answered, Attempt, NotAnswered } from './attempt.js';
 import type { Call, LegRole } from './call.js';
 import { Connection } from './connection.js';
@@ -19,7 +21,7 @@ import type { DialTarget } from './inbound.js';
 import type { Leg } from './leg.js';
 import { moveNear } from './media-move.js';
 import { remoteOf } from './remote-endpoint.js';
-import type { DialOptions, DialOutcome } from './voice-channel.js';
+import type { AnswerConfirmation, DialOptions, DialOutcome } from './voice-channel.js';
 
 export interface DiallerOptions {
   engine: MediaEngine;
@@ -68,6 +70,11 @@ export class Dialler {
       const ringing: Ringing = { call, role: 'callee', target, callerId, phones, timeoutMs: options.timeoutMs, near: leg.session, giveUp, ...(options.ringback === false ? {} : { caller: leg }) };
       const answered = await this.ring(ringing);
       if ('dialog' in answered) {
+        const refused = options.confirm === undefined ? undefined : await this.screen(answered, options.confirm, giveUp);
+        if (refused !== undefined) {
+          cause = refused;
+          continue;
+        }
         if (options.onAnswer !== undefined && !(await options.onAnswer(target))) {
           await this.release(answered, 'normal_clearing');
           return { answered: false, reason: 'cancelled' };
@@ -80,6 +87,25 @@ export class Dialler {
     if (leg.hungUp) return { answered: false, reason: 'hangup' };
     if (cancelled) return { answered: false, reason: 'cancelled' };
     return { answered: false, reason: cause === 'user_busy' ? 'busy' : cause === 'no_answer' || cause === 'no_user_response' ? 'no-answer' : 'failed', cause };
+  }
+
+  /**
+   * Screens the party that answered (`confirm`): undefined when they accepted; otherwise they
+   * are hung up (unless they hung up themselves) and the cause the dial reports is returned.
+   */
+  private async screen(answered: Answered, confirm: AnswerConfirmation, giveUp: Promise<unknown>): Promise<HangupCause | undefined> {
+    const gone = new Promise<{ cause: HangupCause; by: HangupSide }>((resolve) => this.options.onDialogEnd(answered.dialog, (cause, by) => resolve({ cause, by })));
+    const verdict = await confirmAnswer(this.options.engine, answered, confirm, { gone, giveUp });
+    if (verdict === 'accepted') return undefined;
+    if (verdict === 'party-gone') {
+      const { cause, by } = await gone;
+      answered.attempt.leg.end(cause, by);
+      await this.options.engine.destroy(answered.attempt.session).catch(() => null);
+      return 'call_rejected';
+    }
+    const cause = releaseCause(verdict);
+    await this.release(answered, cause);
+    return cause;
   }
 
   /** Hangs up a phone that answered but is not wanted after all. */

@@ -3,6 +3,7 @@ export { StoreLocation } from './store-location.js';
 export { TrustedSources } from './trusted-sources.js';
 export { calledParty, numberOf, type CalledParty } from './called-party.js';
 export type {
+  AnswerConfirmation,
   CallTransfer,
   Collected,
   CollectOptions,

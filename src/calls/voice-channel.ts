@@ -71,11 +71,24 @@ export interface DialOptions {
    */
   onAnswer?(target: string): boolean | Promise<boolean>;
   /**
+   * Screens whoever answers before `onAnswer` ("press 1 to accept", for a party on an outside
+   * number whose voicemail may answer): without the key in time, the party is hung up and the
+   * target counts as not answered (`no-answer`).
+   */
+  confirm?: AnswerConfirmation;
+  /**
    * Told each time a transfer moved the caller on to another party (Kefu's blind or consult
    * transfer, or the party's phone's REFER): `to` is the target now connected. The dial still
    * resolves only when the caller or the last party leaves.
    */
   onTransfer?(transfer: CallTransfer): void;
+}
+
+/** What the party who answered hears, and the key that accepts within `timeoutMs` of answering. */
+export interface AnswerConfirmation {
+  prompt: Sound[];
+  key: string;
+  timeoutMs: number;
 }
 
 /** A transfer that connected the caller to `to`: straight away (`blind`) or after the party consulted it. */

@@ -82,6 +82,8 @@ export interface NewAgent {
   extension: string;
   sipPassword: string;
   skills: Record<string, number>;
+  /** The outside number the agent may take calls on, logged in remotely (A4). */
+  remoteNumber?: string | null | undefined;
   /** Task roles beside `agent` (FEATURES D5). */
   roles?: Role[] | undefined;
 }
@@ -92,6 +94,8 @@ export interface AgentChanges {
   extension?: string | undefined;
   sipPassword?: string | undefined;
   skills?: Record<string, number> | undefined;
+  /** Null takes the outside number away. */
+  remoteNumber?: string | null | undefined;
 }
 
 type AgentTenant = Pick<TenantRow, 'id' | 'sipRealm'>;
@@ -105,6 +109,7 @@ export async function createAgent(repos: Repositories, tenant: AgentTenant, inpu
     sipHa1Md5: ha1.md5,
     sipHa1Sha256: ha1.sha256,
     skills: input.skills,
+    remoteNumber: input.remoteNumber ?? null,
   });
 }
 
@@ -131,6 +136,7 @@ export async function updateAgent(
     ...(changes.extension !== undefined ? { extension: changes.extension } : {}),
     ...(ha1 !== undefined ? { sipHa1Md5: ha1.md5, sipHa1Sha256: ha1.sha256 } : {}),
     ...(changes.skills !== undefined ? { skills: changes.skills } : {}),
+    ...(changes.remoteNumber !== undefined ? { remoteNumber: changes.remoteNumber } : {}),
   });
   if (changes.displayName === undefined && changes.disabled === undefined) return agent;
   const user = await repos.users.get(tenant.id, agent.userId);

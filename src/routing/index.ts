@@ -30,7 +30,8 @@ export {
   type SkillRequirement,
   type Strategy,
 } from './settings.js';
-export { AgentStateError, RoutingService, type AgentCommand, type RoutingServiceOptions } from './routing-service.js';
+export { AgentStateError, RoutingService, type AgentCommand, type AgentStateView, type RoutingServiceOptions } from './routing-service.js';
+export { agentEndpoints, AgentEndpoints, remoteAgentSchema, screeningPrompt, type AgentDial, type AgentEndpoint, type RemoteAgentPolicy } from './remote-agent.js';
 export type { AgentRow, CallbackCalls, Lease, QueueRow, RoutingDirectory, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 export { storeDirectory } from './store-directory.js';
 export { storeScreenPop } from './store-screen-pop.js';

@@ -49,6 +49,8 @@ export interface AgentRow {
   displayName: string;
   skills: Record<string, number>;
   disabled: boolean;
+  /** The outside number the agent takes calls on when logged in remotely (A4), if they have one. */
+  remoteNumber: string | null;
 }
 
 /** The tenant's queues and agents as the directory keeps them. */

@@ -14,7 +14,11 @@ import { asAgentId, asInteractionId } from './ids.js';
 import type { HandOff, QueueRequest, QueueRouter, QueueTicket } from '../calls/index.js';
 import type { CallbackCalls, RoutingDirectory, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 import type { AgentView, QueueStats } from './routing-core.js';
+import type { AgentEndpoint } from './remote-agent.js';
 import { TenantRouter, type RouterLog } from './tenant-router.js';
+
+/** An agent's state, and where they take their calls (A4). */
+export type AgentStateView = AgentView & { endpoint: AgentEndpoint };
 
 /** The agent's state cannot change that way now (already logged in, not in wrap-up …). */
 export class AgentStateError extends KefuError {
@@ -40,11 +44,12 @@ export interface RoutingServiceOptions {
 
 /** What an agent (or a supervisor for them) asks of their state (D1). */
 export type AgentCommand =
-  | { type: 'login'; reason?: string }
+  /** `endpoint`: where the agent takes calls until they log out (A4); their phones when left out. */
+  | { type: 'login'; reason?: string; endpoint?: AgentEndpoint }
   | { type: 'logout' }
   | { type: 'ready' }
   | { type: 'notReady'; reason: string }
-  | { type: 'force'; to: Presence; reason?: string; by: string }
+  | { type: 'force'; to: Presence; reason?: string; by: string; endpoint?: AgentEndpoint }
   | { type: 'endWrapUp' }
   | { type: 'extendWrapUp'; seconds: number };
 
@@ -77,10 +82,15 @@ export class RoutingService implements QueueRouter {
     return router.enqueue(request);
   }
 
-  async command(tenantId: string, agentId: string, command: AgentCommand): Promise<AgentView> {
+  async command(tenantId: string, agentId: string, command: AgentCommand): Promise<AgentStateView> {
     const router = await this.router(tenantId, false);
-    if (router.agentRow(agentId) === undefined) throw new NotFoundError('no such agent, or the agent is disabled');
+    const row = router.agentRow(agentId);
+    if (row === undefined) throw new NotFoundError('no such agent, or the agent is disabled');
     const agent = asAgentId(agentId);
+    const endpoint = command.type === 'login' ? (command.endpoint ?? 'phone') : command.type === 'force' ? command.endpoint : undefined;
+    if (endpoint === 'remote' && row.remoteNumber === null) {
+      throw new ValidationError('the agent has no outside number to take calls on', [{ path: 'endpoint', message: 'give the agent a remoteNumber first' }]);
+    }
     let decisions: Decision[];
     if (command.type === 'endWrapUp' || command.type === 'extendWrapUp') {
       const interaction = router.agent(agentId)?.work[0];
@@ -91,6 +101,8 @@ export class RoutingService implements QueueRouter {
           : router.step({ type: 'extendWrapUp', interaction: asInteractionId(interaction), seconds: command.seconds });
     } else if (command.type === 'force') {
       decisions = router.step({ type: 'force', agent, to: command.to, by: command.by, ...(command.reason === undefined ? {} : { reason: command.reason }) });
+    } else if (command.type === 'login') {
+      decisions = router.step({ type: 'login', agent, ...(command.reason === undefined ? {} : { reason: command.reason }) });
     } else {
       decisions = router.step({ ...command, agent });
     }
@@ -100,8 +112,10 @@ export class RoutingService implements QueueRouter {
       if (refused.code.startsWith('ERR_UNKNOWN_')) throw new NotFoundError(refused.message);
       throw new AgentStateError(refused.message, [{ path: refused.field, message: refused.message }]);
     }
+    // Before the first offer to the agent is carried out: decisions are carried out after this.
+    if (endpoint !== undefined) router.endpoints.use(agent, endpoint);
     await router.settled();
-    return router.agent(agentId)!;
+    return viewOf(router, agentId)!;
   }
 
   /**
@@ -160,13 +174,13 @@ export class RoutingService implements QueueRouter {
     (await this.router(tenantId, false)).transferTarget(sipCallId, target);
   }
 
-  async agent(tenantId: string, agentId: string): Promise<AgentView | undefined> {
-    return (await this.router(tenantId, false)).agent(agentId);
+  async agent(tenantId: string, agentId: string): Promise<AgentStateView | undefined> {
+    return viewOf(await this.router(tenantId, false), agentId);
   }
 
-  async agents(tenantId: string): Promise<AgentView[]> {
+  async agents(tenantId: string): Promise<AgentStateView[]> {
     const router = await this.router(tenantId, false);
-    return (await this.options.directory.agents(tenantId)).map((row) => router.agent(row.id)).filter((view) => view !== undefined);
+    return (await this.options.directory.agents(tenantId)).map((row) => viewOf(router, row.id)).filter((view) => view !== undefined);
   }
 
   /** The agent's offer or interaction now, with its screen pop (C6). */
@@ -254,4 +268,9 @@ export class RoutingService implements QueueRouter {
     }
     entry.loadedAt = this.#now();
   }
+}
+
+function viewOf(router: TenantRouter, agentId: string): AgentStateView | undefined {
+  const view = router.agent(agentId);
+  return view === undefined ? undefined : { ...view, endpoint: router.endpoints.endpointOf(asAgentId(agentId)) };
 }

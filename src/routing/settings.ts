@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { callerExperienceShape } from './caller-experience.js';
+import { remoteAgentShape } from './remote-agent.js';
 import type { AgentId, InteractionId, QueueId } from './ids.js';
 
 /** Every kind of interaction is queued the same way (DESIGN: one universal queue). */
@@ -67,6 +68,7 @@ export const queueSettingsSchema = z
     /** What the expected wait starts from before the queue has handled anything. */
     expectedHandleSeconds: z.number().positive().max(86_400).default(180),
     ...callerExperienceShape,
+    ...remoteAgentShape,
   })
   .strict()
   .refine((queue) => queue.maxWaitSeconds === undefined || queue.overflow !== undefined, { message: 'a maximum wait needs an overflow target', path: ['overflow'] })

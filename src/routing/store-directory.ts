@@ -16,7 +16,7 @@ export function storeDirectory(store: Store): RoutingDirectory {
       const rows: AgentRow[] = [];
       for (let offset = 0; ; offset += PAGE) {
         const page = await store.repos.agents.list(tenantId, {}, { limit: PAGE, offset });
-        rows.push(...page.items.map((a) => ({ id: a.id, extension: a.extension, displayName: a.displayName, skills: a.skills, disabled: a.disabled })));
+        rows.push(...page.items.map((a) => ({ id: a.id, extension: a.extension, displayName: a.displayName, skills: a.skills, disabled: a.disabled, remoteNumber: a.remoteNumber })));
         if (page.items.length < PAGE) return rows;
       }
     },

@@ -18,6 +18,7 @@ import { placeCallback } from './callback-call.js';
 import { experienceOf } from './caller-experience.js';
 import type { AgentRow, CallbackCalls, Lease, QueueRow, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 import { QueueExits } from './queue-exits.js';
+import { AgentEndpoints } from './remote-agent.js';
 import { TransferredCalls } from './transferred-calls.js';
 import { readScreenPop, WaitingCaller, type NextStop } from './waiting-caller.js';
 
@@ -61,6 +62,8 @@ export class TenantRouter {
   #stopped = false;
   readonly #transfers: TransferredCalls;
   readonly #exits: QueueExits;
+  /** Which agents take their calls at an outside number (A4). */
+  readonly endpoints = new AgentEndpoints();
 
   constructor(private readonly options: TenantRouterOptions) {
     this.#transfers = new TransferredCalls({
@@ -88,6 +91,7 @@ export class TenantRouter {
   /** Defines (or redefines, live) the tenant's queues and agents; an agent serves the queues named in their skills. */
   configure(queues: QueueRow[], agents: AgentRow[], reasons: string[]): Decision[] {
     this.#queues = new Set(queues.map((q) => q.name));
+    this.endpoints.configure(queues);
     const out: Decision[] = [...this.step({ type: 'defineReasons', reasons })];
     for (const queue of queues) {
       this.#experience.set(queue.name, experienceOf(queue.settings));
@@ -296,6 +300,7 @@ export class TenantRouter {
         await store.addEvent(tenantId, id!, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } });
         return;
       case 'agentState': {
+        if (d.to === 'logged_out') this.endpoints.use(d.agent, 'phone');
         await store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at });
         events.publish(tenantId, { type: 'agent.state', data: { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by } });
         const row = this.#agents.get(d.agent);
@@ -337,9 +342,8 @@ export class TenantRouter {
     const { channel } = waiting.request;
     void channel
       .dial({
-        targets: [agent.extension],
+        ...this.endpoints.dialFor(agent, waiting.queue),
         timeoutMs,
-        callerId: 'caller',
         ringback: false,
         cancel: cancelled,
         onAnswer: () => this.answered(waiting, offer, agent),

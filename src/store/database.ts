@@ -95,6 +95,8 @@ export interface AgentTable {
   sipHa1Md5: string;
   sipHa1Sha256: string;
   skills: Json<Record<string, number>>;
+  /** The outside number the agent takes calls on when logged in remotely (A4). */
+  remoteNumber: string | null;
   version: Generated<number>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;

@@ -160,6 +160,21 @@ describe('agents API', () => {
     assert.equal((await sip('2106'))?.sipHa1Md5, ha1('2106', 'demo', 'third-sip-secret').md5);
   });
 
+  it('[A4] an agent may have an outside number to take calls on remotely: 400 naming `remoteNumber` when it is not one, null takes it away', async () => {
+    const agent = await hire('remote1', '1311', { remoteNumber: '13900139311' });
+    assert.equal((agent as Agent & { remoteNumber: string }).remoteNumber, '13900139311');
+    for (const remoteNumber of ['1390013931a', '12', '+86 139 0013 9311']) {
+      const bad = await admin.patch(`/api/v1/agents/${agent.id}`, { version: agent.version, remoteNumber });
+      assert.equal(bad.statusCode, 400, remoteNumber);
+      assert.deepEqual(errorPaths(bad), ['remoteNumber']);
+    }
+    const cleared = await admin.patch(`/api/v1/agents/${agent.id}`, { version: agent.version, remoteNumber: null });
+    assert.equal(cleared.statusCode, 200, cleared.body);
+    assert.equal(cleared.json().remoteNumber, null);
+    const plus = await admin.patch(`/api/v1/agents/${agent.id}`, { version: cleared.json().version, remoteNumber: '+8613900139311' });
+    assert.equal(plus.json().remoteNumber, '+8613900139311');
+  });
+
   it('[C1] finds agents by skill and by text', async () => {
     const names = async (query: string) =>
       (await admin.get(`/api/v1/agents${query}`)).json().items.map((a: Agent) => a.extension) as string[];

@@ -100,3 +100,45 @@ ${response('486 Busy Here')}
 </scenario>
 `;
 }
+
+export interface MobileOptions {
+  /** A pattern the INVITE's From must match: the caller ID the agent's mobile shows. */
+  from: string;
+  /** Keys the agent presses (RFC 4733 from SIPp's play_dtmf, PT 96) `afterMs` after answering; none: silence, as a voicemail. */
+  press?: { afterMs: number; keys: string };
+  /** Where the mobile's audio is (a test RTP peer); SIPp's own media port when left out. */
+  rtpPort?: number;
+}
+
+/**
+ * A remote agent's mobile behind the carrier: the INVITE (no challenge) rings, is answered with
+ * audio at `rtpPort` (play_dtmf sends from SIPp's media port all the same), maybe presses keys, and waits for
+ * Kefu's BYE, whoever else hangs up first.
+ */
+export function mobileScenario(options: MobileOptions): string {
+  const press = options.press === undefined ? '' : `  <pause milliseconds="${options.press.afterMs}"/>\n  <nop><action><exec play_dtmf="${options.press.keys}"/></action></nop>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="a remote agent's mobile">
+  <recv request="INVITE">
+    <action>${`<ereg regexp="${options.from}" search_in="hdr" header="From:" check_it="true" assign_to="from"/>`}</action>
+  </recv>
+${response('180 Ringing')}
+  <send retrans="500">
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]carrier[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:mobile@[local_ip]:[local_port]>
+${sippSdp({ owner: 'mobile', port: options.rtpPort ?? '[media_port]', telephoneEvent: 96 })}
+    ]]>
+  </send>
+  <recv request="ACK"/>
+${press}  <recv request="BYE" timeout="60000"/>
+${response('200 OK', '', '')}
+  <Reference variables="from"/>
+</scenario>
+`;
+}

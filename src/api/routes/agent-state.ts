@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
-import type { AgentCommand, RoutingService } from '../../routing/index.js';
+import { agentEndpoints, type AgentCommand, type RoutingService } from '../../routing/index.js';
 import type { Store } from '../../store/index.js';
 import { actor } from '../auth.js';
 
@@ -9,7 +9,8 @@ const supervisors = ['tenant_admin', 'supervisor'] as const;
 const everyone = ['tenant_admin', 'supervisor', 'agent'] as const;
 
 const action = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('login'), reason: z.string().min(1).max(50).optional() }).strict(),
+  // `endpoint`: the agent's phones (a desk phone or the desktop's softphone), or `remote`: the outside number of their record (A4).
+  z.object({ action: z.literal('login'), reason: z.string().min(1).max(50).optional(), endpoint: z.enum(agentEndpoints).optional() }).strict(),
   z.object({ action: z.literal('logout') }).strict(),
   z.object({ action: z.literal('ready') }).strict(),
   z.object({ action: z.literal('not_ready'), reason: z.string().min(1).max(50) }).strict(),
@@ -65,7 +66,7 @@ export const agentStateRoutes: FastifyPluginAsyncZod<{ store: Store; routing: Ro
     '/agents/:id/state',
     {
       config: { roles: everyone },
-      schema: { tags: ['agent states'], summary: 'Log in, go ready or not ready, end or extend wrap-up, log out', params, body: action },
+      schema: { tags: ['agent states'], summary: 'Log in (at the phones, or remotely at the agent\'s outside number), go ready or not ready, end or extend wrap-up, log out', params, body: action },
     },
     async (request) => {
       const { agentId, self, by } = await agentOf(request, request.params.id);
@@ -74,8 +75,10 @@ export const agentStateRoutes: FastifyPluginAsyncZod<{ store: Store; routing: Ro
       let command: AgentCommand;
       if (body.action === 'end_wrap_up') command = { type: 'endWrapUp' };
       else if (body.action === 'extend_wrap_up') command = { type: 'extendWrapUp', seconds: body.seconds };
-      else if (!self) command = { type: 'force', to: body.action === 'login' && body.reason !== undefined ? 'not_ready' : presence[body.action], by, ...('reason' in body && body.reason !== undefined ? { reason: body.reason } : {}) };
-      else if (body.action === 'login') command = { type: 'login', ...(body.reason === undefined ? {} : { reason: body.reason }) };
+      else if (!self) {
+        command = { type: 'force', to: body.action === 'login' && body.reason !== undefined ? 'not_ready' : presence[body.action], by, ...('reason' in body && body.reason !== undefined ? { reason: body.reason } : {}) };
+        if (body.action === 'login') command.endpoint = body.endpoint ?? 'phone';
+      } else if (body.action === 'login') command = { type: 'login', ...(body.reason === undefined ? {} : { reason: body.reason }), ...(body.endpoint === undefined ? {} : { endpoint: body.endpoint }) };
       else if (body.action === 'not_ready') command = { type: 'notReady', reason: body.reason };
       else command = { type: body.action };
       return routing.command(actor(request).tenant.id, agentId, command);

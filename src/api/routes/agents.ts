@@ -9,6 +9,9 @@ import { actor } from '../auth.js';
 import { registerResource } from '../resource.js';
 import { extension, idParams, password, role, searchText, skills } from '../schemas.js';
 
+/** Where a remote agent takes calls (A4): a number the tenant's trunks dial, as the agent would dial it. */
+const outsideNumber = z.string().regex(/^\+?[0-9]{3,20}$/, 'an outside number: 3 to 20 digits, optionally after +');
+
 const taskRole = role.exclude(['platform_admin', 'tenant_admin']);
 
 const body = z.object({
@@ -18,6 +21,7 @@ const body = z.object({
   extension,
   sipPassword: password,
   skills: skills.default({}),
+  remoteNumber: outsideNumber.nullable().optional(),
   roles: z.array(taskRole).max(10).optional(),
 });
 
@@ -27,11 +31,12 @@ const patch = z.object({
   extension,
   sipPassword: password,
   skills,
+  remoteNumber: outsideNumber.nullable(),
 });
 
 /**
- * Agents: users who take calls, with an extension, SIP credentials (kept only as digest hashes)
- * and skills with levels 1 to 10.
+ * Agents: users who take calls, with an extension, SIP credentials (kept only as digest hashes),
+ * skills with levels 1 to 10, and the outside number they may take calls on remotely (A4).
  */
 export const agentRoutes: FastifyPluginAsync<{ store: Store }> = async (parent, { store }) => {
   registerResource(parent, store, {

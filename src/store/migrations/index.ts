@@ -16,6 +16,7 @@ import * as routing from './0008-routing.js';
 import * as callbackInteractions from './0009-callback-interactions.js';
 import * as wrapUp from './0010-wrap-up.js';
 import * as notReadyReasons from './0011-not-ready-reasons.js';
+import * as remoteAgents from './0012-remote-agents.js';
 
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0009-callback-interactions': callbackInteractions,
   '0010-wrap-up': wrapUp,
   '0011-not-ready-reasons': notReadyReasons,
+  '0012-remote-agents': remoteAgents,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -13,6 +13,8 @@ export interface Agent {
   disabled: boolean;
   extension: string;
   skills: Record<string, number>;
+  /** The outside number the agent takes calls on when logged in remotely (A4), or null. */
+  remoteNumber: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -23,6 +25,7 @@ export interface AgentInput {
   sipHa1Md5: string;
   sipHa1Sha256: string;
   skills: Record<string, number>;
+  remoteNumber?: string | null;
 }
 
 /** What a SIP registrar needs to check a digest response for an extension. */
@@ -51,6 +54,7 @@ export class AgentRepository {
         'users.disabled',
         'agents.extension',
         'agents.skills',
+        'agents.remoteNumber',
         'agents.version',
         'agents.createdAt',
         'agents.updatedAt',
