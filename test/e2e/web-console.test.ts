@@ -81,7 +81,7 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
     assert.equal((await fetch(`${node.url}/assets/missing.js`)).status, 404);
   });
 
-  it('the admin creates a queue in the console; a bad value is shown at its field', async () => {
+  it('the admin creates a queue in the console, a bad value shown at its field; an agent\'s outside number, and the agent takes calls there', async () => {
     const page = await browser.page('admin');
     await logIn(page, node.url, { tenant: 'demo', username: 'admin', password, home: '/wallboard' });
     await page.getByRole('menuitem', { name: '队列' }).click();
@@ -101,6 +101,35 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
     const queue = (await admin.request('GET', '/queues/web-sales')).json as { settings: { ringTimeoutSeconds: number; wrapUpSeconds: number } };
     assert.equal(queue.settings.ringTimeoutSeconds, 15);
     assert.equal(queue.settings.wrapUpSeconds, 15);
+
+    // [A4] A remote agent's outside number: a bad one shown at its field, a good one kept, and
+    // the agent takes calls there from the desktop; emptied, it is removed.
+    const agent1002 = async () => ((await admin.request('GET', '/agents')).json.items as { extension: string; remoteNumber: string | null }[]).find((a) => a.extension === '1002');
+    const editAgent = async (remoteNumber: string) => {
+      await page.locator('tr', { hasText: '1002' }).getByRole('button', { name: /编\s*辑/ }).click();
+      await page.locator('#agents_remoteNumber').fill(remoteNumber);
+      await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    };
+    await page.getByRole('menuitem', { name: '坐席与技能' }).click();
+    await page.waitForURL(`${node.url}/admin/agents`);
+    await editAgent('call me');
+    await page.locator('.ant-form-item-has-error #agents_remoteNumber').waitFor({ timeout: 10_000 });
+    await page.locator('#agents_remoteNumber').fill('13912345678');
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    await page.locator('.ant-modal').waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.equal((await agent1002())?.remoteNumber, '13912345678');
+    const mobile = await browser.page('desktop-remote');
+    await logIn(mobile, node.url, { tenant: 'demo', username: '1002', password, home: '/desktop' });
+    await mobile.getByTestId('login-remote').click();
+    await mobile.locator('[data-testid=agent-state][data-state=ready]').waitFor({ timeout: 10_000 });
+    const remote = await nodeApi(node.url, 'demo', '1002', password);
+    assert.equal((await remote.request('GET', '/agents/me/state')).json.endpoint, 'remote');
+    await mobile.getByRole('button', { name: /签\s*出/ }).click();
+    await mobile.locator('[data-testid=agent-state][data-state=logged_out]').waitFor({ timeout: 10_000 });
+    await mobile.context().close();
+    await editAgent('');
+    await page.locator('.ant-modal').waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.equal((await agent1002())?.remoteNumber, null);
     await page.context().close();
   });
 
@@ -203,9 +232,9 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
 
   it('no page logged a console error', () => {
     // Before logging in, the app asks who is logged in: that 401 is how it learns nobody is; the
-    // admin's one 400 is the queue refused on purpose above.
+    // admin's two 400s are the queue and the outside number refused on purpose above.
     const expected = (error: string) => error.endsWith('status of 401 (Unauthorized)') || error === 'admin: Failed to load resource: the server responded with a status of 400 (Bad Request)';
     assert.deepEqual(browser.errors.filter((error) => !expected(error)), []);
-    assert.equal(browser.errors.filter((error) => error.includes('400')).length, 1, JSON.stringify(browser.errors));
+    assert.equal(browser.errors.filter((error) => error.includes('400')).length, 2, JSON.stringify(browser.errors));
   });
 });

@@ -30,13 +30,16 @@ export class JsonFieldError extends Error {
   }
 }
 
-/** The body's fields from the form: empty entries left out, JSON text parsed. */
+/** The body's fields from the form: empty entries left out (null for a clearable one being edited), JSON text parsed. */
 export function fromForm(fields: Field[], values: Record<string, unknown>, creating: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const field of fields) {
     if (field.createOnly && !creating) continue;
     const value = getPath(values, field.name);
-    if (value === undefined || value === null || value === '') continue;
+    if (value === undefined || value === null || value === '') {
+      if (field.clearable && !creating) setPath(body, field.name, null);
+      continue;
+    }
     if (field.kind === 'json') {
       try {
         setPath(body, field.name, JSON.parse(String(value)));

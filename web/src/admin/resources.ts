@@ -16,6 +16,8 @@ export interface Field {
   required?: boolean;
   /** Sent only when creating (a password, a queue's name). */
   createOnly?: boolean;
+  /** Left empty when editing, it is sent as null: the value is removed (not kept as it was). */
+  clearable?: boolean;
 }
 
 export interface Column {
@@ -104,6 +106,7 @@ export const tableResources: Resource[] = [
       { name: ['password'], label: 'field.password', kind: 'password', createOnly: true },
       { name: ['extension'], label: 'field.extension', kind: 'text', required: true },
       { name: ['sipPassword'], label: 'field.sipPassword', kind: 'password' },
+      { name: ['remoteNumber'], label: 'field.remoteNumber', kind: 'text', clearable: true },
       { name: ['skills'], label: 'field.skills', kind: 'json' },
     ],
     defaults: { skills: {} },

@@ -59,9 +59,14 @@ export function StateBar({ view, wrapUpEndsAt, act, busy, help }: StateBarProps)
         )}
         <Space wrap>
           {view.state === 'logged_out' ? (
-            <Button type="primary" loading={busy} onClick={() => act({ action: 'login' })}>
-              {t('action.login')}
-            </Button>
+            <>
+              <Button type="primary" loading={busy} onClick={() => act({ action: 'login' })}>
+                {t('action.login')}
+              </Button>
+              <Button data-testid="login-remote" loading={busy} onClick={() => act({ action: 'login', endpoint: 'remote' })}>
+                {t('action.loginRemote')}
+              </Button>
+            </>
           ) : (
             <>
               <Button type="primary" data-testid="go-ready" disabled={view.state === 'ready' || view.state === 'busy' || view.state === 'reserved'} loading={busy} onClick={() => act({ action: 'ready' })}>
