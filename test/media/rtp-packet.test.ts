@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MediaParseError, RtpPacket } from '../../src/media/index.js';
+import { RTP_FIXED_HEADER, RtpHeader, readRtpHeader, writeRtpHeader } from '../../src/media/rtp/rtp-packet.js';
 
 /** The first packet of sipp's dtmf_2833_1.pcap: PT 101 with the marker, event 1, volume 10. */
 const CAPTURED = Uint8Array.from(Buffer.from('80e51f30000033e00e05384e010a0000', 'hex'));
@@ -135,5 +136,42 @@ describe('RTP packets (RFC 3550 §5.1)', () => {
     assert.throws(() => new RtpPacket({ ...base, sequenceNumber: 65536 }), /sequenceNumber/);
     assert.throws(() => new RtpPacket({ ...base, csrcs: new Array<number>(16).fill(1) }), /at most 15 CSRCs/);
     assert.throws(() => new RtpPacket({ ...base, extension: { profile: 1, data: new Uint8Array(3) } }), /whole 32-bit words/);
+  });
+
+  it('reads a header in place as parse does, and writes a fixed header as serialize does', () => {
+    let seed = 777;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed >>> 24;
+    };
+    const header = new RtpHeader();
+    for (let i = 0; i < 5000; i += 1) {
+      const bytes = Uint8Array.from({ length: random() % 64 }, random);
+      if (bytes.length > 0) bytes[0] = ((bytes[0] ?? 0) & 0x3f) | 0x80;
+      const parsed = RtpPacket.parse(bytes);
+      const error = readRtpHeader(bytes, header);
+      if (!parsed.ok) {
+        assert.deepEqual(error, parsed.error);
+        continue;
+      }
+      const packet = parsed.value;
+      assert.equal(error, undefined);
+      assert.deepEqual(
+        [header.marker, header.payloadType, header.sequenceNumber, header.timestamp, header.ssrc, header.csrcCount, header.paddingLength],
+        [packet.marker, packet.payloadType, packet.sequenceNumber, packet.timestamp, packet.ssrc, packet.csrcs.length, packet.paddingLength],
+      );
+      assert.deepEqual(bytes.subarray(header.payloadStart, header.payloadEnd), packet.payload);
+    }
+    for (const fields of [
+      { marker: true, payloadType: 101, sequenceNumber: 0xffff, timestamp: 0xffffffff, ssrc: 0x80000001 },
+      { marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0 },
+      { marker: false, payloadType: 127, sequenceNumber: 0x1234, timestamp: 0x89abcdef, ssrc: 0xdeadbeef },
+    ]) {
+      const payload = Uint8Array.from({ length: 160 }, random);
+      const bytes = new Uint8Array(RTP_FIXED_HEADER + payload.length).fill(0xaa);
+      writeRtpHeader(bytes, fields.marker, fields.payloadType, fields.sequenceNumber, fields.timestamp, fields.ssrc);
+      bytes.set(payload, RTP_FIXED_HEADER);
+      assert.deepEqual(bytes, new RtpPacket({ ...fields, payload }).serialize());
+    }
   });
 });

@@ -4,7 +4,7 @@
  * an offset and a reason; `serialize` writes the same bytes back.
  */
 import { ValidationError } from '../../errors.js';
-import { type ParseResult, parseFailure, parsed } from '../media-parse-error.js';
+import { MediaParseError, type ParseResult, parsed } from '../media-parse-error.js';
 
 /** RFC 3550 §5.3.1: a profile-defined 16-bit value and a whole number of 32-bit words. */
 export interface RtpHeaderExtension {
@@ -26,7 +26,8 @@ export interface RtpPacketFields {
   paddingLength?: number;
 }
 
-const FIXED_HEADER = 12;
+/** RFC 3550 §5.1: the fixed header's length in bytes. */
+export const RTP_FIXED_HEADER = 12;
 const RTP = 'RTP';
 
 /**
@@ -97,63 +98,25 @@ export class RtpPacket {
   }
 
   static parse(bytes: Uint8Array): ParseResult<RtpPacket> {
-    if (bytes.length < FIXED_HEADER) {
-      return parseFailure(RTP, bytes.length, `a packet needs ${FIXED_HEADER} header bytes, got ${bytes.length}`);
-    }
+    const header = new RtpHeader();
+    const error = readRtpHeader(bytes, header);
+    if (error !== undefined) return { ok: false, error };
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const first = bytes[0] ?? 0;
-    const version = first >> 6;
-    // RFC 3550 §5.1 and A.1: packets whose version is not 2 are not RTP.
-    if (version !== RtpPacket.version) return parseFailure(RTP, 0, `version is ${version}, not 2`);
-    const hasPadding = (first & 0x20) !== 0;
-    const hasExtension = (first & 0x10) !== 0;
-    const csrcCount = first & 0x0f;
-    const second = bytes[1] ?? 0;
-    // RFC 3550 A.1: the payload type must not be that of an SR or RR (72/73 with the marker
-    // bit read as part of the type: the second octet is 200 or 201). Such a packet is RTCP.
-    if (second === 200 || second === 201) return parseFailure(RTP, 1, `second octet ${second} is an RTCP SR/RR, not RTP`);
-    let offset = FIXED_HEADER;
-    if (bytes.length < offset + 4 * csrcCount) {
-      return parseFailure(RTP, bytes.length, `CC says ${csrcCount} CSRCs but the packet ends first`);
-    }
     const csrcs: number[] = [];
-    for (let i = 0; i < csrcCount; i += 1, offset += 4) csrcs.push(view.getUint32(offset));
-    let extension: RtpHeaderExtension | undefined;
-    if (hasExtension) {
-      // RFC 3550 §5.3.1: a 4-byte extension header, then `length` 32-bit words.
-      if (bytes.length < offset + 4) return parseFailure(RTP, offset, 'X is set but the extension header is missing');
-      const profile = view.getUint16(offset);
-      const words = view.getUint16(offset + 2);
-      const end = offset + 4 + 4 * words;
-      if (bytes.length < end) {
-        return parseFailure(RTP, offset + 2, `the extension claims ${words} words but only ${bytes.length - offset - 4} bytes follow`);
-      }
-      extension = { profile, data: bytes.subarray(offset + 4, end) };
-      offset = end;
-    }
-    let payloadEnd = bytes.length;
-    let paddingLength = 0;
-    if (hasPadding) {
-      // RFC 3550 §5.1: the last octet of the padding counts how many padding octets to ignore,
-      // itself included; the padding follows the header.
-      paddingLength = bytes[bytes.length - 1] ?? 0;
-      if (paddingLength === 0) return parseFailure(RTP, bytes.length - 1, 'P is set but the padding count is 0');
-      if (paddingLength > bytes.length - offset) {
-        return parseFailure(RTP, bytes.length - 1, `the padding count ${paddingLength} reaches into the header`);
-      }
-      payloadEnd = bytes.length - paddingLength;
-    }
+    for (let i = 0; i < header.csrcCount; i += 1) csrcs.push(view.getUint32(RTP_FIXED_HEADER + 4 * i));
+    const at = header.extensionAt;
+    const extension = at < 0 ? undefined : { profile: view.getUint16(at), data: bytes.subarray(at + 4, header.payloadStart) };
     return parsed(
       new RtpPacket({
-        marker: (second & 0x80) !== 0,
-        payloadType: second & 0x7f,
-        sequenceNumber: view.getUint16(2),
-        timestamp: view.getUint32(4),
-        ssrc: view.getUint32(8),
+        marker: header.marker,
+        payloadType: header.payloadType,
+        sequenceNumber: header.sequenceNumber,
+        timestamp: header.timestamp,
+        ssrc: header.ssrc,
         csrcs,
         ...(extension === undefined ? {} : { extension }),
-        payload: bytes.subarray(offset, payloadEnd),
-        paddingLength,
+        payload: bytes.subarray(header.payloadStart, header.payloadEnd),
+        paddingLength: header.paddingLength,
       }),
     );
   }
@@ -161,7 +124,7 @@ export class RtpPacket {
   /** Total length in bytes of the serialized packet. */
   get byteLength(): number {
     const extension = this.extension === undefined ? 0 : 4 + this.extension.data.length;
-    return FIXED_HEADER + 4 * this.csrcs.length + extension + this.payload.length + this.paddingLength;
+    return RTP_FIXED_HEADER + 4 * this.csrcs.length + extension + this.payload.length + this.paddingLength;
   }
 
   /**
@@ -181,7 +144,7 @@ export class RtpPacket {
     view.setUint16(2, this.sequenceNumber);
     view.setUint32(4, this.timestamp);
     view.setUint32(8, this.ssrc);
-    let offset = FIXED_HEADER;
+    let offset = RTP_FIXED_HEADER;
     for (const csrc of this.csrcs) {
       view.setUint32(offset, csrc);
       offset += 4;
@@ -201,6 +164,96 @@ export class RtpPacket {
     }
     return bytes;
   }
+}
+
+/**
+ * The fields of a received packet's header and where its payload lies, filled in place by
+ * `readRtpHeader`: a media worker reads every packet into one of these instead of building an
+ * `RtpPacket`, and makes objects only for what needs them (telephone-events, the jitter buffer).
+ */
+export class RtpHeader {
+  marker = false;
+  payloadType = 0;
+  sequenceNumber = 0;
+  timestamp = 0;
+  ssrc = 0;
+  csrcCount = 0;
+  /** Offset of the header extension (RFC 3550 §5.3.1), -1 when X is not set. */
+  extensionAt = -1;
+  payloadStart = 0;
+  payloadEnd = 0;
+  paddingLength = 0;
+}
+
+/**
+ * Checks an RTP packet's header, CSRC list, extension and padding against the bytes given (the
+ * checks of RFC 3550 §5.1, §5.3.1 and A.1) and reads them into `into`. Returns the error of a
+ * packet that is not valid RTP, else undefined; allocates nothing for a valid one.
+ */
+export function readRtpHeader(bytes: Uint8Array, into: RtpHeader): MediaParseError | undefined {
+  const length = bytes.length;
+  if (length < RTP_FIXED_HEADER) return new MediaParseError(RTP, length, `a packet needs ${RTP_FIXED_HEADER} header bytes, got ${length}`);
+  const first = bytes[0] as number;
+  const version = first >> 6;
+  // RFC 3550 §5.1 and A.1: packets whose version is not 2 are not RTP.
+  if (version !== RtpPacket.version) return new MediaParseError(RTP, 0, `version is ${version}, not 2`);
+  const csrcCount = first & 0x0f;
+  const second = bytes[1] as number;
+  // RFC 3550 A.1: the payload type must not be that of an SR or RR (72/73 with the marker
+  // bit read as part of the type: the second octet is 200 or 201). Such a packet is RTCP.
+  if (second === 200 || second === 201) return new MediaParseError(RTP, 1, `second octet ${second} is an RTCP SR/RR, not RTP`);
+  let offset = RTP_FIXED_HEADER + 4 * csrcCount;
+  if (length < offset) return new MediaParseError(RTP, length, `CC says ${csrcCount} CSRCs but the packet ends first`);
+  let extensionAt = -1;
+  if ((first & 0x10) !== 0) {
+    // RFC 3550 §5.3.1: a 4-byte extension header, then `length` 32-bit words.
+    if (length < offset + 4) return new MediaParseError(RTP, offset, 'X is set but the extension header is missing');
+    const words = ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number);
+    const end = offset + 4 + 4 * words;
+    if (length < end) return new MediaParseError(RTP, offset + 2, `the extension claims ${words} words but only ${length - offset - 4} bytes follow`);
+    extensionAt = offset;
+    offset = end;
+  }
+  let paddingLength = 0;
+  if ((first & 0x20) !== 0) {
+    // RFC 3550 §5.1: the last octet of the padding counts how many padding octets to ignore,
+    // itself included; the padding follows the header.
+    paddingLength = bytes[length - 1] as number;
+    if (paddingLength === 0) return new MediaParseError(RTP, length - 1, 'P is set but the padding count is 0');
+    if (paddingLength > length - offset) return new MediaParseError(RTP, length - 1, `the padding count ${paddingLength} reaches into the header`);
+  }
+  into.marker = (second & 0x80) !== 0;
+  into.payloadType = second & 0x7f;
+  into.sequenceNumber = ((bytes[2] as number) << 8) | (bytes[3] as number);
+  into.timestamp = (((bytes[4] as number) << 24) | ((bytes[5] as number) << 16) | ((bytes[6] as number) << 8) | (bytes[7] as number)) >>> 0;
+  into.ssrc = (((bytes[8] as number) << 24) | ((bytes[9] as number) << 16) | ((bytes[10] as number) << 8) | (bytes[11] as number)) >>> 0;
+  into.csrcCount = csrcCount;
+  into.extensionAt = extensionAt;
+  into.payloadStart = offset;
+  into.payloadEnd = length - paddingLength;
+  into.paddingLength = paddingLength;
+  return undefined;
+}
+
+/**
+ * Writes the 12-byte fixed header of a packet without CSRCs, extension or padding (what a media
+ * session sends) at the start of `into`, which the caller reuses from packet to packet. The
+ * numbers are the caller's to keep in range: sequence numbers mod 2^16, timestamps and the SSRC
+ * mod 2^32 (RFC 3550 §5.1).
+ */
+export function writeRtpHeader(into: Uint8Array, marker: boolean, payloadType: number, sequenceNumber: number, timestamp: number, ssrc: number): void {
+  into[0] = RtpPacket.version << 6;
+  into[1] = (marker ? 0x80 : 0) | payloadType;
+  into[2] = sequenceNumber >>> 8;
+  into[3] = sequenceNumber;
+  into[4] = timestamp >>> 24;
+  into[5] = timestamp >>> 16;
+  into[6] = timestamp >>> 8;
+  into[7] = timestamp;
+  into[8] = ssrc >>> 24;
+  into[9] = ssrc >>> 16;
+  into[10] = ssrc >>> 8;
+  into[11] = ssrc;
 }
 
 function checkInteger(name: string, value: number, min: number, max: number): void {

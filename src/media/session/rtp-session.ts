@@ -14,10 +14,11 @@ import { DtmfReceiver } from '../dtmf/dtmf-receiver.js';
 import { GoertzelDetector } from '../dtmf/goertzel-detector.js';
 import { JitterBuffer } from '../jitter/jitter-buffer.js';
 import { LossConcealer } from '../jitter/loss-concealer.js';
+import { MediaStateError } from '../media-errors.js';
 import { Player, type PlayerEnd, type PlayOptions } from '../player/player.js';
 import { ReceiverStats } from '../rtp/receiver-stats.js';
 import { isRtcpPacket, parseRtcpCompound } from '../rtp/rtcp-packet.js';
-import { RtpPacket } from '../rtp/rtp-packet.js';
+import { RTP_FIXED_HEADER, RtpHeader, readRtpHeader, writeRtpHeader } from '../rtp/rtp-packet.js';
 import { DtmfSender, type DtmfSendOptions } from './dtmf-sender.js';
 import { RtcpReporter } from './rtcp-reporter.js';
 
@@ -28,6 +29,11 @@ import { RtcpReporter } from './rtcp-reporter.js';
 export interface PacketSocket {
   on(event: 'message', listener: (bytes: Buffer, from: RemoteInfo) => void): unknown;
   send(bytes: Uint8Array, port: number, address: string): void;
+  /**
+   * Sends the socket holds back because the system's send buffer was full: those still read
+   * their bytes later, so a session reuses a packet's buffer only when this is 0.
+   */
+  getSendQueueCount(): number;
   close(): void;
 }
 
@@ -128,6 +134,11 @@ export class RtpSession {
   #lastHeardAt: number;
   #timeoutSaid = false;
   #closed = false;
+  /** The packets sent, reused from one to the next: one buffer for audio, one for events. */
+  #audioPacket = Buffer.alloc(0);
+  #eventPacket = Buffer.alloc(0);
+  /** The header of the packet being received, read in place. */
+  readonly #heardHeader = new RtpHeader();
 
   constructor(private readonly options: RtpSessionOptions) {
     const random32 = () => Math.floor(options.random() * 0x1_0000_0000) >>> 0;
@@ -166,6 +177,10 @@ export class RtpSession {
 
   /** Sets (or changes, after a re-offer) the peer's address, codec and payload types. */
   async setRemote(remote: RemoteEndpoint): Promise<void> {
+    // RFC 3550 §5.1: PT is 7 bits. Packets are written in place without further checks.
+    for (const type of [remote.payloadType, remote.telephoneEventPayloadType ?? 0]) {
+      if (!Number.isInteger(type) || type < 0 || type > 127) throw new MediaStateError(`an RTP payload type is 0 to 127, not ${type}`);
+    }
     this.#remote = remote;
     const frameSamples = ((remote.ptimeMs ?? 20) * 8000) / 1000;
     if (frameSamples !== this.#frameSamples) {
@@ -240,13 +255,13 @@ export class RtpSession {
     if (this.#reporter.due(nowMs)) this.sendReport(nowMs, timestamp);
     const event = this.#dtmfSender.next(timestamp);
     if (event !== undefined && this.#remote.telephoneEventPayloadType !== undefined) {
-      this.transmit(this.#remote.telephoneEventPayloadType, event.timestamp, event.payload, event.marker);
+      this.transmit(this.#remote.telephoneEventPayloadType, event.timestamp, event.payload, event.marker, true);
       return undefined;
     }
     let audio = this.player.next();
     if (audio === undefined && this.feed !== undefined) audio = this.feed instanceof Int16Array ? g711Encode(this.codec, this.feed) : this.feed;
     audio ??= this.silence();
-    this.transmit(this.#remote.payloadType, timestamp, audio, this.#marker);
+    this.transmit(this.#remote.payloadType, timestamp, audio, this.#marker, false);
     this.#marker = false;
     return audio;
   }
@@ -269,9 +284,19 @@ export class RtpSession {
     return g711SilenceFrame(this.codec, this.#frameSamples);
   }
 
-  private transmit(payloadType: number, timestamp: number, payload: Uint8Array, marker: boolean): void {
+  private transmit(payloadType: number, timestamp: number, payload: Uint8Array, marker: boolean, event: boolean): void {
     const target = this.#target as { address: string; port: number };
-    const bytes = new RtpPacket({ payloadType, sequenceNumber: this.#sequence, timestamp, ssrc: this.ssrc, payload, marker }).serialize(Buffer.allocUnsafe);
+    const length = RTP_FIXED_HEADER + payload.length;
+    let bytes = event ? this.#eventPacket : this.#audioPacket;
+    // The header is written over the previous packet's, unless that one still waits in the
+    // socket's queue (which keeps reading its bytes) or was of another length.
+    if (bytes.length !== length || this.options.socket.getSendQueueCount() > 0) {
+      bytes = Buffer.allocUnsafeSlow(length);
+      if (event) this.#eventPacket = bytes;
+      else this.#audioPacket = bytes;
+    }
+    writeRtpHeader(bytes, marker, payloadType, this.#sequence, timestamp, this.ssrc);
+    bytes.set(payload, RTP_FIXED_HEADER);
     this.#sequence = (this.#sequence + 1) & 0xffff;
     this.counts.sent++;
     this.#octets += payload.length;
@@ -298,12 +323,11 @@ export class RtpSession {
       this.onRtcp(bytes, nowMs, from, rtcpPort);
       return;
     }
-    const parsed = RtpPacket.parse(bytes);
-    if (!parsed.ok) {
+    const packet = this.#heardHeader;
+    if (readRtpHeader(bytes, packet) !== undefined) {
       this.counts.malformed++;
       return;
     }
-    const packet = parsed.value;
     const isAudio = packet.payloadType === remote.payloadType;
     if (!isAudio && packet.payloadType !== remote.telephoneEventPayloadType) {
       this.counts.unknownPayloadType++;
@@ -322,11 +346,16 @@ export class RtpSession {
       this.#stats = new ReceiverStats(8000);
     }
     if (packet.ssrc === this.#heardSsrc) this.#stats.update(packet.sequenceNumber, packet.timestamp, nowMs);
+    // The payload is a view of the datagram's own buffer, which nothing else reuses.
     if (!isAudio) {
-      this.notify(this.#dtmfReceiver.receive(packet, nowMs), 'rfc4733');
+      const payload = bytes.subarray(packet.payloadStart, packet.payloadEnd);
+      this.notify(this.#dtmfReceiver.receive({ payloadType: packet.payloadType, ssrc: packet.ssrc, timestamp: packet.timestamp, payload }, nowMs), 'rfc4733');
       return;
     }
-    if (this.decodes) this.#jitter.push({ sequence: packet.sequenceNumber, timestamp: packet.timestamp, ssrc: packet.ssrc, payload: packet.payload }, nowMs);
+    if (this.decodes) {
+      const payload = bytes.subarray(packet.payloadStart, packet.payloadEnd);
+      this.#jitter.push({ sequence: packet.sequenceNumber, timestamp: packet.timestamp, ssrc: packet.ssrc, payload }, nowMs);
+    }
   }
 
   /**

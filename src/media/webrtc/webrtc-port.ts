@@ -107,6 +107,11 @@ export class WebRtcPort implements PacketSocket {
     if (protectedPacket !== undefined) this.socket.send(protectedPacket, peer.port, peer.address);
   }
 
+  /** Always 0: a packet is protected into new bytes inside `send`, so its caller may reuse its own. */
+  getSendQueueCount(): number {
+    return 0;
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -3,7 +3,7 @@ import { type Socket, createSocket } from 'node:dgram';
 import { after, describe, it } from 'node:test';
 import { RtpPacket, isRtcpPacket, parseRtcpCompound, type RtcpPacket, type TimeSource } from '../../../src/media/index.js';
 import { PortRange } from '../../../src/media/session/port-range.js';
-import { RtpSession, type SessionEvents } from '../../../src/media/session/rtp-session.js';
+import { type PacketSocket, RtpSession, type SessionEvents } from '../../../src/media/session/rtp-session.js';
 import { seededRandom } from '../../helpers/random.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -72,6 +72,49 @@ describe('[issue 4] RTP session', () => {
       assert.equal(sent[i]?.ssrc, rtp.ssrc);
     }
     assert.ok(sent.every((p) => p.payloadType === 8 && p.payload.length === 160 && p.payload.every((b) => b === 0xd5)), 'A-law silence');
+  });
+
+  it('writes each packet over the last one sent, but never over one the socket still queues', async () => {
+    const peer = await listener();
+    const { socket, port } = await ports.bindRtp();
+    let queued = 0;
+    const handed: Uint8Array[] = [];
+    const counting: PacketSocket = {
+      on: (event, listener) => socket.on(event, listener),
+      send: (bytes, toPort, address) => {
+        handed.push(bytes);
+        socket.send(bytes, toPort, address);
+      },
+      // What dgram says when the system's send buffer was full and it holds packets back.
+      getSendQueueCount: () => queued,
+      close: () => socket.close(),
+    };
+    const time = manualTime();
+    const rtp = new RtpSession({
+      id: 'q',
+      socket: counting,
+      port,
+      time,
+      random: seededRandom(5),
+      noRtpTimeoutMs: 1000,
+      symmetric: false,
+      inbandDtmf: false,
+      openRtcpSocket: () => ports.bindRtcp(port),
+      events: { dtmf: () => undefined, timeout: () => undefined, played: () => undefined },
+    });
+    closers.push(() => rtp.close());
+    await rtp.setRemote({ address: '127.0.0.1', port: peer.port, codec: 'PCMU', payloadType: 0 });
+    rtp.send(0);
+    rtp.send(20);
+    assert.equal(handed[1], handed[0], 'the second packet reuses the first one’s buffer');
+    queued = 1;
+    const waiting = Uint8Array.from(handed[1] as Uint8Array);
+    rtp.send(40);
+    assert.notEqual(handed[2], handed[1]);
+    assert.deepEqual(Uint8Array.from(handed[1] as Uint8Array), waiting, 'the queued packet still holds its own header');
+    await sleep(50);
+    const sequences = peer.packets.map((p) => rtpOf(p.bytes).sequenceNumber);
+    assert.deepEqual(sequences, [0, 1, 2].map((i) => ((sequences[0] as number) + i) & 0xffff));
   });
 
   it('sends an SR within the randomised first interval, on the RTP port with rtcp-mux (RFC 5761) and on port+1 without', async () => {
