@@ -349,7 +349,7 @@ export class RtpSession {
     // The payload is a view of the datagram's own buffer, which nothing else reuses.
     if (!isAudio) {
       const payload = bytes.subarray(packet.payloadStart, packet.payloadEnd);
-      this.notify(this.#dtmfReceiver.receive({ payloadType: packet.payloadType, ssrc: packet.ssrc, timestamp: packet.timestamp, payload }, nowMs), 'rfc4733');
+      this.notify(this.#dtmfReceiver.receive({ payloadType: packet.payloadType, ssrc: packet.ssrc, sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp, payload }, nowMs), 'rfc4733');
       return;
     }
     if (this.decodes) {
