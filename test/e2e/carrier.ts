@@ -40,6 +40,23 @@ const digest = 'Digest realm="carrier.test", nonce="[pid]n[call_number]", algori
 const unauthorized = response('401 Unauthorized', `\n      WWW-Authenticate: ${digest}`);
 const proxyChallenge = response('407 Proxy Authentication Required', `\n      Proxy-Authenticate: ${digest}`);
 
+/** The 200 OK to the INVITE, with the audio `sdp` describes; resent until the ACK (RFC 3261 §13.3.1.4). */
+function answer(contact: string, sdp: Parameters<typeof sippSdp>[0]): string {
+  return `  <send retrans="500">
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]carrier[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:${contact}@[local_ip]:[local_port]>
+${sippSdp(sdp)}
+    ]]>
+  </send>
+`;
+}
+
 export function carrierScenario(options: CarrierOptions): string {
   const check = (name: string, header: string, pattern: string) =>
     `<ereg regexp="${pattern}" search_in="hdr" header="${header}:" check_it="true" assign_to="${name}"/>`;
@@ -50,19 +67,7 @@ ${response('403 Forbidden')}
   <recv request="ACK"/>
   <recv request="NEVER" timeout="500"/>
   <label id="1"/>
-  <send retrans="500">
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]carrier[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:carrier@[local_ip]:[local_port]>
-${sippSdp({ owner: 'carrier', port: options.rtpPort })}
-    ]]>
-  </send>
-  <recv request="ACK"/>
+${answer('carrier', { owner: 'carrier', port: options.rtpPort })}  <recv request="ACK"/>
   <recv request="BYE" timeout="60000"/>
 ${response('200 OK', '', '')}`
     : `${proxyChallenge}
@@ -123,19 +128,7 @@ export function mobileScenario(options: MobileOptions): string {
     <action>${`<ereg regexp="${options.from}" search_in="hdr" header="From:" check_it="true" assign_to="from"/>`}</action>
   </recv>
 ${response('180 Ringing')}
-  <send retrans="500">
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]carrier[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:mobile@[local_ip]:[local_port]>
-${sippSdp({ owner: 'mobile', port: options.rtpPort ?? '[media_port]', telephoneEvent: 96 })}
-    ]]>
-  </send>
-  <recv request="ACK"/>
+${answer('mobile', { owner: 'mobile', port: options.rtpPort ?? '[media_port]', telephoneEvent: 96 })}  <recv request="ACK"/>
 ${press}  <recv request="BYE" timeout="60000"/>
 ${response('200 OK', '', '')}
   <Reference variables="from"/>
