@@ -83,13 +83,13 @@ async function main(argv: string[]): Promise<void> {
         if (tenant === undefined) return false;
         const from = (await store.repos.numbers.list(tenant.id, {}, { limit: 1, offset: 0 })).items[0]?.number ?? tenant.slug;
         const presentation = { tenantNumber: from, caller: undefined };
-        const phones = await voice.reach(tenant, call.extension, presentation);
+        const phones = await voice.reach(tenant, call.target, presentation);
         if (phones.length === 0) return false;
         let served: Promise<void> | undefined;
         const answered = await calls.originate({
           owner: tenant.id,
           from,
-          to: call.extension,
+          to: call.target,
           phones,
           timeoutMs: call.timeoutMs,
           cancel: call.cancel,

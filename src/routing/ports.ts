@@ -74,11 +74,12 @@ export interface RoutingEvents {
  */
 export interface CallbackCalls {
   /**
-   * Rings `extension`; once answered runs `serve` with the agent's line, whose `dial` reaches
+   * Rings `target` (the agent's extension, or a remote agent's outside number through the
+   * tenant's trunks); once answered runs `serve` with the agent's line, whose `dial` reaches
    * extensions and outside numbers (through the tenant's trunks) with the tenant's number as
    * caller ID. False when the agent did not answer in `timeoutMs` or `cancel` settled first.
    */
-  callAgent(tenantId: string, call: { extension: string; timeoutMs: number; cancel: Promise<unknown>; serve(line: VoiceChannel): Promise<void> }): Promise<boolean>;
+  callAgent(tenantId: string, call: { target: string; timeoutMs: number; cancel: Promise<unknown>; serve(line: VoiceChannel): Promise<void> }): Promise<boolean>;
 }
 
 /** What an agent's screen shows of a caller before answering (C6), from the tenant's records. */

@@ -334,7 +334,7 @@ export class TenantRouter {
         answered: (o: Extract<Decision, { type: 'offer' }>, w: WaitingCaller, a: AgentRow) => this.stored(w, o, a),
       };
       const policy = (this.#experience.get(waiting.queue) ?? experienceOf({})).callback;
-      placeCallback(context, offer, waiting, agent, policy, cancelled, timeoutMs)
+      placeCallback(context, offer, waiting, agent, this.endpoints.dialFor(agent, waiting.queue), policy, cancelled, timeoutMs)
         .catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, reservation: offer.reservation, err: String(error) }, 'callback failed'))
         .finally(() => waiting.offers.delete(offer.reservation));
       return;

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { AcdCentre } from './acd-centre.js';
 import { mobileScenario, type MobileOptions } from './carrier.js';
 import { RtpPeer, dominantTone } from '../helpers/rtp-peer.js';
@@ -36,9 +37,9 @@ describe('[A4] a remote agent on an outside number, reached through the trunk an
   let agent: NodeApi;
   let agentId: string;
 
-  /** The agent's mobile behind the carrier, for one call. */
-  async function mobilePhone(options: MobileOptions): Promise<SippRun> {
-    const args = ['-sf', 'mobile.xml', '-p', String(carrierPort), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '60'];
+  /** The agent's mobile behind the carrier, for `calls` calls (each answered the same way). */
+  async function mobilePhone(options: MobileOptions, calls = 1): Promise<SippRun> {
+    const args = ['-sf', 'mobile.xml', '-p', String(carrierPort), '-mp', String(await freeMediaPort()), '-m', String(calls), '-trace_err', '-nostdin', '-timeout', '60'];
     return runSipp(args, { 'mobile.xml': mobileScenario(options) }, 70_000);
   }
 
@@ -144,5 +145,28 @@ describe('[A4] a remote agent on an outside number, reached through the trunk an
       legs.map((l) => [l.target, l.answeredAt !== null, l.cause, l.endedBy]),
       [[mobile, true, 'no_user_response', 'kefu']],
     );
+  });
+
+  it('[A4][C5] a callback goes to the remote agent\'s mobile too: they press 1, then the customer is called through the trunk', async () => {
+    const customer = '13800138303';
+    await tuneQueue(centre.admin, 'consultation', { callback: { key: '1', everySeconds: 30, attempts: 1, retrySeconds: 2, ringSeconds: 10 } });
+    // With the agent not ready, the caller asks to be called back and hangs up.
+    await centre.caller(customer, { steps: [{ pauseMs: 1000, keys: '0' }, { pauseMs: 3000, keys: '1' }], stayMs: 'kefu' });
+    assert.equal((await interactionOf(customer)).timeline.some((e) => e.kind === 'callback_requested'), true);
+    // Both calls reach the carrier: first the agent's mobile (which presses 1), then the customer.
+    const carrier = mobilePhone({ from: 'sip:12345@', press: { afterMs: 300, keys: '1' } }, 2);
+    assert.equal((await agent.request('POST', '/agents/me/state', { action: 'ready' })).status, 200);
+    await centre.until('the customer is called back', async () => (await interactionOf(customer)).timeline.some((e) => e.kind === 'callback_answered'), 30_000);
+    // The customer's call runs the mobile's scenario too, keys 300 ms after answering and all:
+    // hang up once it waits for its BYE, as SIPp ends a call that gets one anywhere else.
+    await delay(1500);
+    const calls = ((await centre.admin.request('GET', '/calls')).json as { items: { sipCallId: string; called: string }[] }).items.filter((c) => c.called === mobile);
+    assert.equal(calls.length, 1, JSON.stringify(calls));
+    assert.equal((await centre.admin.request('DELETE', `/calls/${encodeURIComponent(calls[0]!.sipCallId)}`)).status, 204);
+    const run = await carrier;
+    assert.equal(run.code, 0, `the carrier's calls failed:\n${run.errors}\n${centre.node.stdout.slice(-3000)}`);
+    await centre.until('the callback ends', async () => (await interactionOf(customer)).endCause !== null);
+    const done = await interactionOf(customer);
+    assert.deepEqual([done.endCause, done.agentId], ['completed', agentId], JSON.stringify(done));
   });
 });
