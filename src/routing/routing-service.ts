@@ -83,7 +83,7 @@ export class RoutingService implements QueueRouter {
     const agent = asAgentId(agentId);
     let decisions: Decision[];
     if (command.type === 'endWrapUp' || command.type === 'extendWrapUp') {
-      const interaction = router.agent(agentId)?.work[0];
+      const interaction = router.firstWork(agentId);
       if (router.agent(agentId)?.state !== 'wrap_up' || interaction === undefined) throw new AgentStateError('the agent is not in wrap-up');
       decisions =
         command.type === 'endWrapUp'
