@@ -49,7 +49,8 @@ const media = { mediaConstraints: { audio: { echoCancellation: true, noiseSuppre
 /** Set while this tab has a call: a call back after a reload is answered only then. */
 const inCallKey = 'kefu.softphone.inCall';
 
-export function useSoftphone(): Softphone {
+/** The page's softphone; `enabled` false (a user with no extension of their own) leaves it unregistered and asks nothing. */
+export function useSoftphone(enabled = true): Softphone {
   const [account, setAccount] = useState<PhoneAccount>();
   const [registration, setRegistration] = useState<Registration>('connecting');
   const [call, setCall] = useState<CallState>('idle');
@@ -62,8 +63,8 @@ export function useSoftphone(): Softphone {
   const sink = useRef<HTMLAudioElement>(undefined);
 
   useEffect(() => {
-    api<PhoneAccount>('GET', '/agents/me/phone').then(setAccount, () => setRegistration('failed'));
-  }, []);
+    if (enabled) api<PhoneAccount>('GET', '/agents/me/phone').then(setAccount, () => setRegistration('failed'));
+  }, [enabled]);
 
   const follow = useCallback((started: RTCSession) => {
     session.current = started;
