@@ -3,6 +3,7 @@
  * administrator records about three seconds on the prompts page, trims it to the second between
  * 0.5 s and 2.5 s, amplifies it by 3 dB and saves it. The node keeps a two-second prompt of the
  * tone, 3 dB louder than the microphone (a 0.5 full-scale sine, about -9 dBFS, so about -6 dBFS).
+ * A text spoken by the node's text to speech (espeak-ng) is loaded into the same editor and saved.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { fakeMicrophone } from './page-audio.js';
 const password = 'demo-web-prompts-1';
 const tone = 1004;
 
-describe('[K5] a prompt recorded in the browser, trimmed and amplified', () => {
+describe('[K5] a prompt recorded in the browser, trimmed and amplified; a text spoken and saved', () => {
   let node: KefuNode;
   let database: TestDatabase;
   let folder: string;
@@ -75,6 +76,18 @@ describe('[K5] a prompt recorded in the browser, trimmed and amplified', () => {
     process.stdout.write(`# the prompt is ${prompt.durationMs} ms of ${heard.hz} Hz at ${heard.dbfs.toFixed(1)} dBFS\n`);
     assert.ok(Math.abs(heard.hz - tone) <= 8, JSON.stringify(heard));
     assert.ok(heard.dbfs > -7.5 && heard.dbfs < -4.5, `3 dB over the microphone's -9 dBFS: ${JSON.stringify(heard)}`);
+  });
+
+  it('a text spoken as a say node would (the TTS preview) is loaded into the editor and saved as a prompt of its length', async () => {
+    await page.getByTestId('prompt-name').fill('spoken-greeting');
+    await page.getByTestId('prompt-text').fill('您好，欢迎致电示范科技局');
+    await page.getByTestId('prompt-speak').click();
+    const length = Number(await page.getByTestId('prompt-length').getAttribute('data-seconds', { timeout: 30_000 }));
+    assert.ok(length > 1 && length < 10, `the speech is ${length} s long`);
+    await page.getByTestId('prompt-save').click();
+    await page.getByRole('cell', { name: 'spoken-greeting' }).waitFor({ timeout: 15_000 });
+    const prompt = ((await admin.request('GET', '/prompts?limit=200')).json.items as { name: string; durationMs: number }[]).find((p) => p.name === 'spoken-greeting');
+    assert.ok(prompt !== undefined && Math.abs(prompt.durationMs - length * 1000) <= 20, `${JSON.stringify(prompt)}: not ${length} s`);
   });
 
   it('no page logged a console error', () => {

@@ -155,6 +155,8 @@ export const en: Record<MessageKey, string> = {
   'prompts.gain': 'Gain (dB)',
   'prompts.preview': 'Preview',
   'prompts.save': 'Save as a prompt',
+  'prompts.speechText': 'Text to speak',
+  'prompts.speak': 'Speak it',
   // Issue 7 items 2–3: supervisor actions, help requests, the flow editor, tenants.
   'sup.actions': 'Actions',
   'sup.listen': 'Listen',

@@ -154,6 +154,8 @@ export const zh = {
   'prompts.gain': '增益（dB）',
   'prompts.preview': '试听效果',
   'prompts.save': '保存为提示音',
+  'prompts.speechText': '要合成的文字',
+  'prompts.speak': '合成试听',
   // Issue 7 items 2–3: supervisor actions, help requests, the flow editor, tenants.
   'sup.actions': '操作',
   'sup.listen': '监听',

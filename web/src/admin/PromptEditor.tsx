@@ -1,9 +1,10 @@
 /**
- * Making a prompt in the browser (K5): record it from the microphone or open an audio file, trim
+ * Making a prompt in the browser (K5): record it from the microphone, open an audio file, or have
+ * a text spoken as a say node would speak it (the TTS preview); then trim
  * it to a start and an end, amplify it, listen to the result, and save it as a new prompt
  * (uploaded as the 8 kHz WAV the node keeps).
  */
-import { Alert, Button, Card, InputNumber, Space, Tag, Upload } from 'antd';
+import { Alert, Button, Card, Input, InputNumber, Select, Space, Tag, Upload } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n.js';
 import { decodeAudio, recordMicrophone, renderPrompt, wavFile, type PromptEdit } from './prompt-audio.js';
@@ -23,6 +24,8 @@ export function PromptEditor({ name, upload }: PromptEditorProps) {
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [recorded, setRecorded] = useState(0);
+  const [text, setText] = useState('');
+  const [language, setLanguage] = useState<'zh-CN' | 'en'>('zh-CN');
   const player = useRef<HTMLAudioElement>(null);
 
   // The seconds recorded so far, shown while recording.
@@ -46,11 +49,23 @@ export function PromptEditor({ name, upload }: PromptEditorProps) {
     }
   }
 
-  const open = (bytes: ArrayBuffer) =>
+  async function load(bytes: ArrayBuffer) {
+    const decoded = await decodeAudio(bytes);
+    setSource(decoded);
+    setEdit({ start: 0, end: Math.round(decoded.duration * 100) / 100, gainDb: 0 });
+  }
+  const open = (bytes: ArrayBuffer) => take(() => load(bytes));
+
+  const speak = () =>
     take(async () => {
-      const decoded = await decodeAudio(bytes);
-      setSource(decoded);
-      setEdit({ start: 0, end: Math.round(decoded.duration * 100) / 100, gainDb: 0 });
+      const response = await fetch('/api/v1/prompts/speech', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, language }) });
+      if (!response.ok) throw new Error(`${response.status}: ${((await response.json().catch(() => ({}))) as { error?: { message?: string } }).error?.message ?? response.statusText}`);
+      const spoken = await response.blob();
+      if (player.current !== null) {
+        player.current.src = URL.createObjectURL(spoken);
+        void player.current.play().catch(() => undefined);
+      }
+      await load(await spoken.arrayBuffer());
     });
 
   const rendered = async () => wavFile(await renderPrompt(source!, edit));
@@ -85,6 +100,13 @@ export function PromptEditor({ name, upload }: PromptEditorProps) {
           <Button disabled={busy || recording !== undefined}>{t('prompts.openFile')}</Button>
         </Upload>
       </Space>
+      <Space.Compact style={{ display: 'flex', marginTop: 12 }}>
+        <Select value={language} onChange={setLanguage} style={{ width: 110 }} options={[{ value: 'zh-CN', label: '中文' }, { value: 'en', label: 'English' }]} />
+        <Input placeholder={t('prompts.speechText')} value={text} maxLength={500} onChange={(e) => setText(e.target.value)} data-testid="prompt-text" />
+        <Button disabled={busy || text.trim() === ''} onClick={() => void speak()} data-testid="prompt-speak">
+          {t('prompts.speak')}
+        </Button>
+      </Space.Compact>
       {source !== undefined && (
         <Space wrap style={{ marginTop: 12 }}>
           <span data-testid="prompt-length" data-seconds={source.duration.toFixed(2)}>
@@ -111,9 +133,9 @@ export function PromptEditor({ name, upload }: PromptEditorProps) {
           <Button type="primary" disabled={busy || name === '' || edit.end <= edit.start} onClick={() => void take(async () => (await upload(await rendered()), setSource(undefined)))} data-testid="prompt-save">
             {t('prompts.save')}
           </Button>
-          <audio ref={player} />
         </Space>
       )}
+      <audio ref={player} />
       {problem !== undefined && <Alert type="error" title={problem} style={{ marginTop: 12 }} />}
     </Card>
   );
