@@ -1,7 +1,8 @@
 /**
  * Transfer of the caller connected to the agent: to a colleague picked from the directory of
  * agents (their extension), back into a queue, to a department, or to any number typed in; blind,
- * or attended (the agent consults the target first, then completes or cancels).
+ * or attended (the agent consults the target first, then completes or cancels). A caller the agent
+ * put on hold is taken off hold first: Kefu transfers only a whole bridge.
  */
 import { Alert, Button, Input, Radio, Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
@@ -110,7 +111,12 @@ export function Transfer({ sipCallId, ownExtension }: { sipCallId: string; ownEx
             data-testid="transfer-go"
             onClick={() => {
               const how = blindOnly ? 'blind' : mode;
-              void run(async () => (await api('POST', path, { ...chosen, mode: how }), setConsulting(how === 'attended')));
+              void run(async () => {
+                const live = (await api<{ items: { sipCallId: string; held: boolean }[] }>('GET', '/calls')).items.find((call) => call.sipCallId === sipCallId);
+                if (live?.held === true) await api('POST', `/calls/${encodeURIComponent(sipCallId)}/resume`);
+                await api('POST', path, { ...chosen, mode: how });
+                setConsulting(how === 'attended');
+              });
             }}
           >
             {t('transfer.go')}
