@@ -16,7 +16,7 @@ import { platformAdminUsername, platformSlug, preparePlatform, seedDemoCentre, t
 import { ConfigError, KefuError } from './errors.js';
 import { EventHub, QueueStatsFeed, systemStatsClock } from './events/index.js';
 import { seedDemoFlows, VoiceService, warmSpeech, type DemoMailboxPin } from './flows/index.js';
-import { MediaEngine } from './media/index.js';
+import { MediaEngine, SpeechSynthesizer } from './media/index.js';
 import { loggerOptions, Metrics } from './ops/index.js';
 import { RoutingService, storeDirectory, storeScreenPop, type CallbackCalls } from './routing/index.js';
 import { realTimerClock, SipServer } from './sip/index.js';
@@ -117,6 +117,8 @@ async function main(argv: string[]): Promise<void> {
     // SIP over WebSocket shares the HTTP port: upgrades at KEFU_SIP_WS_PATH go to the SIP stack.
     upgrade: (request, socket, head) => sip.acceptUpgrade(request, socket, head),
     sipWebSocketPath: config.sipWsPath,
+    // The prompts page's preview is rare and short: spoken here, cached with the workers' speech.
+    speech: new SpeechSynthesizer(join(config.dataDir, 'media', 'speech')),
   });
   const accounts = new DirectoryAccounts(store.repos, config.sipDefaultTenant);
   const trusted = new TrustedSources(config.sipTrusted, () => store.repos.trunks.hosts());

@@ -16,6 +16,7 @@ import type { CallService } from '../calls/index.js';
 import { EventHub } from '../events/index.js';
 import type { RoutingService } from '../routing/index.js';
 import type { VoiceService } from '../flows/index.js';
+import type { Language } from '../media/index.js';
 import type { MediaFiles, Store } from '../store/index.js';
 import { registerAuth, sessionCookie } from './auth.js';
 import { registerErrorHandling } from './errors.js';
@@ -73,6 +74,8 @@ export interface ServerOptions {
   upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   /** Where SIP over WebSocket is served on this origin, for the agent desktop's softphone; absent, GET /agents/me/phone is not there. */
   sipWebSocketPath?: string;
+  /** Text to speech for the prompts page's preview (8 kHz samples); absent, POST /prompts/speech is not there. */
+  speech?: { speak(text: string, language: Language): Promise<Int16Array> };
   /** The built browser app (dist/web) served at `/`; absent or not built, `/` leads to the API docs. */
   webRoot?: string;
 }
@@ -155,7 +158,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(apiKeyRoutes, { store });
       await api.register(auditRoutes, { store });
       await api.register(flowRoutes, { store });
-      await api.register(promptRoutes, { store, media: options.media });
+      await api.register(promptRoutes, { store, media: options.media, ...(options.speech === undefined ? {} : { speech: options.speech }) });
       await api.register(mailboxRoutes, { store, media: options.media });
       await api.register(callRecordRoutes, { store, media: options.media });
       if (options.calls !== undefined) {

@@ -216,6 +216,8 @@ export type FlowNode = z.output<typeof flowNode>;
 export type NodeType = FlowNode['type'];
 export type NodeOf<T extends NodeType> = Extract<FlowNode, { type: T }>;
 
+const canvasCoordinate = z.number().finite().min(-1e6).max(1e6);
+
 export const flowDocument = z
   .object({
     schema: z.literal(FLOW_SCHEMA_VERSION).default(FLOW_SCHEMA_VERSION),
@@ -224,6 +226,8 @@ export const flowDocument = z
     /** Variables the flow reads before any node sets them, with their starting values. */
     variables: z.record(variableName, z.string().max(2000)).default({}),
     nodes: z.record(nodeId, flowNode).refine((n) => Object.keys(n).length > 0, 'a flow needs at least one node'),
+    /** Where the graphical editor placed each node on its canvas; saved and versioned with the flow, never read by a call. */
+    layout: z.record(nodeId, z.object({ x: canvasCoordinate, y: canvasCoordinate }).strict()).optional(),
   })
   .strict();
 export type FlowDocument = z.output<typeof flowDocument>;

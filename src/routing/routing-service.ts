@@ -93,7 +93,7 @@ export class RoutingService implements QueueRouter {
     }
     let decisions: Decision[];
     if (command.type === 'endWrapUp' || command.type === 'extendWrapUp') {
-      const interaction = router.agent(agentId)?.work[0];
+      const interaction = router.firstWork(agentId);
       if (router.agent(agentId)?.state !== 'wrap_up' || interaction === undefined) throw new AgentStateError('the agent is not in wrap-up');
       decisions =
         command.type === 'endWrapUp'

@@ -120,8 +120,18 @@ export class TenantRouter {
     return this.#agents.get(asAgentId(id));
   }
 
+  /**
+   * The agent now, their work named by interaction: a transfer gives the receiving agent work of
+   * its own id in the core, which the API (the desktop's screen pop) must not see.
+   */
   agent(id: string): AgentView | undefined {
-    return this.core.agent(asAgentId(id));
+    const view = this.core.agent(asAgentId(id));
+    return view === undefined ? undefined : { ...view, work: view.work.map((work) => this.#transfers.interactionOf(work)) };
+  }
+
+  /** The core's id of the agent's first work: what wrap-up commands name. */
+  firstWork(id: string): InteractionId | undefined {
+    return this.core.agent(asAgentId(id))?.work[0];
   }
 
   /** The agent's offer or interaction now, as offered (with its screen pop); undefined when none. */

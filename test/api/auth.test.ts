@@ -28,6 +28,14 @@ describe('authentication', () => {
     const me = await api.app.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { kefu_session: cookie.value } });
     assert.equal(me.statusCode, 200);
     assert.equal(me.json().name, 'lead');
+    assert.equal(me.json().extension, null, 'the demo lead has no phone of their own');
+  });
+
+  it('tells an agent their own extension (their page\'s softphone registers it)', async () => {
+    const response = await login({ tenant: 'demo', username: '1001', password: demoPassword });
+    const cookie = response.cookies.find((c) => c.name === 'kefu_session')!;
+    const me = await api.app.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { kefu_session: cookie.value } });
+    assert.equal(me.json().extension, '1001');
   });
 
   it('refuses a wrong password, an unknown user and an unknown tenant alike', async () => {

@@ -56,3 +56,8 @@ export async function pageHears(page: Page, hz: number, ms: number, packets = 50
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** The newest peer connection's inbound level (dB) now at each frequency of `hz`: several tones heard at once (a supervisor listening). */
+export function pageLevels(page: Page, hz: number[]): Promise<number[]> {
+  return page.evaluate((tones) => (globalThis as unknown as { peerConnectionProbe: { levels(hz: number[]): number[] } }).peerConnectionProbe.levels(tones), hz);
+}

@@ -50,6 +50,9 @@ describe('[D2] transfers reported to routing', () => {
     const during = await interactionOf(caller);
     assert.equal(during.state, 'connected', 'the caller is still talking');
     assert.equal(during.agentId, centre.agents['1002']!.id, 'the interaction is now 1002\'s');
+    // 1002's desktop finds the interaction by its own state (the screen pop after a reload).
+    const receiving = (await centre.agents['1002']!.api.request('GET', '/agents/me/state')).json as { work: string[] };
+    assert.deepEqual(receiving.work, [during.id], 'the receiving agent\'s work is the interaction');
     const transferred = during.timeline.filter((entry) => entry.kind === 'transferred');
     assert.equal(transferred.length, 1, JSON.stringify(during.timeline));
     assert.deepEqual(

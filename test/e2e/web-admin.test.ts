@@ -150,6 +150,36 @@ describe('[B11][K1] the admin console: the graphical flow editor, the tenants pa
     assert.equal(cdr.trace.find((e) => e.event === 'said')?.text, 'hello from the editor');
   });
 
+  it('[B11] where the nodes were dragged is saved with the flow and is where they are after a reload', async () => {
+    const hangup = page.locator('.react-flow__node[data-id="hangup1"]');
+    /** The node's place on the canvas (flow coordinates: xyflow's translate of the node). */
+    const placeOf = async () => {
+      const [, x, y] = /translate\((-?[\d.]+)px,\s*(-?[\d.]+)px\)/.exec(await hangup.evaluate((element) => (element as unknown as { style: { transform: string } }).style.transform))!;
+      return { x: Number(x), y: Number(y) };
+    };
+    const before = await placeOf();
+    const box = (await hangup.boundingBox())!;
+    // In steps, as a hand moves, by the node's title (not an exit handle).
+    await page.mouse.move(box.x + 20, box.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 20, box.y + 170, { steps: 10 });
+    await page.mouse.up();
+    const dragged = await placeOf();
+    assert.ok(dragged.y - before.y > 50, `the node did not move: ${JSON.stringify({ before, dragged })}`);
+    await page.getByTestId('save').click();
+    const saved = async () => ((await admin.request('GET', '/flows?q=web-editor')).json.items as { draft: { layout?: Record<string, { x: number; y: number }> } }[])[0]!.draft.layout?.hangup1;
+    for (let tries = 0; (await saved())?.y !== Math.round(dragged.y); tries++) {
+      assert.ok(tries < 100, `the draft's layout is ${JSON.stringify(await saved())}, not ${JSON.stringify(dragged)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    await page.reload();
+    await page.getByTestId('edit-web-editor').click();
+    await hangup.waitFor({ timeout: 10_000 });
+    assert.deepEqual(await placeOf(), { x: Math.round(dragged.x), y: Math.round(dragged.y) });
+    await browser.shot(page, 'flow-layout-after-reload');
+  });
+
   it('[K1] the platform administrator creates a tenant and disables it; its administrator can no longer log in', async () => {
     const platform = await browser.page('platform', 1920, 1080);
     await logIn(platform, node.url, { tenant: 'platform', username: 'admin', password: platformPassword, home: '/wallboard' });

@@ -32,7 +32,7 @@ export function App() {
     <Shell me={me} onLoggedOut={() => setMe(null)}>
       <Routes>
         <Route path="/desktop" element={<AgentDesktop />} />
-        {isSupervisor(me) && <Route path="/wallboard" element={<Wallboard />} />}
+        {isSupervisor(me) && <Route path="/wallboard" element={<Wallboard hasPhone={me.extension !== null} />} />}
         {isAdmin(me) && <Route path="/admin/:resource" element={<AdminPage />} />}
         <Route path="*" element={<Navigate to={home} replace />} />
       </Routes>

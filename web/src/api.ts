@@ -48,6 +48,8 @@ export interface Me {
   name: string;
   roles: string[];
   tenant: { id: string; slug: string; name: string; nameEn: string | null };
+  /** The user's own extension (agents, and supervisors given a phone), else null. */
+  extension: string | null;
 }
 
 export const isSupervisor = (me: Me) => me.roles.some((role) => ['tenant_admin', 'supervisor', 'platform_admin'].includes(role));

@@ -3,7 +3,8 @@ import { ConfigProvider, Segmented } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
-import { en, zh, type MessageKey } from './messages.js';
+import { zh, type MessageKey } from './messages.js';
+import { en } from './messages-en.js';
 
 export type { MessageKey };
 export type Language = 'zh-CN' | 'en';

@@ -75,16 +75,18 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, {
     '/auth/me',
     {
       config: { roles: allRoles },
-      schema: { tags: ['auth'], summary: 'Who the credentials of this request belong to' },
+      schema: { tags: ['auth'], summary: 'Who the credentials of this request belong to, with their own extension if they have one (their page\'s softphone)' },
     },
     async (request) => {
       const { principal, tenant } = actor(request);
+      const agent = principal.kind === 'user' ? await store.repos.agents.ofUser(tenant.id, principal.id) : undefined;
       return {
         kind: principal.kind,
         id: principal.id,
         name: principal.name,
         roles: principal.roles,
         tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, nameEn: tenant.nameEn },
+        extension: agent?.extension ?? null,
       };
     },
   );

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
-import { decodeWav, telephonyRate, wavHeader } from '../../media/index.js';
+import { decodeWav, telephonyRate, wavHeader, type Language } from '../../media/index.js';
 import { roles as allRoles } from '../../directory/index.js';
 import type { MediaFiles, Store } from '../../store/index.js';
 import { audit } from '../audit.js';
@@ -25,7 +25,14 @@ function telephonyWav(samples: Int16Array): Buffer {
  * A tenant's prompts (FEATURES K5): WAV files uploaded as `audio/wav`, converted once to 8 kHz
  * mono, kept under the media directory and played by name in flows.
  */
-export const promptRoutes: FastifyPluginAsync<{ store: Store; media: MediaFiles }> = async (parent, { store, media }) => {
+export interface PromptRouteOptions {
+  store: Store;
+  media: MediaFiles;
+  /** Text to speech, for POST /prompts/speech (the prompts page's TTS preview). */
+  speech?: { speak(text: string, language: Language): Promise<Int16Array> };
+}
+
+export const promptRoutes: FastifyPluginAsync<PromptRouteOptions> = async (parent, { store, media, speech }) => {
   registerResource(parent, store, {
     entity: 'prompt',
     path: '/prompts',
@@ -78,6 +85,21 @@ export const promptRoutes: FastifyPluginAsync<{ store: Store; media: MediaFiles 
       }
     },
   );
+
+  if (speech !== undefined) {
+    app.post(
+      '/prompts/speech',
+      {
+        config: { roles: ['tenant_admin'] },
+        schema: {
+          tags: ['prompts'],
+          summary: 'Text to speech as an 8 kHz mono WAV file, as a say node would speak it: to hear before saving it as a prompt',
+          body: z.object({ text: z.string().trim().min(1).max(500), language: z.enum(['zh-CN', 'en']) }).strict(),
+        },
+      },
+      async (request, reply) => reply.type('audio/wav').send(telephonyWav(await speech.speak(request.body.text, request.body.language))),
+    );
+  }
 
   app.get(
     '/prompts/:id/audio',

@@ -43,6 +43,19 @@
   };
 
   window.peerConnectionProbe = {
+    /** The newest connection's inbound level now (dB, the strongest analyser bin within 12 Hz) at each of `frequencies`. */
+    levels(frequencies) {
+      const listener = listeners.get(connections.at(-1));
+      if (listener === undefined) return frequencies.map(() => -Infinity);
+      const bins = new Float32Array(listener.analyser.frequencyBinCount);
+      listener.analyser.getFloatFrequencyData(bins);
+      const width = context.sampleRate / listener.analyser.fftSize;
+      return frequencies.map((hz) => {
+        let best = -Infinity;
+        for (let i = Math.max(1, Math.floor((hz - 12) / width)); i <= Math.ceil((hz + 12) / width) && i < bins.length; i++) best = Math.max(best, bins[i]);
+        return best;
+      });
+    },
     /**
      * What the newest connection hears now: the strongest frequency and its level (dB); when it
      * first heard a frequency within 12 Hz of `hz` above -50 dB (epoch ms); its RTP counters.

@@ -1,8 +1,12 @@
-/** Prompts: the list, listening to one, uploading a WAV file (the node keeps it as 8 kHz mono), deleting. */
+/**
+ * Prompts: the list, listening to one, uploading a WAV file (the node keeps it as 8 kHz mono),
+ * making one in the browser (recorded or opened, trimmed, amplified: PromptEditor), deleting.
+ */
 import { Alert, Button, Card, Input, Popconfirm, Space, Table, Upload } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Page } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { PromptEditor } from './PromptEditor.js';
 
 interface Prompt {
   id: string;
@@ -22,16 +26,18 @@ export function PromptsPage() {
   }, []);
   useEffect(load, [load]);
 
-  async function upload(file: File) {
+  /** Stores `file` as the prompt named above; the API's refusal is shown and thrown. */
+  async function upload(file: Blob) {
     setProblem(undefined);
     const response = await fetch(`/api/v1/prompts?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: file });
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-      setProblem(`${body.error?.code ?? response.status}: ${body.error?.message ?? response.statusText}`);
-    } else {
-      setName('');
-      load();
+      const refusal = `${body.error?.code ?? response.status}: ${body.error?.message ?? response.statusText}`;
+      setProblem(refusal);
+      throw new Error(refusal);
     }
+    setName('');
+    load();
   }
 
   async function remove(prompt: Prompt) {
@@ -46,12 +52,13 @@ export function PromptsPage() {
   return (
     <Card title={t('admin.prompts')}>
       <Space style={{ marginBottom: 16 }}>
-        <Input placeholder={t('field.name')} value={name} onChange={(e) => setName(e.target.value)} />
-        <Upload accept="audio/wav,.wav" showUploadList={false} disabled={name === ''} beforeUpload={(file) => (void upload(file), false)}>
+        <Input placeholder={t('field.name')} value={name} data-testid="prompt-name" onChange={(e) => setName(e.target.value)} />
+        <Upload accept="audio/wav,.wav" showUploadList={false} disabled={name === ''} beforeUpload={(file) => (void upload(file).catch(() => undefined), false)}>
           <Button disabled={name === ''}>{t('prompts.upload')}</Button>
         </Upload>
       </Space>
       {problem !== undefined && <Alert type="error" title={problem} style={{ marginBottom: 16 }} />}
+      <PromptEditor name={name} upload={upload} />
       <Table<Prompt>
         size="small"
         rowKey="id"

@@ -14,6 +14,7 @@ import { RecentInteractions } from './RecentInteractions.js';
 import { Softphone } from './Softphone.js';
 import { StateBar } from './StateBar.js';
 import { useSoftphone } from './use-softphone.js';
+import { WrapUpForm } from './WrapUpForm.js';
 
 export function AgentDesktop() {
   const { t } = useI18n();
@@ -29,6 +30,9 @@ export function AgentDesktop() {
   const agentId = useRef<string>(undefined);
   // Registered from the first render: after a reload mid-call, Kefu calls the page back as soon as it has.
   const phone = useSoftphone();
+  // A call ringing the phone that no queue offered (a colleague's transfer): its number's customer.
+  const directRing = phone.call === 'ringing' && view !== undefined && view.state !== 'reserved' ? phone.peerNumber : undefined;
+  const [ringCustomer, setRingCustomer] = useState<Customer | null>();
 
   const showInteraction = useCallback(async (id: string) => {
     const row = await api<Interaction>('GET', `/interactions/${id}`);
@@ -61,6 +65,15 @@ export function AgentDesktop() {
   useEffect(() => {
     loadRecent();
   }, [loadRecent]);
+
+  useEffect(() => {
+    setRingCustomer(undefined);
+    if (directRing === undefined) return;
+    api<Page<Customer>>('GET', `/customers?phone=${encodeURIComponent(directRing)}`).then(
+      (found) => setRingCustomer(found.items[0] ?? null),
+      () => setRingCustomer(null),
+    );
+  }, [directRing]);
 
   const connected = useEventStream({
     onResync: () => {
@@ -103,12 +116,19 @@ export function AgentDesktop() {
       <StateBar view={view} wrapUpEndsAt={wrapUpEndsAt} act={act} busy={busy} help={{ waiting: helpWaiting, onAsked: () => setHelpWaiting(true) }} />
       <Row gutter={16}>
         <Col xs={24} lg={16}>
-          <CurrentCall interaction={interaction} customer={customer} />
+          <CurrentCall
+            interaction={interaction}
+            customer={customer}
+            ownExtension={phone.account?.extension}
+            canTransfer={view.state === 'busy'}
+            ringing={directRing === undefined ? undefined : { number: directRing, customer: ringCustomer }}
+          />
         </Col>
         <Col xs={24} lg={8}>
           <Softphone phone={phone} sipCallId={interaction?.state === 'connected' ? interaction.sipCallId : undefined} />
         </Col>
       </Row>
+      {view.state === 'wrap_up' && interaction !== undefined && interaction.answeredAt !== null && <WrapUpForm key={interaction.id} interactionId={interaction.id} />}
       <RecentInteractions items={recent} />
     </Space>
   );

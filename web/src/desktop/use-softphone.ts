@@ -30,6 +30,8 @@ export interface Softphone {
   call: CallState;
   /** Who is calling or called: the caller's display name or number. */
   peer: string | undefined;
+  /** The number (the SIP URI's user part) calling or called. */
+  peerNumber: string | undefined;
   muted: boolean;
   answer(): void;
   hangup(): void;
@@ -47,11 +49,13 @@ const media = { mediaConstraints: { audio: { echoCancellation: true, noiseSuppre
 /** Set while this tab has a call: a call back after a reload is answered only then. */
 const inCallKey = 'kefu.softphone.inCall';
 
-export function useSoftphone(): Softphone {
+/** The page's softphone; `enabled` false (a user with no extension of their own) leaves it unregistered and asks nothing. */
+export function useSoftphone(enabled = true): Softphone {
   const [account, setAccount] = useState<PhoneAccount>();
   const [registration, setRegistration] = useState<Registration>('connecting');
   const [call, setCall] = useState<CallState>('idle');
   const [peer, setPeer] = useState<string>();
+  const [peerNumber, setPeerNumber] = useState<string>();
   const [muted, setMutedState] = useState(false);
   const ua = useRef<JsSIP.UA>(undefined);
   const session = useRef<RTCSession>(undefined);
@@ -59,8 +63,8 @@ export function useSoftphone(): Softphone {
   const sink = useRef<HTMLAudioElement>(undefined);
 
   useEffect(() => {
-    api<PhoneAccount>('GET', '/agents/me/phone').then(setAccount, () => setRegistration('failed'));
-  }, []);
+    if (enabled) api<PhoneAccount>('GET', '/agents/me/phone').then(setAccount, () => setRegistration('failed'));
+  }, [enabled]);
 
   const follow = useCallback((started: RTCSession) => {
     session.current = started;
@@ -87,6 +91,7 @@ export function useSoftphone(): Softphone {
       if (sink.current !== undefined) sink.current.srcObject = null;
       setCall('idle');
       setPeer(undefined);
+      setPeerNumber(undefined);
     };
     started.on('ended', ended);
     started.on('failed', ended);
@@ -119,6 +124,7 @@ export function useSoftphone(): Softphone {
       }
       follow(started);
       setPeer(started.remote_identity.display_name || started.remote_identity.uri.user);
+      setPeerNumber(started.remote_identity.uri.user);
       const recalled = request.getHeader('Answer-Mode')?.toLowerCase() === 'auto' && sessionStorage.getItem(inCallKey) !== null;
       if (recalled) started.answer(media);
       else setCall('ringing');
@@ -136,6 +142,7 @@ export function useSoftphone(): Softphone {
     registration,
     call,
     peer,
+    peerNumber,
     muted,
     answer: () => {
       if (call === 'ringing') session.current?.answer(media);
@@ -144,6 +151,7 @@ export function useSoftphone(): Softphone {
     dial: (number) => {
       if (ua.current === undefined || account === undefined || session.current !== undefined || number === '') return;
       setPeer(number);
+      setPeerNumber(number);
       ua.current.call(`sip:${number}@${account.domain}`, media);
     },
     // RFC 4733 telephone-events in the media, as Kefu's IVRs take them.

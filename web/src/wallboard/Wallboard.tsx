@@ -3,7 +3,8 @@
  * waiting, longest wait and service level, and a chart of the waiting — read once from the API,
  * then kept live by the event stream (agent.state, queue.stats); a reconnect that lost events
  * reads everything again. The supervisor acts on agents from the grid and answers their help
- * requests (AgentActions, HelpRequests).
+ * requests (AgentActions, HelpRequests). A supervisor with an extension of their own has the
+ * desktop's softphone on the page: listen, whisper and barge then ring the page itself.
  */
 import { Alert, Card, Col, Input, Row, Space, Statistic, Table, Tag } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -14,6 +15,8 @@ import { useEventStream, type AgentStateData, type KefuEvent, type QueueStatsDat
 import { useI18n, type MessageKey } from '../i18n.js';
 import { AgentActions } from './AgentActions.js';
 import { useNotReadyReasons } from '../desktop/use-reasons.js';
+import { Softphone } from '../desktop/Softphone.js';
+import { useSoftphone } from '../desktop/use-softphone.js';
 import { HelpRequests } from './HelpRequests.js';
 import { SkillsEditor } from './SkillsEditor.js';
 import { useHelpRequests, useSupervision } from './supervision.js';
@@ -38,8 +41,9 @@ function InState({ since }: { since: number }) {
   return <span>{clock(useElapsed(since))}</span>;
 }
 
-export function Wallboard() {
+export function Wallboard({ hasPhone }: { hasPhone: boolean }) {
   const { t } = useI18n();
+  const phone = useSoftphone(hasPhone);
   const reasons = useNotReadyReasons();
   const [agents, setAgents] = useState<AgentRow[]>([]);
   const [live, setLive] = useState<Record<string, AgentLive>>({});
@@ -142,44 +146,53 @@ export function Wallboard() {
         />
         <WaitingChart samples={samples} queues={queues.map((q) => q.queueId)} />
       </Card>
-      <Card
-        size="small"
-        title={t('wall.agents')}
-        extra={
-          <Space>
-            <span title={t('sup.myPhoneHint')}>{t('sup.myPhone')}</span>
-            <Input size="small" style={{ width: 140 }} data-testid="monitor-phone" value={supervision.phone} onChange={(e) => supervision.setPhone(e.target.value.trim())} />
-          </Space>
-        }
-      >
-        <Alert type="info" showIcon title={t('sup.myPhoneHint')} style={{ marginBottom: 8 }} />
-        <Table<AgentRow>
-          size="small"
-          rowKey="id"
-          pagination={false}
-          dataSource={agents}
-          onRow={(row) => ({ 'data-testid': `agent-${row.extension}` }) as React.HTMLAttributes<HTMLElement>}
-          columns={[
-            { title: t('wall.agent'), dataIndex: 'displayName' },
-            { title: t('softphone.extension'), dataIndex: 'extension' },
-            {
-              title: t('wall.state'),
-              render: (_, row) => {
-                const now = live[row.id];
-                if (now === undefined) return '—';
-                return (
-                  <Tag color={stateColours[now.state]} data-testid="state" data-state={now.state}>
-                    {t(`state.${now.state}` as MessageKey)}
-                    {now.reason === null ? '' : ` · ${reasons.label(now.reason)}`}
-                  </Tag>
-                );
-              },
-            },
-            { title: t('wall.inState'), render: (_, row) => (live[row.id] === undefined ? '—' : <InState since={live[row.id]!.since} />) },
-            { title: t('sup.actions'), render: (_, row) => <AgentActions agent={row} state={live[row.id]?.state} supervision={supervision} onEditSkills={() => setEditing(row)} reasons={reasons} /> },
-          ]}
-        />
-      </Card>
+      <Row gutter={16}>
+        <Col xs={24} xl={hasPhone ? 18 : 24}>
+          <Card
+            size="small"
+            title={t('wall.agents')}
+            extra={
+              <Space>
+                <span title={t('sup.myPhoneHint')}>{t('sup.myPhone')}</span>
+                <Input size="small" style={{ width: 140 }} data-testid="monitor-phone" value={supervision.phone} onChange={(e) => supervision.setPhone(e.target.value.trim())} />
+              </Space>
+            }
+          >
+            <Alert type="info" showIcon title={t('sup.myPhoneHint')} style={{ marginBottom: 8 }} />
+            <Table<AgentRow>
+              size="small"
+              rowKey="id"
+              pagination={false}
+              dataSource={agents}
+              onRow={(row) => ({ 'data-testid': `agent-${row.extension}` }) as React.HTMLAttributes<HTMLElement>}
+              columns={[
+                { title: t('wall.agent'), dataIndex: 'displayName' },
+                { title: t('softphone.extension'), dataIndex: 'extension' },
+                {
+                  title: t('wall.state'),
+                  render: (_, row) => {
+                    const now = live[row.id];
+                    if (now === undefined) return '—';
+                    return (
+                      <Tag color={stateColours[now.state]} data-testid="state" data-state={now.state}>
+                        {t(`state.${now.state}` as MessageKey)}
+                        {now.reason === null ? '' : ` · ${reasons.label(now.reason)}`}
+                      </Tag>
+                    );
+                  },
+                },
+                { title: t('wall.inState'), render: (_, row) => (live[row.id] === undefined ? '—' : <InState since={live[row.id]!.since} />) },
+                { title: t('sup.actions'), render: (_, row) => <AgentActions agent={row} state={live[row.id]?.state} supervision={supervision} onEditSkills={() => setEditing(row)} reasons={reasons} /> },
+              ]}
+            />
+          </Card>
+        </Col>
+        {hasPhone && (
+          <Col xs={24} xl={6}>
+            <Softphone phone={phone} sipCallId={undefined} />
+          </Col>
+        )}
+      </Row>
       <SkillsEditor
         agent={editing}
         onClose={(saved) => {

@@ -47,7 +47,8 @@ export function FlowEditor({ flow: initial, onClose }: { flow: EditedFlow | unde
   useEffect(() => {
     setCanvas((before) => {
       const placed = new Map(before.map((node) => [node.id, node]));
-      const fresh = placed.size === 0 ? layout(doc) : {};
+      // Opened: where the nodes were saved, else laid out from the start node.
+      const fresh = placed.size === 0 ? { ...layout(doc), ...doc.placed } : {};
       return Object.entries(doc.nodes).map(([id, node], index) => {
         const data = { id, node, start: id === doc.start, problems: pinned.get(id) ?? [] };
         const had = placed.get(id);
@@ -90,9 +91,12 @@ export function FlowEditor({ flow: initial, onClose }: { flow: EditedFlow | unde
     setSelected((now) => (now === id ? undefined : now));
   }
 
+  /** Where each node is on the canvas now, saved with the flow. */
+  const positions = () => Object.fromEntries(canvas.map((node) => [node.id, node.position]));
+
   /** Asks the server for the document's problems; true when it has none. */
   async function validate(): Promise<boolean> {
-    const result = await api<{ ok: boolean; problems: FlowProblem[] }>('POST', '/flows/validate', { document: toDocument(doc) });
+    const result = await api<{ ok: boolean; problems: FlowProblem[] }>('POST', '/flows/validate', { document: toDocument(doc, positions()) });
     setProblems(result.problems);
     return result.ok;
   }
@@ -100,7 +104,7 @@ export function FlowEditor({ flow: initial, onClose }: { flow: EditedFlow | unde
   /** Saves the draft (creating the flow the first time) when it is valid; the flow as saved, or undefined. */
   async function save(): Promise<EditedFlow | undefined> {
     if (!(await validate())) return undefined;
-    const draft = toDocument(doc);
+    const draft = toDocument(doc, positions());
     try {
       const saved =
         flow === undefined

@@ -13,6 +13,13 @@ export interface EditorDocument {
   /** Kept as they came: the editor does not edit the document's language and variables. */
   rest: Record<string, unknown>;
   nodes: Record<string, FlowNodeData>;
+  /** Where the nodes were on the canvas when the flow was saved (the document's `layout`). */
+  placed: Record<string, Position>;
+}
+
+export interface Position {
+  x: number;
+  y: number;
 }
 
 export interface FlowProblem {
@@ -71,12 +78,18 @@ export const nodeTypes = Object.keys(nodeTemplates);
 export const newKeyHandle = 'key +';
 
 export function fromDocument(document: unknown): EditorDocument {
-  const { start, nodes, ...rest } = (document ?? {}) as { start?: string; nodes?: Record<string, FlowNodeData> };
-  return { start: start ?? '', rest, nodes: nodes ?? {} };
+  const { start, nodes, layout: placed, ...rest } = (document ?? {}) as { start?: string; nodes?: Record<string, FlowNodeData>; layout?: Record<string, Position> };
+  return { start: start ?? '', rest, nodes: nodes ?? {}, placed: placed ?? {} };
 }
 
-export function toDocument(editing: EditorDocument): Record<string, unknown> {
-  return { ...editing.rest, start: editing.start, nodes: editing.nodes };
+/** The flow document to save, with where each of its nodes is on the canvas now (`positions`, by node id). */
+export function toDocument(editing: EditorDocument, positions: Record<string, Position> = editing.placed): Record<string, unknown> {
+  const layout = Object.fromEntries(
+    Object.keys(editing.nodes)
+      .filter((id) => positions[id] !== undefined)
+      .map((id) => [id, { x: Math.round(positions[id]!.x), y: Math.round(positions[id]!.y) }]),
+  );
+  return { ...editing.rest, start: editing.start, nodes: editing.nodes, layout };
 }
 
 /** The node ids `node` leads to, by handle (exit name, or `key <digit>` of a menu). */
@@ -155,7 +168,7 @@ function unlinked(node: FlowNodeData, drop: (handle: string, target: string) => 
 }
 
 /** Places nodes in columns by their distance from the start, for a document that has no layout. */
-export function layout(editing: EditorDocument): Record<string, { x: number; y: number }> {
+export function layout(editing: EditorDocument): Record<string, Position> {
   const depth = new Map<string, number>();
   const queue = editing.start in editing.nodes ? [editing.start] : [];
   if (queue[0] !== undefined) depth.set(queue[0], 0);

@@ -1,0 +1,185 @@
+/**
+ * A transfer from one agent's page to another's, in real Chromium (one browser, a context per
+ * agent, both fake microphones playing 1004 Hz): a SIPp caller to the hotline presses 0 and agent
+ * 1001 answers on the desktop; 1001 holds, then picks 1002 from the transfer directory and
+ * transfers (the desktop takes the caller off hold first). 1002's page rings with the customer's card (a ring no queue offered: the card comes
+ * from the calling number), 1002 answers, and the caller and 1002's page hear each other (600 Hz
+ * one way, 1004 Hz the other; by then 1001's page has hung up, so the 1004 Hz the caller hears is
+ * 1002's). 1001 is in wrap-up at once and files the wrap-up form; 1002 hangs up and files theirs;
+ * the interaction's timeline has the transfer and both wrap-ups. Screenshots are kept (printed).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Page } from 'playwright-core';
+import { testDatabase, type TestDatabase } from '../helpers/database.js';
+import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
+import { logIn, TestBrowser } from './browser.js';
+import { ivrScenario } from './ivr-scenario.js';
+import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
+import { nodeApi, tuneQueue, type NodeApi } from './node-api.js';
+import { fakeMicrophone, pageHears, watchPeerConnections } from './page-audio.js';
+import { runSipp } from './sipp.js';
+
+const password = 'demo-desktop-transfer-1';
+const browserTone = 1004;
+const callerTone = 600;
+
+interface Timeline {
+  id: string;
+  agentId: string | null;
+  timeline: { kind: string; agentId: string | null; detail: Record<string, unknown> }[];
+}
+
+describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, heard both ways, wrapped up by both', () => {
+  let node: KefuNode;
+  let database: TestDatabase;
+  let folder: string;
+  let browser: TestBrowser;
+  let admin: NodeApi;
+  let first: Page;
+  let second: Page;
+
+  const softphone = (page: Page, call: string) => page.locator(`[data-testid=softphone][data-call=${call}]`);
+  /** Waits for the page to show the agent in `state`; failing, says what the API has for every agent. */
+  const agentState = (page: Page, state: string) =>
+    page
+      .locator(`[data-testid=agent-state][data-state=${state}]`)
+      .waitFor({ timeout: 15_000 })
+      .catch(async (failure: Error) => assert.fail(`${failure.message}\nthe agents now: ${JSON.stringify((await admin.request('GET', '/agent-states/now')).json)}`));
+  const withLog = (failure: Error) => assert.fail(`${failure.message}\nthe node logged:\n${node.stdout.slice(-6000)}`);
+
+  /** Opens the desktop of `username` with its softphone registered. */
+  async function desk(page: Page, username: string): Promise<void> {
+    await logIn(page, node.url, { tenant: 'demo', username, password, home: '/desktop' });
+    await page.locator('[data-testid=softphone-registration][data-registration=registered]').waitFor({ timeout: 20_000 });
+  }
+
+  /** Picks `label` from the open Select's dropdown (the one shown, scoped to the dropdowns). */
+  async function choose(page: Page, label: string): Promise<void> {
+    await page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: label }).filter({ visible: true }).click();
+  }
+
+  /** Files the wrap-up form with `disposition` (its label) and a note; waits until it is saved. */
+  async function wrapUp(page: Page, disposition: string, note: string): Promise<void> {
+    await page.getByTestId('wrap-up-form').waitFor({ timeout: 10_000 });
+    await page.getByTestId('wrap-up-disposition').click();
+    await choose(page, disposition);
+    await page.getByTestId('wrap-up-note').fill(note);
+    await page.getByTestId('wrap-up-save').click();
+    await page.getByTestId('wrap-up-saved').waitFor({ timeout: 10_000 });
+  }
+
+  before(async () => {
+    buildDist();
+    database = await testDatabase();
+    folder = mkdtempSync(join(tmpdir(), 'kefu-desktop-transfer-'));
+    node = await KefuNode.start({ KEFU_DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, KEFU_DEMO_PASSWORD: password }, folder);
+    await node.ready();
+    admin = await nodeApi(node.url, 'demo', 'admin', password);
+    await admin.request('PUT', '/call-settings', { version: 0, scheduleMode: 'day' });
+    await tuneQueue(admin, 'consultation', { overflowWhenUnstaffed: false, wrapUpSeconds: 120 });
+    browser = await TestBrowser.launch('desktop-transfer', fakeMicrophone(folder, browserTone));
+    first = await browser.page('agent-1001');
+    second = await browser.page('agent-1002');
+    await watchPeerConnections(first);
+    await watchPeerConnections(second);
+  });
+  after(async () => {
+    await browser?.close();
+    await node?.stop('SIGTERM');
+    rmSync(folder, { recursive: true, force: true });
+    await database?.drop();
+  });
+
+  it('1001 answers, holds, transfers to 1002 from the directory; 1002 rings with the customer, answers, both hear; both wrap up', async () => {
+    await desk(first, '1001');
+    await desk(second, '1002');
+    await first.getByRole('button', { name: /签\s*入/ }).click();
+    await agentState(first, 'ready');
+
+    // The caller from 13800138000 (张伟, a demo customer) presses 0, answers the hold and the resume, and waits for Kefu's BYE.
+    const peer = await RtpPeer.open({ codec: 'PCMU' });
+    const run = runSipp(
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '170'],
+      {
+        'scenario.xml': ivrScenario({ caller: '13800138000', steps: [{ pauseMs: 1000, keys: '0' }, { pauseMs: 0, reinvite: 'recvonly' }, { pauseMs: 0, reinvite: 'sendrecv' }], end: 'kefu' }),
+        'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n`,
+      },
+      180_000,
+    );
+    try {
+      await softphone(first, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
+      await first.getByTestId('softphone-answer').click();
+      await softphone(first, 'talking').waitFor({ timeout: 15_000 });
+      while (peer.sources.size === 0) await delay(20);
+      peer.play(Number([...peer.sources][0]!.split(':').at(-1)), callerTone);
+      const firstHeard = await pageHears(first, callerTone, 20_000);
+      assert.ok(Math.abs(firstHeard.hz - callerTone) <= 12 && firstHeard.db > -60, `1001 did not hear the caller: ${JSON.stringify(firstHeard)}`);
+
+      await first.getByTestId('softphone-hold').click();
+      await first.getByTestId('softphone-hold').filter({ hasText: /恢\s*复/ }).waitFor({ timeout: 10_000 });
+      await browser.shot(first, 'transfer-1001-held');
+
+      await second.getByRole('button', { name: /签\s*入/ }).click();
+      await agentState(second, 'ready');
+      await first.getByTestId('transfer-directory').click();
+      await choose(first, '1002');
+      await browser.shot(first, 'transfer-1001-directory');
+      // The API answers once 1002 has answered: the click is not waited on.
+      // The caller is still on hold: the desktop takes them off it, then transfers.
+      await first.getByTestId('transfer-go').click();
+
+      await softphone(second, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
+      await second.locator('[data-testid=current-call] [data-testid=customer]', { hasText: '张伟' }).waitFor({ timeout: 10_000 });
+      await browser.shot(second, 'transfer-1002-ringing');
+      await second.getByTestId('softphone-answer').click();
+      await softphone(second, 'talking').waitFor({ timeout: 15_000 });
+      await softphone(first, 'idle').waitFor({ timeout: 15_000 });
+      await agentState(first, 'wrap_up');
+      await agentState(second, 'busy');
+
+      const heard = await pageHears(second, callerTone, 20_000);
+      process.stdout.write(`# 1002's page heard ${heard.hz.toFixed(1)} Hz at ${heard.db.toFixed(1)} dB; ${JSON.stringify(heard)}\n`);
+      assert.equal(heard.codec, 'audio/PCMU', 'PCMU end to end: no transcoding');
+      assert.ok(Math.abs(heard.hz - callerTone) <= 12 && heard.db > -60, `1002 did not hear the caller: ${JSON.stringify(heard)}`);
+      // Two seconds of what the caller heard since 1001's page hung up: 1002's microphone.
+      const until = peer.heard.length + 16_000;
+      while (peer.heard.length < until) await delay(50);
+      const tone = dominantTone(peer.lastHeard(2000));
+      process.stdout.write(`# the caller heard ${tone.hz} Hz at ${tone.dbfs.toFixed(1)} dBFS from 1002's page\n`);
+      assert.ok(Math.abs(tone.hz - browserTone) <= 8 && tone.dbfs > -30, `the caller did not hear 1002: ${JSON.stringify(tone)}`);
+      await second.locator('[data-testid=current-call] [data-testid=customer]', { hasText: '张伟' }).waitFor({ timeout: 10_000 });
+      await browser.shot(second, 'transfer-1002-talking');
+
+      await wrapUp(first, '已转接', '转给陈静处理');
+      await browser.shot(first, 'transfer-1001-wrap-up');
+
+      await second.getByTestId('softphone-hangup').click();
+      const result = await run;
+      assert.equal(result.code, 0, `the caller was not released: ${result.errors}`);
+      await agentState(second, 'wrap_up');
+      await wrapUp(second, '已解决', '已答复');
+      await browser.shot(second, 'transfer-1002-wrap-up');
+
+      const items = ((await admin.request('GET', '/interactions?limit=10')).json as { items: { id: string; caller: string }[] }).items;
+      const id = items.find((i) => i.caller === '13800138000')?.id;
+      assert.ok(id !== undefined, JSON.stringify(items));
+      const { timeline } = (await admin.request('GET', `/interactions/${id}`)).json as unknown as Timeline;
+      const kinds = timeline.map((entry) => entry.kind);
+      assert.ok(kinds.includes('transferred'), JSON.stringify(kinds));
+      const wrapUps = timeline.filter((entry) => entry.kind === 'wrapped_up').map((entry) => entry.detail.disposition);
+      assert.deepEqual(wrapUps, ['transferred', 'resolved'], JSON.stringify(timeline));
+    } finally {
+      peer.close();
+    }
+  });
+
+  it('no page logged a console error', () => {
+    // Before logging in, the app asks who is logged in: that 401 is how it learns nobody is.
+    assert.deepEqual(browser.errors.filter((error) => !error.endsWith('status of 401 (Unauthorized)')), []);
+  });
+});
