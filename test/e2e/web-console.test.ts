@@ -133,7 +133,7 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
     await page.context().close();
   });
 
-  it('an agent goes ready on the desktop and the wallboard shows it within a second', async () => {
+  it('an agent goes ready on the desktop and the wallboard shows it within a second; the agent finds and edits customers', async () => {
     wallboard = await browser.page('wallboard', 1920, 1080);
     await logIn(wallboard, node.url, { tenant: 'demo', username: 'lead', password, home: '/wallboard' });
     await agentState(wallboard, '1001', 'logged_out').waitFor({ timeout: 10_000 });
@@ -166,6 +166,24 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
     // The English switch: the same wallboard in English.
     await wallboard.getByText('EN', { exact: true }).click();
     await agentState(wallboard, '1001', 'not_ready').filter({ hasText: 'Not ready · Break' }).waitFor({ timeout: 5000 });
+
+    // [C6] The agent finds a customer by name and edits the profile, and opens one for a new number.
+    const customers = async (query: string) => ((await admin.request('GET', `/customers?${query}`)).json as { items: { name: string; notes: string }[] }).items;
+    await desktop.getByTestId('customer-search').locator('input').fill('李娜');
+    await desktop.getByTestId('customer-search').locator('input').press('Enter');
+    await desktop.getByTestId('customer-edit-李娜').click();
+    await desktop.locator('#customer_notes').fill('约好周五回访');
+    await desktop.locator('.ant-modal-footer .ant-btn-primary').click();
+    await desktop.locator('.ant-modal').waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.equal((await customers(`q=${encodeURIComponent('李娜')}`))[0]?.notes, '约好周五回访');
+    await desktop.getByTestId('customer-new').click();
+    await desktop.locator('#customer_name').fill('赵六');
+    await desktop.locator('#customer_phones').fill('13700137000');
+    await desktop.locator('.ant-modal-footer .ant-btn-primary').click();
+    await desktop.locator('.ant-modal').waitFor({ state: 'hidden', timeout: 10_000 });
+    await desktop.getByTestId('customer-edit-赵六').waitFor({ timeout: 5000 });
+    assert.deepEqual((await customers('phone=13700137000')).map((c) => c.name), ['赵六']);
+    await browser.shot(desktop, 'desktop-customers');
   });
 
   it('a SIPp caller waits in the queue on the wallboard; ready, the agent gets the call with the customer on the desktop and transfers it blind', async () => {

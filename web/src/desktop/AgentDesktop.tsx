@@ -10,6 +10,7 @@ import { useEventStream, type KefuEvent } from '../events.js';
 import { useI18n } from '../i18n.js';
 import { CurrentCall } from './CurrentCall.js';
 import type { AgentView, Customer, Interaction } from './model.js';
+import { Customers } from './Customers.js';
 import { RecentInteractions } from './RecentInteractions.js';
 import { Softphone } from './Softphone.js';
 import { StateBar } from './StateBar.js';
@@ -129,6 +130,7 @@ export function AgentDesktop() {
         </Col>
       </Row>
       {view.state === 'wrap_up' && interaction !== undefined && interaction.answeredAt !== null && <WrapUpForm key={interaction.id} interactionId={interaction.id} />}
+      <Customers caller={directRing ?? interaction?.caller} onSaved={() => void (interaction === undefined ? undefined : showInteraction(interaction.id))} />
       <RecentInteractions items={recent} />
     </Space>
   );
