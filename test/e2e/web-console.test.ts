@@ -14,13 +14,14 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
+import { EventWatch } from '../helpers/event-watch.js';
 import { RtpPeer } from '../helpers/rtp-peer.js';
 import { logIn, TestBrowser } from './browser.js';
 import { finishedCdr, type Cdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, tuneQueue, type NodeApi } from './node-api.js';
-import { answering } from './phone-scenarios.js';
+import { answeringAfter } from './phone-scenarios.js';
 import { runSipp, sipp, type SippRun } from './sipp.js';
 
 const password = 'demo-web-1';
@@ -34,13 +35,13 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
   let desktop: Page;
   let wallboard: Page;
 
-  /** Registers agent `extension`'s SIPp phone and runs it, answering one call. */
-  async function agentPhone(extension: string): Promise<{ run: Promise<SippRun>; peer: RtpPeer }> {
+  /** Registers agent `extension`'s SIPp phone and runs it, answering one call (and hanging up after `hangUpAfterMs`). */
+  async function agentPhone(extension: string, hangUpAfterMs?: number): Promise<{ run: Promise<SippRun>; peer: RtpPeer }> {
     const port = await freePort();
     const registered = await sipp(`127.0.0.1:${node.sipPort}`, { scenario: 'register', expect: 200, fields: [`${extension};demo`], port, extra: ['-au', extension, '-ap', password] });
     assert.equal(registered.code, 0, registered.errors);
     const peer = await RtpPeer.open({ codec: 'PCMU' });
-    const run = runSipp(['-sf', 'phone.xml', '-p', String(port), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'], { 'phone.xml': answering(extension, peer.port) }, 100_000);
+    const run = runSipp(['-sf', 'phone.xml', '-p', String(port), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'], { 'phone.xml': answeringAfter(0, hangUpAfterMs)(extension, peer.port) }, 100_000);
     return { run, peer };
   }
 
@@ -186,7 +187,7 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
     await browser.shot(desktop, 'desktop-customers');
   });
 
-  it('a SIPp caller waits in the queue on the wallboard; ready, the agent gets the call with the customer on the desktop and transfers it blind', async () => {
+  it('a SIPp caller waits in the queue on the wallboard; ready, the agent gets the call with the customer on the desktop, adds a third party, and transfers it blind', async () => {
     await tuneQueue(admin, 'consultation', { overflowWhenUnstaffed: false, wrapUpSeconds: 60 });
     const first = await agentPhone('1001');
     const second = await agentPhone('1002');
@@ -216,6 +217,22 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
       const live = ((await admin.request('GET', '/calls')).json as { items: { sipCallId: string; caller: string }[] }).items.find((c) => c.caller === '13800138000');
       const other = await nodeApi(node.url, 'demo', '1002', password);
       assert.equal((await other.request('POST', `/calls/${encodeURIComponent(live!.sipCallId)}/transfer`, { to: '1002' })).status, 404);
+      // [D2] A conference from the desk: 1003 joins the call, stays two seconds and hangs up; caller and agent talk on.
+      const created = await admin.request('POST', '/agents', { username: '1003', displayName: '王五', password, extension: '1003', sipPassword: password, skills: {} });
+      assert.equal(created.status, 201, JSON.stringify(created.json));
+      const third = await agentPhone('1003', 2000);
+      const events = await EventWatch.open(`${node.url.replace('http', 'ws')}/api/v1/events`, { headers: { cookie: admin.cookie } });
+      await desktop.getByPlaceholder('分机或号码').fill('1003');
+      await desktop.getByTestId('conference-add').click();
+      assert.equal((await third.run).code, 0, 'agent 1003 did not join the conference');
+      third.peer.close();
+      const conference = () => events.frames.filter((f) => f.type === 'call.conference' && f.data.party === '1003').map((f) => `${f.data.action} ${f.data.parties}`);
+      for (let tries = 0; !conference().includes('left 2'); tries++) {
+        assert.ok(tries < 100, `1003 did not leave the conference: ${JSON.stringify(conference())}`);
+        await delay(100);
+      }
+      events.close();
+      assert.deepEqual(conference(), ['joined 3', 'left 2']);
       await desktop.getByPlaceholder('分机或号码').fill('1002');
       await desktop.getByRole('button', { name: /^转\s*接$/ }).click();
       // 1001's phone is released and 1002's rings and answers; the caller then hangs up with 1002.
@@ -236,16 +253,17 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
       callerPeer.close();
     }
     // The call's legs: the caller; 1001's desk phone, which answered, and 1001's desktop page, which
-    // rang with it and was cancelled (routing rings every binding of the extension); and 1002
-    // reached by the desktop's transfer.
+    // rang with it and was cancelled (routing rings every binding of the extension); 1003 in the
+    // conference; and 1002 reached by the desktop's transfer.
     const main = await finishedCdr(node.url, admin.cookie, 'caller=13800138000&called=12345');
     let legs: Cdr[] = [];
-    for (let tries = 0; legs.length < 4 && tries < 100; tries++) {
+    for (let tries = 0; legs.length < 5 && tries < 100; tries++) {
       legs = ((await admin.request('GET', `/cdrs?call_id=${main.callId}`)).json as { items: Cdr[] }).items;
       await delay(50);
     }
-    assert.deepEqual(legs.map((row) => row.leg).sort(), ['callee', 'callee', 'caller', 'transfer'], JSON.stringify(legs));
-    assert.deepEqual(legs.filter((row) => row.leg === 'callee').map((row) => row.sipStatus).sort(), [487, null], 'the desk phone answered, the page was cancelled');
+    assert.deepEqual(legs.map((row) => row.leg).sort(), ['callee', 'callee', 'callee', 'caller', 'transfer'], JSON.stringify(legs));
+    assert.deepEqual(legs.filter((row) => row.leg === 'callee' && row.target === '1001').map((row) => row.sipStatus).sort(), [487, null], 'the desk phone answered, the page was cancelled');
+    assert.ok(legs.some((row) => row.leg === 'callee' && row.target === '1003' && row.answeredAt !== null), JSON.stringify(legs));
   });
 
   it('no page logged a console error', () => {

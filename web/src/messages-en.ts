@@ -186,6 +186,7 @@ export const en: Record<MessageKey, string> = {
   'desktop.helpSent': 'A supervisor has been told',
   'desktop.helpWaiting': 'Waiting for a supervisor…',
   'customers.title': 'Customers',
+  'transfer.conference': 'Add to call',
   'customers.new': 'New customer',
   'customers.search': 'Name, company or number',
   'customers.phones': 'Numbers',

@@ -185,6 +185,7 @@ export const zh = {
   'desktop.helpSent': '已通知班长',
   'desktop.helpWaiting': '等待班长响应…',
   'customers.title': '客户',
+  'transfer.conference': '加入三方',
   'customers.new': '新建客户',
   'customers.search': '姓名、单位或电话',
   'customers.phones': '电话',

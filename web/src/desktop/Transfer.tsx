@@ -2,7 +2,8 @@
  * Transfer of the caller connected to the agent: to a colleague picked from the directory of
  * agents (their extension), back into a queue, to a department, or to any number typed in; blind,
  * or attended (the agent consults the target first, then completes or cancels). A caller the agent
- * put on hold is taken off hold first: Kefu transfers only a whole bridge.
+ * put on hold is taken off hold first: Kefu transfers only a whole bridge. A colleague or number
+ * may instead join the call as a third party (a conference).
  */
 import { Alert, Button, Input, Radio, Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
@@ -122,6 +123,14 @@ export function Transfer({ sipCallId, ownExtension }: { sipCallId: string; ownEx
             {t('transfer.go')}
           </Button>
         )}
+        {/* D2: a person (an agent or a number) joins the call; everyone hears everyone. */}
+        <Button
+          data-testid="conference-add"
+          disabled={consulting || chosen === undefined || !('to' in chosen)}
+          onClick={() => void run(async () => (await api('POST', `/calls/${encodeURIComponent(sipCallId)}/conference`, chosen), setPicked(undefined), setNumber('')))}
+        >
+          {t('transfer.conference')}
+        </Button>
       </Space>
       {error !== undefined && <Alert type="error" title={error} style={{ marginTop: 8 }} />}
     </div>
