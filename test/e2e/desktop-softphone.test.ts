@@ -44,7 +44,7 @@ describe('[A4] the agent desktop is the phone: ring, answer, hear, hold, hang up
    */
   async function caller(holds = false): Promise<{ run: Promise<SippRun>; peer: RtpPeer }> {
     const steps: IvrStep[] = [{ pauseMs: 1000, keys: '0' }, ...(holds ? ([{ pauseMs: 0, reinvite: 'recvonly' }, { pauseMs: 0, reinvite: 'sendrecv' }] as const) : [])];
-    const peer = await RtpPeer.open({ codec: 'PCMU' });
+    const peer = await RtpPeer.open({ codec: 'PCMU', telephoneEventPayloadType: 96 });
     const run = runSipp(
       [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '150'],
       { 'scenario.xml': ivrScenario({ caller: '13800138000', steps, end: 'kefu' }), 'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n` },
@@ -113,7 +113,7 @@ describe('[A4] the agent desktop is the phone: ring, answer, hear, hold, hang up
     own.end();
   });
 
-  it('a queued caller rings the page with the customer; Alt+A answers, both hear, hold and resume, Alt+H hangs up, wrap-up', async () => {
+  it('a queued caller rings the page with the customer; Alt+A answers, both hear, hold and resume, mute, keys, Alt+H hangs up, wrap-up', async () => {
     await logIn(desktop, node.url, { tenant: 'demo', username: '1001', password, home: '/desktop' });
     await registered();
     await desktop.getByRole('button', { name: /签\s*入/ }).click();
@@ -149,6 +149,25 @@ describe('[A4] the agent desktop is the phone: ring, answer, hear, hold, hang up
       await browser.shot(desktop, 'softphone-held');
       await desktop.getByTestId('softphone-hold').click();
       await desktop.getByTestId('softphone-hold').filter({ hasText: /保\s*持/ }).waitFor({ timeout: 10_000 });
+
+      // Muted, the caller hears nothing of the page; unmuted, the page again.
+      await desktop.getByTestId('softphone-mute').click();
+      await delay(500);
+      const muted = await callerHears(call.peer);
+      assert.ok(muted.dbfs < -45, `the caller still heard the muted page: ${JSON.stringify(muted)}`);
+      await desktop.getByTestId('softphone-mute').click();
+      await delay(500);
+      const unmuted = await callerHears(call.peer);
+      assert.ok(Math.abs(unmuted.hz - browserTone) <= 8 && unmuted.dbfs > -30, `the caller did not hear the page unmuted: ${JSON.stringify(unmuted)}`);
+      // Keys from the page's keypad reach the caller as RFC 4733 events.
+      await desktop.getByTestId('softphone-keypad-open').click();
+      await desktop.getByTestId('key-5').click();
+      await desktop.getByTestId('key-#').click();
+      for (let tries = 0; call.peer.digits.join('') !== '5#'; tries++) {
+        assert.ok(tries < 100, `the caller got keys ${JSON.stringify(call.peer.digits)}`);
+        await delay(100);
+      }
+      await desktop.keyboard.press('Escape');
 
       await desktop.keyboard.press('Alt+KeyH');
       await softphone('idle').waitFor({ timeout: 10_000 });
