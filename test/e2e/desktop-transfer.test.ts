@@ -18,6 +18,7 @@ import type { Page } from 'playwright-core';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { logIn, TestBrowser } from './browser.js';
+import { finishedCdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, tuneQueue, type NodeApi } from './node-api.js';
@@ -176,6 +177,24 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
     } finally {
       peer.close();
     }
+  });
+
+  it('[E2] 1001\'s page dials 1002: 1002\'s page rings and answers, hears 1001, and the call ends when 1001 hangs up', async () => {
+    await first.getByTestId('softphone-number').fill('1002');
+    await first.getByTestId('softphone-dial').click();
+    await softphone(second, 'ringing').waitFor({ timeout: 20_000 }).catch(withLog);
+    await second.getByTestId('softphone-answer').click();
+    await softphone(second, 'talking').waitFor({ timeout: 15_000 });
+    await softphone(first, 'talking').waitFor({ timeout: 15_000 });
+    // Both pages' microphones play the same tone: 1002's page hears 1001's.
+    const heard = await pageHears(second, browserTone, 20_000);
+    assert.ok(Math.abs(heard.hz - browserTone) <= 12 && heard.db > -60, `1002 did not hear 1001: ${JSON.stringify(heard)}`);
+    await browser.shot(first, 'dial-1001-talking');
+    await first.getByTestId('softphone-hangup').click();
+    await softphone(second, 'idle').waitFor({ timeout: 15_000 });
+    await softphone(first, 'idle').waitFor({ timeout: 15_000 });
+    const cdr = await finishedCdr(node.url, admin.cookie, 'caller=1001&called=1002');
+    assert.ok(cdr.answeredAt !== null, JSON.stringify(cdr));
   });
 
   it('no page logged a console error', () => {
