@@ -8,6 +8,9 @@
  * reload of the page: Kefu holds the caller, calls the page back once it registers again, and
  * the audio comes back both ways; the time it takes is measured and printed. Screenshots are kept
  * (printed), at 1366×768 and once at 1920×1080.
+ *
+ * The PostgreSQL pass leaves this file out: its pages drive the REST routes that the API tests
+ * run on both databases.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -7,6 +7,9 @@
  * one way, 1004 Hz the other; by then 1001's page has hung up, so the 1004 Hz the caller hears is
  * 1002's). 1001 is in wrap-up at once and files the wrap-up form; 1002 hangs up and files theirs;
  * the interaction's timeline has the transfer and both wrap-ups. Screenshots are kept (printed).
+ *
+ * The PostgreSQL pass leaves this file out: its pages drive the REST routes that the API tests
+ * run on both databases.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,3 +1,11 @@
+/**
+ * SIP flood protection against real peers: an address sending thousands of REGISTERs with bad
+ * passwords is blocked, logged and counted while another still registers; a carrier at a trusted
+ * address is served far beyond the rate limit.
+ *
+ * The PostgreSQL pass leaves this file out: it tests SIP and media, which do not touch the
+ * database beyond the node's start.
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';

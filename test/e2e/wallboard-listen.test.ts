@@ -5,6 +5,9 @@
  * talks to agent 1001 (a SIPp phone, 1000 Hz); Listen on 1001's row rings the page, the
  * supervisor answers, and the page hears both tones at once while neither the caller nor the
  * agent hears the supervisor's microphone (1600 Hz) — though each still hears the other.
+ *
+ * The PostgreSQL pass leaves this file out: its pages drive the REST routes that the API tests
+ * run on both databases.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -3,6 +3,9 @@
  * gather → hangup), its problems pinned to the node they name, published, bound to a number and
  * called by SIPp, which hears it run (the call's CDR trace); a second version and a rollback
  * from the version history; and the platform administrator's tenants page (create, disable).
+ *
+ * The PostgreSQL pass leaves this file out: its pages drive the REST routes that the API tests
+ * run on both databases.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -5,6 +5,9 @@
  * presses 0 on the hotline waits in the consultation queue on the wallboard, is offered to the
  * agent when they go ready, shows on the desktop with the customer's name, and is transferred
  * blind from the desktop to agent 1002. Screenshots are kept in a temp folder (printed).
+ *
+ * The PostgreSQL pass leaves this file out: its pages drive the REST routes that the API tests
+ * run on both databases.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -4,6 +4,9 @@
  * 0.5 s and 2.5 s, amplifies it by 3 dB and saves it. The node keeps a two-second prompt of the
  * tone, 3 dB louder than the microphone (a 0.5 full-scale sine, about -9 dBFS, so about -6 dBFS).
  * A text spoken by the node's text to speech (espeak-ng) is loaded into the same editor and saved.
+ *
+ * The PostgreSQL pass leaves this file out: its pages drive the REST routes that the API tests
+ * run on both databases.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -5,6 +5,9 @@
  * both parties. Force not ready and force log out show on the grid within a second of the API's
  * answer; the skills editor shows the API's refusal at the field; an agent's "call supervisor"
  * shows on the wallboard until the supervisor takes it up.
+ *
+ * The PostgreSQL pass leaves this file out: its pages drive the REST routes that the API tests
+ * run on both databases.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -4,6 +4,9 @@
  * rtcp-mux, PCMU) terminated by Kefu's media workers and bridged to a plain RTP caller. Each side
  * hears the other's tone: the caller's RTP peer finds the browser's 1004 Hz, the browser's
  * AnalyserNode finds the caller's 600 Hz and its inbound-rtp counts packets.
+ *
+ * The PostgreSQL pass leaves this file out: it tests SIP and media, which do not touch the
+ * database beyond the node's start.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
