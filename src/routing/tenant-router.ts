@@ -3,8 +3,14 @@
  * order. An offer is a reservation row first (refused by the database if the agent's slot is
  * taken, or if this node lost the tenant's lease), then the agent's phones ring while the caller
  * keeps hearing the queue; the first to answer is accepted by the core before the caller is
- * connected, so two agents can never both get one caller. Every step is written to the
- * interaction's timeline and published on the event stream.
+ * connected, so two agents can never both get one caller. Every step is published on the event
+ * stream and written to the interaction's timeline.
+ *
+ * Two chains keep the order. The decisions' chain waits only for what must precede the next
+ * decision: the reservation row before the INVITE (issue 6 §8; the first also inserts the
+ * interaction's row, one round trip) and a reservation's end before its slot is offered again.
+ * The records' chain stores the rest in the order decided (the interaction's row and timeline,
+ * agent states), behind the INVITE instead of ahead of it.
  */
 import { randomUUID } from 'node:crypto';
 import type { AgentView, QueueStats } from './routing-core.js';
@@ -16,7 +22,7 @@ import type { QueueRequest, QueueTicket } from '../calls/index.js';
 import type { InteractionOfferedData, TransferTarget } from '../events/index.js';
 import { placeCallback } from './callback-call.js';
 import { experienceOf } from './caller-experience.js';
-import type { AgentRow, CallbackCalls, Lease, QueueRow, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
+import type { AgentRow, CallbackCalls, Lease, NewInteractionRow, QueueRow, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 import { QueueExits } from './queue-exits.js';
 import { TransferredCalls } from './transferred-calls.js';
 import { readScreenPop, WaitingCaller, type NextStop } from './waiting-caller.js';
@@ -56,8 +62,11 @@ export class TenantRouter {
   #queues = new Set<string>();
   /** Live reservation slots per agent and channel, for the rows' unique index. */
   readonly #slots = new Map<ReservationId, { key: string; slot: number }>();
+  /** Each ringing offer's event, published once its screen pop is read: the answer's event follows it. */
+  readonly #shown = new Map<ReservationId, Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #work: Promise<void> = Promise.resolve();
+  #records: Promise<void> = Promise.resolve();
   #stopped = false;
   readonly #transfers: TransferredCalls;
   readonly #exits: QueueExits;
@@ -67,6 +76,7 @@ export class TenantRouter {
       ...options,
       step: (event) => this.step(event),
       after: (work) => this.after(work),
+      record: (work) => void this.record(work),
       wrapUpSeconds: (queue) => this.#wrapUpSeconds.get(queue) ?? 0,
       agentByExtension: (extension) => [...this.#agents.values()].find((agent) => agent.extension === extension),
       current: this.#current,
@@ -76,9 +86,15 @@ export class TenantRouter {
     this.#exits = new QueueExits({ ...options, waiting: this.#waiting, interactionOf: (work) => this.#transfers.interactionOf(work), step: (event) => this.step(event), after: (work) => this.after(work) });
   }
 
-  /** Runs `work` after every decision so far has been carried out. */
+  /** Runs `work` after every decision so far has been carried out and its records stored. */
   private after(work: () => Promise<void>): void {
-    this.#work = this.#work.then(work).catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'routing work failed'));
+    this.#work = this.#work.then(() => void this.record(work));
+  }
+
+  /** Stores (and publishes) after every record so far; settles once done. */
+  private record(work: () => Promise<void>): Promise<void> {
+    this.#records = this.#records.then(work).catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'routing record not stored'));
+    return this.#records;
   }
 
   get lease(): Lease {
@@ -146,18 +162,10 @@ export class TenantRouter {
       this.#exits.chooseCallback(id),
     );
     this.#waiting.set(id, waiting);
-    // Read while the interaction is written, so that an offer need not wait for it.
+    // Read while the offer is made: the agent's INVITE does not wait for it, their screen's event does.
     waiting.screenPop = readScreenPop(this.options.screenPop, this.options.tenantId, this.options.log, waiting);
-    await this.options.store.createInteraction(this.options.tenantId, {
-      id,
-      channel: 'voice',
-      queue: request.queue,
-      sipCallId: request.sipCallId,
-      caller: request.caller ?? null,
-      priority: request.priority,
-      vip: request.vip,
-      createdAt: new Date(waiting.since),
-    });
+    // Stored behind the offer, if any: its reservation inserts the row first.
+    void this.record(() => this.options.store.createInteraction(this.options.tenantId, rowOf(waiting)));
     void request.channel.ended.then(() => {
       if (waiting.state === 'waiting') this.step({ type: 'end', interaction: waiting.queuedAs });
     });
@@ -168,7 +176,8 @@ export class TenantRouter {
     if (refused !== undefined) {
       this.#waiting.delete(id);
       this.options.log.warn({ tenant: this.options.tenantId, queue: request.queue, reason: refused.message }, 'caller not queued');
-      await this.options.store.updateInteraction(this.options.tenantId, id, { state: 'ended', endedAt: new Date(), endCause: 'refused', waitedMs: 0 });
+      const endedAt = new Date();
+      void this.record(() => this.options.store.updateInteraction(this.options.tenantId, id, { state: 'ended', endedAt, endCause: 'refused', waitedMs: 0 }));
       waiting.finish({ served: false, reason: 'overflow', target: { kind: 'callback' } });
     }
     if (request.channel.hungUp && waiting.state === 'waiting') this.step({ type: 'end', interaction: id });
@@ -193,9 +202,14 @@ export class TenantRouter {
     for (const waiting of this.#waiting.values()) for (const cancel of waiting.offers.values()) cancel();
   }
 
-  /** Waits until every decision so far has been carried out (tests, shutdown). */
+  /** Waits until every decision so far has been carried out and stored (tests, shutdown). */
   async settled(): Promise<void> {
-    await this.#work;
+    for (;;) {
+      const work = this.#work;
+      const records = this.#records;
+      await Promise.all([work, records]);
+      if (work === this.#work && records === this.#records) return;
+    }
   }
 
   private wake(at: number | null): void {
@@ -221,82 +235,93 @@ export class TenantRouter {
         let slot = 0;
         while (used.has(slot)) slot++;
         this.#slots.set(d.reservation, { key, slot });
-        const written = await store.reserve(this.options.lease, {
-          id: d.reservation,
-          tenantId,
-          interactionId: id!,
-          agentId: d.agent,
-          channel: d.channel,
-          slot,
-          offeredAt: at,
-          expiresAt: new Date(d.expiresAt),
-        });
+        const waiting = this.#waiting.get(id!);
+        const reservation = { id: d.reservation, tenantId, interactionId: id!, agentId: d.agent, channel: d.channel, slot, offeredAt: at, expiresAt: new Date(d.expiresAt) };
+        // The only write before the INVITE: the reservation, with the interaction's row if not stored yet.
+        const written = await store.reserve(this.options.lease, reservation, waiting === undefined ? undefined : rowOf(waiting));
         if (written !== 'reserved') {
           this.options.log.warn({ tenant: tenantId, reservation: d.reservation, agent: d.agent, written }, 'reservation refused by the database: offer withdrawn');
           this.#slots.delete(d.reservation);
           this.step({ type: 'reject', reservation: d.reservation });
           return;
         }
-        await store.addEvent(tenantId, id!, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
-        await store.updateInteraction(tenantId, id!, { state: 'offered' });
         const offered: InteractionOfferedData = { interactionId: id!, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
-        const screenPop = await this.#waiting.get(id!)?.screenPop;
-        if (screenPop !== undefined) offered.screenPop = screenPop;
         this.#current.set(d.agent, offered);
-        events.publish(tenantId, { type: 'interaction.offered', data: offered });
         this.ring(d);
+        void this.record(async () => {
+          await store.addEvent(tenantId, id!, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
+          await store.updateInteraction(tenantId, id!, { state: 'offered' });
+        });
+        // The agent's screen gets the offer with the caller's records (C6), before anything after it.
+        const shown = (waiting?.screenPop ?? Promise.resolve(undefined)).then((screenPop) => {
+          if (screenPop !== undefined) offered.screenPop = screenPop;
+          events.publish(tenantId, { type: 'interaction.offered', data: offered });
+        });
+        this.#shown.set(d.reservation, shown);
+        await shown;
         return;
       }
       case 'reservationEnded': {
         this.#slots.delete(d.reservation);
+        this.#shown.delete(d.reservation);
         if (d.outcome !== 'accepted' && this.#current.get(d.agent)?.reservationId === d.reservation) this.#current.delete(d.agent);
+        // Before the slot is reserved again: the partial unique index sees it ended.
         await store.endReservation(this.options.lease, d.reservation, d.outcome, at);
         if (d.outcome === 'timed_out' || d.outcome === 'cancelled') this.#waiting.get(id!)?.offers.get(d.reservation)?.();
-        await store.addEvent(tenantId, id!, { at, kind: 'reservation_ended', agentId: d.agent, detail: { reservation: d.reservation, outcome: d.outcome } });
+        void this.record(() => store.addEvent(tenantId, id!, { at, kind: 'reservation_ended', agentId: d.agent, detail: { reservation: d.reservation, outcome: d.outcome } }));
         return;
       }
       case 'queued': {
         const waiting = this.#waiting.get(id!);
         if (waiting !== undefined) waiting.queue = d.queue;
-        await store.updateInteraction(tenantId, id!, { state: 'waiting', queue: d.queue });
-        await store.addEvent(tenantId, id!, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
+        void this.record(async () => {
+          await store.updateInteraction(tenantId, id!, { state: 'waiting', queue: d.queue });
+          await store.addEvent(tenantId, id!, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
+        });
         events.publish(tenantId, { type: 'interaction.queued', data: { interactionId: id!, queueId: d.queue, channel: 'voice', position: d.position, requeued: d.requeued } });
         events.queueChanged(tenantId, d.queue);
         return;
       }
       case 'announce':
         this.#waiting.get(id!)?.announce?.(d.position, d.expectedWaitSeconds);
-        await store.addEvent(tenantId, id!, { at, kind: 'announce', detail: { position: d.position, expectedWaitSeconds: d.expectedWaitSeconds } });
+        void this.record(() => store.addEvent(tenantId, id!, { at, kind: 'announce', detail: { position: d.position, expectedWaitSeconds: d.expectedWaitSeconds } }));
         return;
       case 'overflow':
-        return this.#exits.overflow(d);
+        // Its records first: the caller's flow goes on once the overflow is stored.
+        void this.record(() => this.#exits.overflow(d));
+        return;
       case 'abandoned': {
         this.#waiting.get(id!)?.finish({ served: false, reason: 'hangup' });
         this.#waiting.delete(id!);
         this.#transfers.forgotten(d.interaction);
-        await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
-        await store.addEvent(tenantId, id!, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
+        void this.record(async () => {
+          await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
+          await store.addEvent(tenantId, id!, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
+        });
         events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: d.queue, agentId: null, outcome: 'abandoned', waitedMs: d.waitedMs, talkMs: null } });
         events.queueChanged(tenantId, d.queue);
         return;
       }
       case 'ended': {
-        if (await this.#transfers.workEnded(d)) return;
+        if (this.#transfers.workEnded(d)) return;
         const waiting = this.#waiting.get(id!);
         this.#waiting.delete(id!);
         if (this.#current.get(d.agent)?.interactionId === id) this.#current.delete(d.agent);
-        await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: waiting?.endCause ?? 'completed' });
-        await store.addEvent(tenantId, id!, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(waiting?.endCause === undefined ? {} : { cause: waiting.endCause }) } });
+        const endCause = waiting?.endCause;
+        void this.record(async () => {
+          await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: endCause ?? 'completed' });
+          await store.addEvent(tenantId, id!, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(endCause === undefined ? {} : { cause: endCause }) } });
+        });
         events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } });
         if (waiting !== undefined) events.queueChanged(tenantId, waiting.queue);
         return;
       }
       case 'wrapUp':
         if (d.phase === 'ended') this.#transfers.wrapUpEnded(d.interaction);
-        await store.addEvent(tenantId, id!, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } });
+        void this.record(() => store.addEvent(tenantId, id!, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } }));
         return;
       case 'agentState': {
-        await store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at });
+        void this.record(() => store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at }));
         events.publish(tenantId, { type: 'agent.state', data: { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by } });
         const row = this.#agents.get(d.agent);
         for (const queue of row === undefined ? [] : this.queuesOf(row)) events.queueChanged(tenantId, queue);
@@ -379,18 +404,32 @@ export class TenantRouter {
   private stored(waiting: WaitingCaller, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): Promise<void> {
     const now = new Date(this.options.now());
     const { store, tenantId, events } = this.options;
-    this.#work = this.#work
-      .then(async () => {
-        await store.updateInteraction(tenantId, waiting.id, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
-        await store.addEvent(tenantId, waiting.id, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
-      })
-      .catch((error: unknown) => this.options.log.warn({ tenant: tenantId, err: String(error) }, 'answer not stored'));
-    events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } });
-    return this.#work;
+    void (this.#shown.get(offer.reservation) ?? Promise.resolve()).then(() =>
+      events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } }),
+    );
+    return this.record(async () => {
+      await store.updateInteraction(tenantId, waiting.id, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
+      await store.addEvent(tenantId, waiting.id, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
+    });
   }
 
   /** The queues an agent serves: their skills that name one of the tenant's queues. */
   private queuesOf(agent: AgentRow): string[] {
     return Object.keys(agent.skills).filter((skill) => this.#queues.has(skill));
   }
+}
+
+/** The interaction's row as the caller entered the queue. */
+function rowOf(waiting: WaitingCaller): NewInteractionRow {
+  const { request } = waiting;
+  return {
+    id: waiting.id,
+    channel: 'voice',
+    queue: request.queue,
+    sipCallId: request.sipCallId,
+    caller: request.caller ?? null,
+    priority: request.priority,
+    vip: request.vip,
+    createdAt: new Date(waiting.since),
+  };
 }
