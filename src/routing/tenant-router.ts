@@ -162,17 +162,18 @@ export class TenantRouter {
       this.#exits.chooseCallback(id),
     );
     this.#waiting.set(id, waiting);
-    // Read while the offer is made: the agent's INVITE does not wait for it, their screen's event does.
-    waiting.screenPop = readScreenPop(this.options.screenPop, this.options.tenantId, this.options.log, waiting);
-    // Stored behind the offer, if any: its reservation inserts the row first.
-    void this.record(() => this.options.store.createInteraction(this.options.tenantId, rowOf(waiting)));
     void request.channel.ended.then(() => {
       if (waiting.state === 'waiting') this.step({ type: 'end', interaction: waiting.queuedAs });
     });
+    // Decided first, so that an offer's reservation (which inserts the interaction's row) is the
+    // first query sent; the row's own insert follows it, ahead of the decisions' records.
     const refused = this.step({
       type: 'enqueue',
       interaction: { id, channel: 'voice', queue: asQueueId(request.queue), priority: request.priority, vip: request.vip, skills: request.skills },
     }).find((d) => d.type === 'refused');
+    void this.record(() => this.options.store.createInteraction(this.options.tenantId, rowOf(waiting)));
+    // Read while the offer is made: the agent's INVITE does not wait for it, their screen's event does.
+    waiting.screenPop = readScreenPop(this.options.screenPop, this.options.tenantId, this.options.log, waiting);
     if (refused !== undefined) {
       this.#waiting.delete(id);
       this.options.log.warn({ tenant: this.options.tenantId, queue: request.queue, reason: refused.message }, 'caller not queued');
