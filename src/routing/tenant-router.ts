@@ -6,11 +6,8 @@
  * connected, so two agents can never both get one caller. Every step is published on the event
  * stream and written to the interaction's timeline.
  *
- * Two chains keep the order. The decisions' chain waits only for what must precede the next
- * decision: the reservation row before the INVITE (issue 6 §8; the first also inserts the
- * interaction's row, one round trip) and a reservation's end before its slot is offered again.
- * The records' chain stores the rest in the order decided (the interaction's row and timeline,
- * agent states), behind the INVITE instead of ahead of it.
+ * Only the reservation row is written before the INVITE (issue 6 §8; the first also inserts the
+ * interaction's row, one round trip); the rest is stored behind it, in order (work-chains.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { AgentView, QueueStats } from './routing-core.js';
@@ -22,10 +19,11 @@ import type { QueueRequest, QueueTicket } from '../calls/index.js';
 import type { InteractionOfferedData, TransferTarget } from '../events/index.js';
 import { placeCallback } from './callback-call.js';
 import { experienceOf } from './caller-experience.js';
-import type { AgentRow, CallbackCalls, Lease, NewInteractionRow, QueueRow, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
+import type { AgentRow, CallbackCalls, Lease, QueueRow, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 import { QueueExits } from './queue-exits.js';
 import { TransferredCalls } from './transferred-calls.js';
 import { readScreenPop, WaitingCaller, type NextStop } from './waiting-caller.js';
+import { nextTurn, WorkChains } from './work-chains.js';
 
 export interface RouterLog {
   info(fields: object, message: string): void;
@@ -65,8 +63,7 @@ export class TenantRouter {
   /** Each ringing offer's event, published once its screen pop is read: the answer's event follows it. */
   readonly #shown = new Map<ReservationId, Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
-  #work: Promise<void> = Promise.resolve();
-  #records: Promise<void> = Promise.resolve();
+  readonly #chains = new WorkChains((what, error) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, what));
   #stopped = false;
   readonly #transfers: TransferredCalls;
   readonly #exits: QueueExits;
@@ -75,26 +72,15 @@ export class TenantRouter {
     this.#transfers = new TransferredCalls({
       ...options,
       step: (event) => this.step(event),
-      after: (work) => this.after(work),
-      record: (work) => void this.record(work),
+      after: (work) => this.#chains.after(work),
+      record: (work) => void this.#chains.record(work),
       wrapUpSeconds: (queue) => this.#wrapUpSeconds.get(queue) ?? 0,
       agentByExtension: (extension) => [...this.#agents.values()].find((agent) => agent.extension === extension),
       current: this.#current,
       forget: (interaction) => this.#waiting.delete(interaction),
       connectedOn: (sipCallId) => [...this.#waiting.values()].find((w) => w.request.sipCallId === sipCallId && w.state === 'connected'),
     });
-    this.#exits = new QueueExits({ ...options, waiting: this.#waiting, interactionOf: (work) => this.#transfers.interactionOf(work), step: (event) => this.step(event), after: (work) => this.after(work) });
-  }
-
-  /** Runs `work` after every decision so far has been carried out and its records stored. */
-  private after(work: () => Promise<void>): void {
-    this.#work = this.#work.then(() => void this.record(work));
-  }
-
-  /** Stores (and publishes) after every record so far; settles once done. */
-  private record(work: () => Promise<void>): Promise<void> {
-    this.#records = this.#records.then(work).catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'routing record not stored'));
-    return this.#records;
+    this.#exits = new QueueExits({ ...options, waiting: this.#waiting, interactionOf: (work) => this.#transfers.interactionOf(work), step: (event) => this.step(event), after: (work) => this.#chains.after(work) });
   }
 
   get lease(): Lease {
@@ -150,7 +136,7 @@ export class TenantRouter {
     if (this.#stopped) return [];
     const { decisions, wakeAt } = this.core.handle(event, this.options.now());
     this.wake(wakeAt);
-    this.#work = this.#work.then(() => this.carryOut(decisions)).catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'routing decision failed'));
+    this.#chains.decide(() => this.carryOut(decisions));
     return decisions;
   }
 
@@ -165,20 +151,20 @@ export class TenantRouter {
     void request.channel.ended.then(() => {
       if (waiting.state === 'waiting') this.step({ type: 'end', interaction: waiting.queuedAs });
     });
-    // Decided first, so that an offer's reservation (which inserts the interaction's row) is the
-    // first query sent; the row's own insert follows it, ahead of the decisions' records.
+    // Decided first: an offer's reservation (which inserts the interaction's row) goes first,
+    // and the row's own insert is the first of the records behind it.
     const refused = this.step({
       type: 'enqueue',
       interaction: { id, channel: 'voice', queue: asQueueId(request.queue), priority: request.priority, vip: request.vip, skills: request.skills },
     }).find((d) => d.type === 'refused');
-    void this.record(() => this.options.store.createInteraction(this.options.tenantId, rowOf(waiting)));
+    void this.#chains.record(() => this.options.store.createInteraction(this.options.tenantId, waiting.row()));
     // Read while the offer is made: the agent's INVITE does not wait for it, their screen's event does.
-    waiting.screenPop = readScreenPop(this.options.screenPop, this.options.tenantId, this.options.log, waiting);
+    waiting.screenPop = nextTurn().then(() => readScreenPop(this.options.screenPop, this.options.tenantId, this.options.log, waiting));
     if (refused !== undefined) {
       this.#waiting.delete(id);
       this.options.log.warn({ tenant: this.options.tenantId, queue: request.queue, reason: refused.message }, 'caller not queued');
       const endedAt = new Date();
-      void this.record(() => this.options.store.updateInteraction(this.options.tenantId, id, { state: 'ended', endedAt, endCause: 'refused', waitedMs: 0 }));
+      void this.#chains.record(() => this.options.store.updateInteraction(this.options.tenantId, id, { state: 'ended', endedAt, endCause: 'refused', waitedMs: 0 }));
       waiting.finish({ served: false, reason: 'overflow', target: { kind: 'callback' } });
     }
     if (request.channel.hungUp && waiting.state === 'waiting') this.step({ type: 'end', interaction: id });
@@ -204,13 +190,8 @@ export class TenantRouter {
   }
 
   /** Waits until every decision so far has been carried out and stored (tests, shutdown). */
-  async settled(): Promise<void> {
-    for (;;) {
-      const work = this.#work;
-      const records = this.#records;
-      await Promise.all([work, records]);
-      if (work === this.#work && records === this.#records) return;
-    }
+  settled(): Promise<void> {
+    return this.#chains.settled();
   }
 
   private wake(at: number | null): void {
@@ -239,7 +220,7 @@ export class TenantRouter {
         const waiting = this.#waiting.get(id!);
         const reservation = { id: d.reservation, tenantId, interactionId: id!, agentId: d.agent, channel: d.channel, slot, offeredAt: at, expiresAt: new Date(d.expiresAt) };
         // The only write before the INVITE: the reservation, with the interaction's row if not stored yet.
-        const written = await store.reserve(this.options.lease, reservation, waiting === undefined ? undefined : rowOf(waiting));
+        const written = await store.reserve(this.options.lease, reservation, waiting === undefined ? undefined : waiting.row());
         if (written !== 'reserved') {
           this.options.log.warn({ tenant: tenantId, reservation: d.reservation, agent: d.agent, written }, 'reservation refused by the database: offer withdrawn');
           this.#slots.delete(d.reservation);
@@ -249,7 +230,7 @@ export class TenantRouter {
         const offered: InteractionOfferedData = { interactionId: id!, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
         this.#current.set(d.agent, offered);
         this.ring(d);
-        void this.record(async () => {
+        void this.#chains.record(async () => {
           await store.addEvent(tenantId, id!, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
           await store.updateInteraction(tenantId, id!, { state: 'offered' });
         });
@@ -269,13 +250,13 @@ export class TenantRouter {
         // Before the slot is reserved again: the partial unique index sees it ended.
         await store.endReservation(this.options.lease, d.reservation, d.outcome, at);
         if (d.outcome === 'timed_out' || d.outcome === 'cancelled') this.#waiting.get(id!)?.offers.get(d.reservation)?.();
-        void this.record(() => store.addEvent(tenantId, id!, { at, kind: 'reservation_ended', agentId: d.agent, detail: { reservation: d.reservation, outcome: d.outcome } }));
+        void this.#chains.record(() => store.addEvent(tenantId, id!, { at, kind: 'reservation_ended', agentId: d.agent, detail: { reservation: d.reservation, outcome: d.outcome } }));
         return;
       }
       case 'queued': {
         const waiting = this.#waiting.get(id!);
         if (waiting !== undefined) waiting.queue = d.queue;
-        void this.record(async () => {
+        void this.#chains.record(async () => {
           await store.updateInteraction(tenantId, id!, { state: 'waiting', queue: d.queue });
           await store.addEvent(tenantId, id!, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
         });
@@ -285,17 +266,17 @@ export class TenantRouter {
       }
       case 'announce':
         this.#waiting.get(id!)?.announce?.(d.position, d.expectedWaitSeconds);
-        void this.record(() => store.addEvent(tenantId, id!, { at, kind: 'announce', detail: { position: d.position, expectedWaitSeconds: d.expectedWaitSeconds } }));
+        void this.#chains.record(() => store.addEvent(tenantId, id!, { at, kind: 'announce', detail: { position: d.position, expectedWaitSeconds: d.expectedWaitSeconds } }));
         return;
       case 'overflow':
         // Its records first: the caller's flow goes on once the overflow is stored.
-        void this.record(() => this.#exits.overflow(d));
+        void this.#chains.record(() => this.#exits.overflow(d));
         return;
       case 'abandoned': {
         this.#waiting.get(id!)?.finish({ served: false, reason: 'hangup' });
         this.#waiting.delete(id!);
         this.#transfers.forgotten(d.interaction);
-        void this.record(async () => {
+        void this.#chains.record(async () => {
           await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
           await store.addEvent(tenantId, id!, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
         });
@@ -309,7 +290,7 @@ export class TenantRouter {
         this.#waiting.delete(id!);
         if (this.#current.get(d.agent)?.interactionId === id) this.#current.delete(d.agent);
         const endCause = waiting?.endCause;
-        void this.record(async () => {
+        void this.#chains.record(async () => {
           await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: endCause ?? 'completed' });
           await store.addEvent(tenantId, id!, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(endCause === undefined ? {} : { cause: endCause }) } });
         });
@@ -319,10 +300,10 @@ export class TenantRouter {
       }
       case 'wrapUp':
         if (d.phase === 'ended') this.#transfers.wrapUpEnded(d.interaction);
-        void this.record(() => store.addEvent(tenantId, id!, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } }));
+        void this.#chains.record(() => store.addEvent(tenantId, id!, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } }));
         return;
       case 'agentState': {
-        void this.record(() => store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at }));
+        void this.#chains.record(() => store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at }));
         events.publish(tenantId, { type: 'agent.state', data: { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by } });
         const row = this.#agents.get(d.agent);
         for (const queue of row === undefined ? [] : this.queuesOf(row)) events.queueChanged(tenantId, queue);
@@ -408,7 +389,7 @@ export class TenantRouter {
     void (this.#shown.get(offer.reservation) ?? Promise.resolve()).then(() =>
       events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } }),
     );
-    return this.record(async () => {
+    return this.#chains.record(async () => {
       await store.updateInteraction(tenantId, waiting.id, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
       await store.addEvent(tenantId, waiting.id, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
     });
@@ -418,19 +399,4 @@ export class TenantRouter {
   private queuesOf(agent: AgentRow): string[] {
     return Object.keys(agent.skills).filter((skill) => this.#queues.has(skill));
   }
-}
-
-/** The interaction's row as the caller entered the queue. */
-function rowOf(waiting: WaitingCaller): NewInteractionRow {
-  const { request } = waiting;
-  return {
-    id: waiting.id,
-    channel: 'voice',
-    queue: request.queue,
-    sipCallId: request.sipCallId,
-    caller: request.caller ?? null,
-    priority: request.priority,
-    vip: request.vip,
-    createdAt: new Date(waiting.since),
-  };
 }
