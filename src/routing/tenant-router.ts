@@ -60,8 +60,6 @@ export class TenantRouter {
   #queues = new Set<string>();
   /** Live reservation slots per agent and channel, for the rows' unique index. */
   readonly #slots = new Map<ReservationId, { key: string; slot: number }>();
-  /** Each ringing offer's event, published once its screen pop is read: the answer's event follows it. */
-  readonly #shown = new Map<ReservationId, Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   readonly #chains = new WorkChains((what, error) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, what));
   #stopped = false;
@@ -230,22 +228,20 @@ export class TenantRouter {
         const offered: InteractionOfferedData = { interactionId: id!, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
         this.#current.set(d.agent, offered);
         this.ring(d);
-        void this.#chains.record(async () => {
-          await store.addEvent(tenantId, id!, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
-          await store.updateInteraction(tenantId, id!, { state: 'offered' });
-        });
-        // The agent's screen gets the offer with the caller's records (C6), before anything after it.
-        const shown = (waiting?.screenPop ?? Promise.resolve(undefined)).then((screenPop) => {
-          if (screenPop !== undefined) offered.screenPop = screenPop;
-          events.publish(tenantId, { type: 'interaction.offered', data: offered });
-        });
-        this.#shown.set(d.reservation, shown);
-        await shown;
+        // The agent's screen gets the offer with the caller's records (C6) once its timeline lets them read it.
+        this.#chains.stored(
+          async () => {
+            await store.addEvent(tenantId, id!, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
+            await store.updateInteraction(tenantId, id!, { state: 'offered' });
+            const screenPop = await waiting?.screenPop;
+            if (screenPop !== undefined) offered.screenPop = screenPop;
+          },
+          () => events.publish(tenantId, { type: 'interaction.offered', data: offered }),
+        );
         return;
       }
       case 'reservationEnded': {
         this.#slots.delete(d.reservation);
-        this.#shown.delete(d.reservation);
         if (d.outcome !== 'accepted' && this.#current.get(d.agent)?.reservationId === d.reservation) this.#current.delete(d.agent);
         // Before the slot is reserved again: the partial unique index sees it ended.
         await store.endReservation(this.options.lease, d.reservation, d.outcome, at);
@@ -256,11 +252,13 @@ export class TenantRouter {
       case 'queued': {
         const waiting = this.#waiting.get(id!);
         if (waiting !== undefined) waiting.queue = d.queue;
-        void this.#chains.record(async () => {
-          await store.updateInteraction(tenantId, id!, { state: 'waiting', queue: d.queue });
-          await store.addEvent(tenantId, id!, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
-        });
-        events.publish(tenantId, { type: 'interaction.queued', data: { interactionId: id!, queueId: d.queue, channel: 'voice', position: d.position, requeued: d.requeued } });
+        this.#chains.stored(
+          async () => {
+            await store.updateInteraction(tenantId, id!, { state: 'waiting', queue: d.queue });
+            await store.addEvent(tenantId, id!, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
+          },
+          () => events.publish(tenantId, { type: 'interaction.queued', data: { interactionId: id!, queueId: d.queue, channel: 'voice', position: d.position, requeued: d.requeued } }),
+        );
         events.queueChanged(tenantId, d.queue);
         return;
       }
@@ -276,11 +274,13 @@ export class TenantRouter {
         this.#waiting.get(id!)?.finish({ served: false, reason: 'hangup' });
         this.#waiting.delete(id!);
         this.#transfers.forgotten(d.interaction);
-        void this.#chains.record(async () => {
-          await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
-          await store.addEvent(tenantId, id!, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
-        });
-        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: d.queue, agentId: null, outcome: 'abandoned', waitedMs: d.waitedMs, talkMs: null } });
+        this.#chains.stored(
+          async () => {
+            await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
+            await store.addEvent(tenantId, id!, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
+          },
+          () => events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: d.queue, agentId: null, outcome: 'abandoned', waitedMs: d.waitedMs, talkMs: null } }),
+        );
         events.queueChanged(tenantId, d.queue);
         return;
       }
@@ -290,11 +290,13 @@ export class TenantRouter {
         this.#waiting.delete(id!);
         if (this.#current.get(d.agent)?.interactionId === id) this.#current.delete(d.agent);
         const endCause = waiting?.endCause;
-        void this.#chains.record(async () => {
-          await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: endCause ?? 'completed' });
-          await store.addEvent(tenantId, id!, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(endCause === undefined ? {} : { cause: endCause }) } });
-        });
-        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } });
+        this.#chains.stored(
+          async () => {
+            await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: endCause ?? 'completed' });
+            await store.addEvent(tenantId, id!, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(endCause === undefined ? {} : { cause: endCause }) } });
+          },
+          () => events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } }),
+        );
         if (waiting !== undefined) events.queueChanged(tenantId, waiting.queue);
         return;
       }
@@ -303,8 +305,10 @@ export class TenantRouter {
         void this.#chains.record(() => store.addEvent(tenantId, id!, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } }));
         return;
       case 'agentState': {
-        void this.#chains.record(() => store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at }));
-        events.publish(tenantId, { type: 'agent.state', data: { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by } });
+        this.#chains.stored(
+          () => store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at }),
+          () => events.publish(tenantId, { type: 'agent.state', data: { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by } }),
+        );
         const row = this.#agents.get(d.agent);
         for (const queue of row === undefined ? [] : this.queuesOf(row)) events.queueChanged(tenantId, queue);
         return;
@@ -333,7 +337,7 @@ export class TenantRouter {
         calls: this.options.callbacks!,
         now: this.options.now,
         step: (event: RoutingEvent) => this.step(event),
-        answered: (o: Extract<Decision, { type: 'offer' }>, w: WaitingCaller, a: AgentRow) => this.stored(w, o, a),
+        answered: (o: Extract<Decision, { type: 'offer' }>, w: WaitingCaller, a: AgentRow) => this.answerStored(w, o, a),
       };
       const policy = (this.#experience.get(waiting.queue) ?? experienceOf({})).callback;
       placeCallback(context, offer, waiting, agent, policy, cancelled, timeoutMs)
@@ -376,23 +380,23 @@ export class TenantRouter {
     waiting.state = 'connected';
     waiting.agent = agent;
     waiting.work = offer.interaction;
-    void this.stored(waiting, offer, agent);
+    void this.answerStored(waiting, offer, agent);
     // D2: the caller hears the agent's number before being connected.
     await waiting.agentAnswered(agent.extension);
     return true;
   }
 
   /** Stores and publishes that the agent answered the offer; settles once stored. */
-  private stored(waiting: WaitingCaller, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): Promise<void> {
+  private answerStored(waiting: WaitingCaller, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): Promise<void> {
     const now = new Date(this.options.now());
     const { store, tenantId, events } = this.options;
-    void (this.#shown.get(offer.reservation) ?? Promise.resolve()).then(() =>
-      events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } }),
+    return this.#chains.stored(
+      async () => {
+        await store.updateInteraction(tenantId, waiting.id, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
+        await store.addEvent(tenantId, waiting.id, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
+      },
+      () => events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } }),
     );
-    return this.#chains.record(async () => {
-      await store.updateInteraction(tenantId, waiting.id, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
-      await store.addEvent(tenantId, waiting.id, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
-    });
   }
 
   /** The queues an agent serves: their skills that name one of the tenant's queues. */

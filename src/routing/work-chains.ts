@@ -3,7 +3,8 @@
  * other, each waiting only for what must precede the next (a reservation row before the INVITE,
  * a reservation's end before its slot is offered again). Records — the interaction's row and
  * timeline, agent states, the events that follow them — are stored one after the other in the
- * order decided, off the decisions' path: behind the INVITE instead of ahead of it.
+ * order decided, off the decisions' path: behind the INVITE instead of ahead of it. The events
+ * that tell of them are published once they are stored.
  */
 
 /**
@@ -31,6 +32,21 @@ export class WorkChains {
       .then(work)
       .catch((error: unknown) => this.failed('routing record not stored', error));
     return this.#records;
+  }
+
+  /**
+   * Stores `rows` behind the records before, then publishes: a client told of a change reads it
+   * stored (an agent's offer is theirs to read once its timeline names them). Published even when
+   * storing failed, so screens do not fall behind the calls.
+   */
+  stored(rows: () => Promise<unknown>, publish: () => void): Promise<void> {
+    return this.record(async () => {
+      try {
+        await rows();
+      } finally {
+        publish();
+      }
+    });
   }
 
   /** Runs `work` after every decision so far has been carried out and its records stored. */

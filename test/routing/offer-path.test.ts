@@ -3,7 +3,8 @@
  * write to the database before the INVITE — the reservation, which also inserts the interaction's
  * row — and everything else stored behind it, in order. The routing store is the real one on the
  * test database; a wrapper holds back its other writes until the test lets them through, and
- * notes every call that reached the database.
+ * notes every call that reached the database. The events that tell of a change wait for it to be
+ * stored: an agent's screen reads the interaction offered to them as soon as told.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -97,6 +98,7 @@ describe('[L2] the way from the queue to the agent\'s INVITE', () => {
       await routing.command(demo.id, agent.id, { type: 'login' });
       gate = new Promise((resolve) => (release = resolve));
       reached.length = 0;
+      published.length = 0;
 
       const channel = new RingingChannel(reached);
       const ticket = await routing.enqueue(demo.id, { queue: 'sales', priority: 0, vip: false, skills: [], channel, sipCallId: 'offer-path-1', caller: '13800138000', customerId: undefined });
@@ -108,6 +110,7 @@ describe('[L2] the way from the queue to the agent\'s INVITE', () => {
       assert.equal(stored.total, 1, 'the reservation wrote the interaction\'s row');
       const id = stored.items[0]!.id;
       assert.deepEqual(await test.store.repos.routing.timeline(demo.id, id), [], 'the timeline waits behind the INVITE');
+      assert.ok(!published.includes('interaction.offered') && !published.includes('agent.state'), 'events wait for what they tell of to be stored');
 
       release();
       channel.answer();
