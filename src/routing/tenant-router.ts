@@ -229,7 +229,7 @@ export class TenantRouter {
         this.#current.set(d.agent, offered);
         this.ring(d);
         // The agent's screen gets the offer with the caller's records (C6) once its timeline lets them read it.
-        this.#chains.stored(
+        void this.#chains.stored(
           async () => {
             await store.addEvent(tenantId, id!, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
             await store.updateInteraction(tenantId, id!, { state: 'offered' });
@@ -252,7 +252,7 @@ export class TenantRouter {
       case 'queued': {
         const waiting = this.#waiting.get(id!);
         if (waiting !== undefined) waiting.queue = d.queue;
-        this.#chains.stored(
+        void this.#chains.stored(
           async () => {
             await store.updateInteraction(tenantId, id!, { state: 'waiting', queue: d.queue });
             await store.addEvent(tenantId, id!, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
@@ -274,7 +274,7 @@ export class TenantRouter {
         this.#waiting.get(id!)?.finish({ served: false, reason: 'hangup' });
         this.#waiting.delete(id!);
         this.#transfers.forgotten(d.interaction);
-        this.#chains.stored(
+        void this.#chains.stored(
           async () => {
             await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
             await store.addEvent(tenantId, id!, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
@@ -290,7 +290,7 @@ export class TenantRouter {
         this.#waiting.delete(id!);
         if (this.#current.get(d.agent)?.interactionId === id) this.#current.delete(d.agent);
         const endCause = waiting?.endCause;
-        this.#chains.stored(
+        void this.#chains.stored(
           async () => {
             await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: endCause ?? 'completed' });
             await store.addEvent(tenantId, id!, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(endCause === undefined ? {} : { cause: endCause }) } });
@@ -305,7 +305,7 @@ export class TenantRouter {
         void this.#chains.record(() => store.addEvent(tenantId, id!, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } }));
         return;
       case 'agentState': {
-        this.#chains.stored(
+        void this.#chains.stored(
           () => store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at }),
           () => events.publish(tenantId, { type: 'agent.state', data: { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by } }),
         );
