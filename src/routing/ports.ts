@@ -13,22 +13,37 @@ export interface Lease {
   epoch: number;
 }
 
+export interface NewInteractionRow {
+  id: string;
+  channel: string;
+  /** Null for work given to an agent directly. */
+  queue: string | null;
+  sipCallId: string | null;
+  caller: string | null;
+  priority: number;
+  vip: boolean;
+  createdAt: Date;
+}
+
 export type ReservationState = 'accepted' | 'rejected' | 'timed_out' | 'cancelled';
 
 export interface RoutingStore {
   acquireLease(shard: string, holder: string, ttlMs: number, now: Date): Promise<Lease | undefined>;
   renewLease(lease: Lease, ttlMs: number, now: Date): Promise<boolean>;
   releaseLease(lease: Lease): Promise<void>;
-  /** The reservation row, written before the offer is sent; a live one per agent slot at most. */
+  /**
+   * The reservation row, written before the offer is sent; a live one per agent slot at most. With
+   * `interaction`, the interaction's row is written by the same statement unless already there:
+   * the one write between a caller entering the queue and the agent's INVITE.
+   */
   reserve(
     lease: Lease,
     row: { id: string; tenantId: string; interactionId: string; agentId: string; channel: string; slot: number; offeredAt: Date; expiresAt: Date },
+    interaction?: NewInteractionRow,
   ): Promise<'reserved' | 'slot_taken' | 'fenced'>;
   endReservation(lease: Lease, id: string, state: ReservationState, at: Date): Promise<boolean>;
-  createInteraction(
-    tenantId: string,
-    row: { id: string; channel: string; /** Null for work given to an agent directly. */ queue: string | null; sipCallId: string | null; caller: string | null; priority: number; vip: boolean; createdAt: Date },
-  ): Promise<void>;
+  /** Inserts the interaction's row unless it is there already. */
+  createInteraction(tenantId: string, row: NewInteractionRow): Promise<void>;
   updateInteraction(
     tenantId: string,
     id: string,

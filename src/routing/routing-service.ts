@@ -57,6 +57,8 @@ interface Entry {
   router: TenantRouter;
   loadedAt: number;
   renew: NodeJS.Timeout;
+  /** A reading of the directory under way. */
+  loading?: Promise<void> | undefined;
 }
 
 /** A tenant routed here: `entry` once its lease is taken and its queues and agents loaded, for synchronous reads. */
@@ -75,10 +77,20 @@ export class RoutingService implements QueueRouter {
     this.#now = options.now ?? Date.now;
   }
 
-  /** The flows' queue node: the caller waits in `request.queue`; undefined when there is no such queue. */
+  /**
+   * The flows' queue node: the caller waits in `request.queue`; undefined when there is no such
+   * queue. Routed with the queues and agents in memory: reading them again when old runs beside
+   * the caller's routing, unless the queue is not known yet.
+   */
   async enqueue(tenantId: string, request: QueueRequest): Promise<QueueTicket | undefined> {
-    const router = await this.router(tenantId, true);
-    if (router.stats(request.queue) === undefined) return undefined;
+    const router = await this.router(tenantId, false);
+    const entry = this.#tenants.get(tenantId)?.entry;
+    const old = entry !== undefined && this.#now() - entry.loadedAt > (this.options.refreshAfterMs ?? 5000);
+    const reading = old ? this.refresh(entry).catch((error: unknown) => this.options.log.warn({ tenant: tenantId, err: String(error) }, 'queues and agents not read again')) : undefined;
+    if (router.stats(request.queue) === undefined) {
+      await reading;
+      if (router.stats(request.queue) === undefined) return undefined;
+    }
     return router.enqueue(request);
   }
 
@@ -202,7 +214,10 @@ export class RoutingService implements QueueRouter {
   async changed(tenantId: string): Promise<void> {
     const routed = this.#tenants.get(tenantId);
     if (routed === undefined) return;
-    await this.load(await routed.started);
+    const entry = await routed.started;
+    // A reading begun before the change must not land after this one.
+    await entry.loading;
+    await this.load(entry);
   }
 
   /** Stops every tenant's routing and gives their leases back. */
@@ -258,6 +273,12 @@ export class RoutingService implements QueueRouter {
     const entry: Entry = { router, loadedAt: 0, renew };
     await this.load(entry);
     return entry;
+  }
+
+  /** Reads the tenant's queues and agents again because they are old: one such reading at a time. */
+  private refresh(entry: Entry): Promise<void> {
+    entry.loading ??= this.load(entry).finally(() => (entry.loading = undefined));
+    return entry.loading;
   }
 
   private async load(entry: Entry): Promise<void> {

@@ -3,8 +3,11 @@
  * order. An offer is a reservation row first (refused by the database if the agent's slot is
  * taken, or if this node lost the tenant's lease), then the agent's phones ring while the caller
  * keeps hearing the queue; the first to answer is accepted by the core before the caller is
- * connected, so two agents can never both get one caller. Every step is written to the
- * interaction's timeline and published on the event stream.
+ * connected, so two agents can never both get one caller. Every step is published on the event
+ * stream and written to the interaction's timeline.
+ *
+ * Only the reservation row is written before the INVITE (issue 6 §8; the first also inserts the
+ * interaction's row, one round trip); the rest is stored behind it, in order (work-chains.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { AgentView, QueueStats } from './routing-core.js';
@@ -21,6 +24,7 @@ import { QueueExits } from './queue-exits.js';
 import { AgentEndpoints } from './remote-agent.js';
 import { TransferredCalls } from './transferred-calls.js';
 import { readScreenPop, WaitingCaller, type NextStop } from './waiting-caller.js';
+import { nextTurn, WorkChains } from './work-chains.js';
 
 export interface RouterLog {
   info(fields: object, message: string): void;
@@ -58,7 +62,7 @@ export class TenantRouter {
   /** Live reservation slots per agent and channel, for the rows' unique index. */
   readonly #slots = new Map<ReservationId, { key: string; slot: number }>();
   #timer: NodeJS.Timeout | undefined;
-  #work: Promise<void> = Promise.resolve();
+  readonly #chains = new WorkChains((what, error) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, what));
   #stopped = false;
   readonly #transfers: TransferredCalls;
   readonly #exits: QueueExits;
@@ -69,19 +73,15 @@ export class TenantRouter {
     this.#transfers = new TransferredCalls({
       ...options,
       step: (event) => this.step(event),
-      after: (work) => this.after(work),
+      after: (work) => this.#chains.after(work),
+      record: (work) => void this.#chains.record(work),
       wrapUpSeconds: (queue) => this.#wrapUpSeconds.get(queue) ?? 0,
       agentByExtension: (extension) => [...this.#agents.values()].find((agent) => agent.extension === extension),
       current: this.#current,
       forget: (interaction) => this.#waiting.delete(interaction),
       connectedOn: (sipCallId) => [...this.#waiting.values()].find((w) => w.request.sipCallId === sipCallId && w.state === 'connected'),
     });
-    this.#exits = new QueueExits({ ...options, waiting: this.#waiting, interactionOf: (work) => this.#transfers.interactionOf(work), step: (event) => this.step(event), after: (work) => this.after(work) });
-  }
-
-  /** Runs `work` after every decision so far has been carried out. */
-  private after(work: () => Promise<void>): void {
-    this.#work = this.#work.then(work).catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'routing work failed'));
+    this.#exits = new QueueExits({ ...options, waiting: this.#waiting, interactionOf: (work) => this.#transfers.interactionOf(work), step: (event) => this.step(event), after: (work) => this.#chains.after(work) });
   }
 
   get lease(): Lease {
@@ -148,7 +148,7 @@ export class TenantRouter {
     if (this.#stopped) return [];
     const { decisions, wakeAt } = this.core.handle(event, this.options.now());
     this.wake(wakeAt);
-    this.#work = this.#work.then(() => this.carryOut(decisions)).catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, err: String(error) }, 'routing decision failed'));
+    this.#chains.decide(() => this.carryOut(decisions));
     return decisions;
   }
 
@@ -160,29 +160,23 @@ export class TenantRouter {
       this.#exits.chooseCallback(id),
     );
     this.#waiting.set(id, waiting);
-    // Read while the interaction is written, so that an offer need not wait for it.
-    waiting.screenPop = readScreenPop(this.options.screenPop, this.options.tenantId, this.options.log, waiting);
-    await this.options.store.createInteraction(this.options.tenantId, {
-      id,
-      channel: 'voice',
-      queue: request.queue,
-      sipCallId: request.sipCallId,
-      caller: request.caller ?? null,
-      priority: request.priority,
-      vip: request.vip,
-      createdAt: new Date(waiting.since),
-    });
     void request.channel.ended.then(() => {
       if (waiting.state === 'waiting') this.step({ type: 'end', interaction: waiting.queuedAs });
     });
+    // Decided first: an offer's reservation (which inserts the interaction's row) goes first,
+    // and the row's own insert is the first of the records behind it.
     const refused = this.step({
       type: 'enqueue',
       interaction: { id, channel: 'voice', queue: asQueueId(request.queue), priority: request.priority, vip: request.vip, skills: request.skills },
     }).find((d) => d.type === 'refused');
+    void this.#chains.record(() => this.options.store.createInteraction(this.options.tenantId, waiting.row()));
+    // Read while the offer is made: the agent's INVITE does not wait for it, their screen's event does.
+    waiting.screenPop = nextTurn().then(() => readScreenPop(this.options.screenPop, this.options.tenantId, this.options.log, waiting));
     if (refused !== undefined) {
       this.#waiting.delete(id);
       this.options.log.warn({ tenant: this.options.tenantId, queue: request.queue, reason: refused.message }, 'caller not queued');
-      await this.options.store.updateInteraction(this.options.tenantId, id, { state: 'ended', endedAt: new Date(), endCause: 'refused', waitedMs: 0 });
+      const endedAt = new Date();
+      void this.#chains.record(() => this.options.store.updateInteraction(this.options.tenantId, id, { state: 'ended', endedAt, endCause: 'refused', waitedMs: 0 }));
       waiting.finish({ served: false, reason: 'overflow', target: { kind: 'callback' } });
     }
     if (request.channel.hungUp && waiting.state === 'waiting') this.step({ type: 'end', interaction: id });
@@ -207,9 +201,9 @@ export class TenantRouter {
     for (const waiting of this.#waiting.values()) for (const cancel of waiting.offers.values()) cancel();
   }
 
-  /** Waits until every decision so far has been carried out (tests, shutdown). */
-  async settled(): Promise<void> {
-    await this.#work;
+  /** Waits until every decision so far has been carried out and stored (tests, shutdown). */
+  settled(): Promise<void> {
+    return this.#chains.settled();
   }
 
   private wake(at: number | null): void {
@@ -235,84 +229,101 @@ export class TenantRouter {
         let slot = 0;
         while (used.has(slot)) slot++;
         this.#slots.set(d.reservation, { key, slot });
-        const written = await store.reserve(this.options.lease, {
-          id: d.reservation,
-          tenantId,
-          interactionId: id!,
-          agentId: d.agent,
-          channel: d.channel,
-          slot,
-          offeredAt: at,
-          expiresAt: new Date(d.expiresAt),
-        });
+        const waiting = this.#waiting.get(id!);
+        const reservation = { id: d.reservation, tenantId, interactionId: id!, agentId: d.agent, channel: d.channel, slot, offeredAt: at, expiresAt: new Date(d.expiresAt) };
+        // The only write before the INVITE: the reservation, with the interaction's row if not stored yet.
+        const written = await store.reserve(this.options.lease, reservation, waiting === undefined ? undefined : waiting.row());
         if (written !== 'reserved') {
           this.options.log.warn({ tenant: tenantId, reservation: d.reservation, agent: d.agent, written }, 'reservation refused by the database: offer withdrawn');
           this.#slots.delete(d.reservation);
           this.step({ type: 'reject', reservation: d.reservation });
           return;
         }
-        await store.addEvent(tenantId, id!, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
-        await store.updateInteraction(tenantId, id!, { state: 'offered' });
         const offered: InteractionOfferedData = { interactionId: id!, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
-        const screenPop = await this.#waiting.get(id!)?.screenPop;
-        if (screenPop !== undefined) offered.screenPop = screenPop;
         this.#current.set(d.agent, offered);
-        events.publish(tenantId, { type: 'interaction.offered', data: offered });
         this.ring(d);
+        // The agent's screen gets the offer with the caller's records (C6) once its timeline lets them read it.
+        void this.#chains.stored(
+          async () => {
+            await store.addEvent(tenantId, id!, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
+            await store.updateInteraction(tenantId, id!, { state: 'offered' });
+            const screenPop = await waiting?.screenPop;
+            if (screenPop !== undefined) offered.screenPop = screenPop;
+          },
+          () => events.publish(tenantId, { type: 'interaction.offered', data: offered }),
+        );
         return;
       }
       case 'reservationEnded': {
         this.#slots.delete(d.reservation);
         if (d.outcome !== 'accepted' && this.#current.get(d.agent)?.reservationId === d.reservation) this.#current.delete(d.agent);
+        // Before the slot is reserved again: the partial unique index sees it ended.
         await store.endReservation(this.options.lease, d.reservation, d.outcome, at);
         if (d.outcome === 'timed_out' || d.outcome === 'cancelled') this.#waiting.get(id!)?.offers.get(d.reservation)?.();
-        await store.addEvent(tenantId, id!, { at, kind: 'reservation_ended', agentId: d.agent, detail: { reservation: d.reservation, outcome: d.outcome } });
+        void this.#chains.record(() => store.addEvent(tenantId, id!, { at, kind: 'reservation_ended', agentId: d.agent, detail: { reservation: d.reservation, outcome: d.outcome } }));
         return;
       }
       case 'queued': {
         const waiting = this.#waiting.get(id!);
         if (waiting !== undefined) waiting.queue = d.queue;
-        await store.updateInteraction(tenantId, id!, { state: 'waiting', queue: d.queue });
-        await store.addEvent(tenantId, id!, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
-        events.publish(tenantId, { type: 'interaction.queued', data: { interactionId: id!, queueId: d.queue, channel: 'voice', position: d.position, requeued: d.requeued } });
+        void this.#chains.stored(
+          async () => {
+            await store.updateInteraction(tenantId, id!, { state: 'waiting', queue: d.queue });
+            await store.addEvent(tenantId, id!, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
+          },
+          () => events.publish(tenantId, { type: 'interaction.queued', data: { interactionId: id!, queueId: d.queue, channel: 'voice', position: d.position, requeued: d.requeued } }),
+        );
         events.queueChanged(tenantId, d.queue);
         return;
       }
       case 'announce':
         this.#waiting.get(id!)?.announce?.(d.position, d.expectedWaitSeconds);
-        await store.addEvent(tenantId, id!, { at, kind: 'announce', detail: { position: d.position, expectedWaitSeconds: d.expectedWaitSeconds } });
+        void this.#chains.record(() => store.addEvent(tenantId, id!, { at, kind: 'announce', detail: { position: d.position, expectedWaitSeconds: d.expectedWaitSeconds } }));
         return;
       case 'overflow':
-        return this.#exits.overflow(d);
+        // Its records first: the caller's flow goes on once the overflow is stored.
+        void this.#chains.record(() => this.#exits.overflow(d));
+        return;
       case 'abandoned': {
         this.#waiting.get(id!)?.finish({ served: false, reason: 'hangup' });
         this.#waiting.delete(id!);
         this.#transfers.forgotten(d.interaction);
-        await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
-        await store.addEvent(tenantId, id!, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
-        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: d.queue, agentId: null, outcome: 'abandoned', waitedMs: d.waitedMs, talkMs: null } });
+        void this.#chains.stored(
+          async () => {
+            await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
+            await store.addEvent(tenantId, id!, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
+          },
+          () => events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: d.queue, agentId: null, outcome: 'abandoned', waitedMs: d.waitedMs, talkMs: null } }),
+        );
         events.queueChanged(tenantId, d.queue);
         return;
       }
       case 'ended': {
-        if (await this.#transfers.workEnded(d)) return;
+        if (this.#transfers.workEnded(d)) return;
         const waiting = this.#waiting.get(id!);
         this.#waiting.delete(id!);
         if (this.#current.get(d.agent)?.interactionId === id) this.#current.delete(d.agent);
-        await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: waiting?.endCause ?? 'completed' });
-        await store.addEvent(tenantId, id!, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(waiting?.endCause === undefined ? {} : { cause: waiting.endCause }) } });
-        events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } });
+        const endCause = waiting?.endCause;
+        void this.#chains.stored(
+          async () => {
+            await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: endCause ?? 'completed' });
+            await store.addEvent(tenantId, id!, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(endCause === undefined ? {} : { cause: endCause }) } });
+          },
+          () => events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } }),
+        );
         if (waiting !== undefined) events.queueChanged(tenantId, waiting.queue);
         return;
       }
       case 'wrapUp':
         if (d.phase === 'ended') this.#transfers.wrapUpEnded(d.interaction);
-        await store.addEvent(tenantId, id!, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } });
+        void this.#chains.record(() => store.addEvent(tenantId, id!, { at, kind: 'wrap_up', agentId: d.agent, detail: { phase: d.phase, endsAt: new Date(d.endsAt).toISOString() } }));
         return;
       case 'agentState': {
         if (d.to === 'logged_out') this.endpoints.use(d.agent, 'phone');
-        await store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at });
-        events.publish(tenantId, { type: 'agent.state', data: { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by } });
+        void this.#chains.stored(
+          () => store.logAgentState(tenantId, { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by, at }),
+          () => events.publish(tenantId, { type: 'agent.state', data: { agentId: d.agent, from: d.from, to: d.to, reason: d.reason, presence: d.presence, by: d.by } }),
+        );
         const row = this.#agents.get(d.agent);
         for (const queue of row === undefined ? [] : this.queuesOf(row)) events.queueChanged(tenantId, queue);
         return;
@@ -341,7 +352,7 @@ export class TenantRouter {
         calls: this.options.callbacks!,
         now: this.options.now,
         step: (event: RoutingEvent) => this.step(event),
-        answered: (o: Extract<Decision, { type: 'offer' }>, w: WaitingCaller, a: AgentRow) => this.stored(w, o, a),
+        answered: (o: Extract<Decision, { type: 'offer' }>, w: WaitingCaller, a: AgentRow) => this.answerStored(w, o, a),
       };
       const policy = (this.#experience.get(waiting.queue) ?? experienceOf({})).callback;
       placeCallback(context, offer, waiting, agent, this.endpoints.dialFor(agent, waiting.queue), policy, cancelled, timeoutMs)
@@ -383,24 +394,23 @@ export class TenantRouter {
     waiting.state = 'connected';
     waiting.agent = agent;
     waiting.work = offer.interaction;
-    void this.stored(waiting, offer, agent);
+    void this.answerStored(waiting, offer, agent);
     // D2: the caller hears the agent's number before being connected.
     await waiting.agentAnswered(agent.extension);
     return true;
   }
 
   /** Stores and publishes that the agent answered the offer; settles once stored. */
-  private stored(waiting: WaitingCaller, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): Promise<void> {
+  private answerStored(waiting: WaitingCaller, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): Promise<void> {
     const now = new Date(this.options.now());
     const { store, tenantId, events } = this.options;
-    this.#work = this.#work
-      .then(async () => {
+    return this.#chains.stored(
+      async () => {
         await store.updateInteraction(tenantId, waiting.id, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
         await store.addEvent(tenantId, waiting.id, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
-      })
-      .catch((error: unknown) => this.options.log.warn({ tenant: tenantId, err: String(error) }, 'answer not stored'));
-    events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } });
-    return this.#work;
+      },
+      () => events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } }),
+    );
   }
 
   /** The queues an agent serves: their skills that name one of the tenant's queues. */

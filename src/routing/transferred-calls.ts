@@ -25,6 +25,8 @@ export interface TransferContext {
   step(event: RoutingEvent): Decision[];
   /** Runs `work` after every decision so far has been carried out. */
   after(work: () => Promise<void>): void;
+  /** Stores (and publishes) after the records of the decisions carried out so far, off the offers' path. */
+  record(work: () => Promise<void>): void;
   agentByExtension(extension: string): AgentRow | undefined;
   /** The wrap-up of the queue's calls. */
   wrapUpSeconds(queue: string): number;
@@ -91,7 +93,7 @@ export class TransferredCalls {
     } else {
       // Moved on from someone who is not an agent (a number it was transferred to before).
       const at = new Date(this.context.now());
-      after(() => this.record(waiting.id, null, { to, target: transfer.to, mode: transfer.mode }, at, {}));
+      after(() => this.transferred(waiting.id, null, { to, target: transfer.to, mode: transfer.mode }, at, {}));
     }
     if (receiving === undefined) return;
     const next = asInteractionId(randomUUID());
@@ -107,14 +109,14 @@ export class TransferredCalls {
    * The core ended a work (its `ended` decision): true when a transfer ended it, and the timeline
    * then says so instead of the interaction ending.
    */
-  async workEnded(d: Extract<Decision, { type: 'ended' }>): Promise<boolean> {
+  workEnded(d: Extract<Decision, { type: 'ended' }>): boolean {
     if (d.wrapUpEndsAt === null) this.#workOf.delete(d.interaction);
     const leaving = this.#leaving.get(d.interaction);
     if (leaving === undefined) return false;
     this.#leaving.delete(d.interaction);
     const { current } = this.context;
     if (current.get(d.agent)?.interactionId === leaving.interaction) current.delete(d.agent);
-    await this.record(leaving.interaction, leaving.from, leaving, new Date(d.at), { talkMs: d.talkMs });
+    this.context.record(() => this.transferred(leaving.interaction, leaving.from, leaving, new Date(d.at), { talkMs: d.talkMs }));
     return true;
   }
 
@@ -182,7 +184,7 @@ export class TransferredCalls {
     this.#workOf.delete(queued);
   }
 
-  private async record(interaction: InteractionId, from: AgentRow | null, transfer: Omit<Leaving, 'interaction' | 'from'>, at: Date, extra: Record<string, unknown>): Promise<void> {
+  private async transferred(interaction: InteractionId, from: AgentRow | null, transfer: Omit<Leaving, 'interaction' | 'from'>, at: Date, extra: Record<string, unknown>): Promise<void> {
     const { store, tenantId, events } = this.context;
     const detail = { from: from?.extension ?? null, to: transfer.target, target: transfer.to, mode: transfer.mode, ...extra };
     await store.addEvent(tenantId, interaction, { at, kind: 'transferred', agentId: from?.id ?? null, detail });

@@ -6,7 +6,7 @@
 import type { HandOff, QueueOutcome, QueueRequest, QueueTicket, WaitingExperience } from '../calls/index.js';
 import type { ScreenPopData, TransferTarget } from '../events/index.js';
 import type { InteractionId, ReservationId } from './ids.js';
-import type { AgentRow, ScreenPopSource } from './ports.js';
+import type { AgentRow, NewInteractionRow, ScreenPopSource } from './ports.js';
 
 /** Where a caller goes once a transfer released their agent: back into a queue, or to a flow. */
 export type NextStop = { queue: string } | { hand: HandOff };
@@ -65,6 +65,21 @@ export class WaitingCaller implements QueueTicket {
   /** An agent answered: the caller hears what the queue says of it before being connected. */
   async agentAnswered(agentNumber: string): Promise<void> {
     if (this.experience.announceAgentId) await this.#agent?.(agentNumber);
+  }
+
+  /** The interaction's row as the caller entered the queue. */
+  row(): NewInteractionRow {
+    const { request } = this;
+    return {
+      id: this.id,
+      channel: 'voice',
+      queue: request.queue,
+      sipCallId: request.sipCallId,
+      caller: request.caller ?? null,
+      priority: request.priority,
+      vip: request.vip,
+      createdAt: new Date(this.since),
+    };
   }
 
   backInQueue(): Promise<void> {

@@ -166,14 +166,28 @@ export class RoutingRepository {
    * `offeredAt`. The lease row is read FOR SHARE, so a takeover waits for this write or fences it.
    * Another live reservation of the agent's channel slot → `slot_taken` (the partial unique index
    * decides, across instances); nothing raised, so a surrounding transaction stays usable.
+   * `interaction`, when given, is inserted by the same statement unless its row is there already
+   * (`on conflict do nothing` without a target: every unique index is an arbiter, so a concurrent
+   * insert of the same row by `createInteraction` is no error, PostgreSQL docs "INSERT", ON CONFLICT):
+   * a caller offered as they enter the queue costs one round trip before the agent's INVITE (its
+   * foreign key is checked at the statement's end, when the row is in).
    */
-  async reserve(lease: Lease, row: NewReservation): Promise<'reserved' | 'slot_taken' | 'fenced'> {
+  async reserve(lease: Lease, row: NewReservation, interaction?: NewInteraction): Promise<'reserved' | 'slot_taken' | 'fenced'> {
+    const newInteraction =
+      interaction === undefined
+        ? sql``
+        : sql`, interaction as (
+        insert into interactions (id, tenant_id, channel, queue, sip_call_id, caller, priority, vip, created_at)
+        values (${interaction.id}::uuid, ${row.tenantId}::uuid, ${interaction.channel}::text, ${interaction.queue}::text, ${interaction.sipCallId}::text,
+          ${interaction.caller}::text, ${interaction.priority}::integer, ${interaction.vip}::boolean, ${interaction.createdAt}::timestamptz)
+        on conflict do nothing
+      )`;
     const { rows } = await sql<{ current: boolean; inserted: boolean }>`
       with lease as (
         select 1 from routing_leases
         where shard = ${lease.shard} and holder = ${lease.holder} and epoch = ${lease.epoch}::bigint and expires_at > ${row.offeredAt}::timestamptz
         for share
-      ), inserted as (
+      )${newInteraction}, inserted as (
         insert into reservations (id, tenant_id, interaction_id, agent_id, channel, slot, offered_at, expires_at, shard, epoch)
         select ${row.id}::uuid, ${row.tenantId}::uuid, ${row.interactionId}::uuid, ${row.agentId}::uuid, ${row.channel}::text,
           ${row.slot}::integer, ${row.offeredAt}::timestamptz, ${row.expiresAt}::timestamptz, ${lease.shard}::text, ${lease.epoch}::bigint
@@ -210,10 +224,12 @@ export class RoutingRepository {
     return Number(result.numUpdatedRows);
   }
 
+  /** Inserts the interaction's row; one already there (written with its first reservation) is kept, whichever unique index sees it. */
   async createInteraction(tenantId: string, row: NewInteraction): Promise<void> {
     await this.db
       .insertInto('interactions')
       .values({ tenantId, ...row, answeredAt: null, endedAt: null, agentId: null, endCause: null, waitedMs: null })
+      .onConflict((conflict) => conflict.doNothing())
       .execute();
   }
 

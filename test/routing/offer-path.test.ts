@@ -1,0 +1,132 @@
+/**
+ * The path from a caller entering a queue to the agent's INVITE (issue 6 §8, FEATURES L2): one
+ * write to the database before the INVITE — the reservation, which also inserts the interaction's
+ * row — and everything else stored behind it, in order. The routing store is the real one on the
+ * test database; a wrapper holds back its other writes until the test lets them through, and
+ * notes every call that reached the database. The events that tell of a change wait for it to be
+ * stored: an agent's screen reads the interaction offered to them as soon as told.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { DialOptions, DialOutcome } from '../../src/calls/index.js';
+import { createAgent } from '../../src/directory/index.js';
+import { RoutingService, storeDirectory, type RoutingStore } from '../../src/routing/index.js';
+import type { TenantRow } from '../../src/store/index.js';
+import { ScriptedChannel } from '../helpers/scripted-channel.js';
+import { testStore, type TestStore } from '../helpers/store.js';
+
+/** The routing repository, with the writes named in `held` waiting for `gate()`; `reached` lists the calls let through, in order. */
+function heldBack(repo: RoutingStore, held: Set<string>, gate: () => Promise<void>, reached: string[]): RoutingStore {
+  const pass =
+    <A extends unknown[], R>(name: keyof RoutingStore, call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (held.has(name)) await gate();
+      reached.push(name);
+      return call(...args);
+    };
+  return {
+    acquireLease: pass('acquireLease', repo.acquireLease.bind(repo)),
+    renewLease: pass('renewLease', repo.renewLease.bind(repo)),
+    releaseLease: pass('releaseLease', repo.releaseLease.bind(repo)),
+    reserve: pass('reserve', repo.reserve.bind(repo)),
+    endReservation: pass('endReservation', repo.endReservation.bind(repo)),
+    createInteraction: pass('createInteraction', repo.createInteraction.bind(repo)),
+    updateInteraction: pass('updateInteraction', repo.updateInteraction.bind(repo)),
+    addEvent: pass('addEvent', repo.addEvent.bind(repo)),
+    logAgentState: pass('logAgentState', repo.logAgentState.bind(repo)),
+  };
+}
+
+/** A caller whose agent's phone answers when the test says; notes what had reached the database when the INVITE would leave. */
+class RingingChannel extends ScriptedChannel {
+  reachedAtInvite: string[] | undefined;
+  #answer: () => void = () => undefined;
+  readonly invited: Promise<void>;
+  #invited: () => void = () => undefined;
+
+  constructor(private readonly reached: string[]) {
+    super([]);
+    this.invited = new Promise((resolve) => (this.#invited = resolve));
+  }
+
+  answer(): void {
+    this.#answer();
+  }
+
+  override async dial(options: DialOptions): Promise<DialOutcome> {
+    this.reachedAtInvite = [...this.reached];
+    this.#invited();
+    await new Promise<void>((resolve) => (this.#answer = resolve));
+    const target = options.targets[0]!;
+    if (options.onAnswer !== undefined && !(await options.onAnswer(target))) return { answered: false, reason: 'cancelled' };
+    return { answered: true, target };
+  }
+}
+
+describe('[L2] the way from the queue to the agent\'s INVITE', () => {
+  let test: TestStore;
+  let demo: TenantRow;
+
+  before(async () => {
+    test = await testStore('demo');
+    demo = test.tenants[0]!;
+    await test.store.repos.queues.create(demo.id, { name: 'sales', settings: {} });
+  });
+  after(() => test.close());
+
+  it('the INVITE waits for one write, the reservation with the interaction\'s row; the timeline and states are stored after it, in order', async () => {
+    const agent = await createAgent(test.store.repos, demo, {
+      username: '2001',
+      displayName: 'Wang Fang',
+      password: 'agent-pass-1',
+      extension: '2001',
+      sipPassword: 'sip-pass-1',
+      skills: { sales: 5 },
+    });
+    const reached: string[] = [];
+    let release: () => void = () => undefined;
+    let gate = Promise.resolve();
+    const held = new Set(['createInteraction', 'updateInteraction', 'addEvent', 'logAgentState']);
+    const published: string[] = [];
+    const routing = new RoutingService({
+      store: heldBack(test.store.repos.routing, held, () => gate, reached),
+      directory: storeDirectory(test.store),
+      events: { publish: (_tenant, event) => void published.push(event.type), queueChanged: () => undefined },
+      log: { info: () => undefined, warn: () => undefined },
+    });
+    try {
+      await routing.command(demo.id, agent.id, { type: 'login' });
+      gate = new Promise((resolve) => (release = resolve));
+      reached.length = 0;
+      published.length = 0;
+
+      const channel = new RingingChannel(reached);
+      const ticket = await routing.enqueue(demo.id, { queue: 'sales', priority: 0, vip: false, skills: [], channel, sipCallId: 'offer-path-1', caller: '13800138000', customerId: undefined });
+      assert.ok(ticket !== undefined);
+      await channel.invited;
+      assert.deepEqual(channel.reachedAtInvite, ['reserve'], 'one round trip to the database before the INVITE');
+
+      const stored = await test.store.repos.routing.listInteractions(demo.id, { sipCallId: 'offer-path-1' }, { limit: 10, offset: 0 });
+      assert.equal(stored.total, 1, 'the reservation wrote the interaction\'s row');
+      const id = stored.items[0]!.id;
+      assert.deepEqual(await test.store.repos.routing.timeline(demo.id, id), [], 'the timeline waits behind the INVITE');
+      assert.ok(!published.includes('interaction.offered') && !published.includes('agent.state'), 'events wait for what they tell of to be stored');
+
+      release();
+      channel.answer();
+      assert.deepEqual(await ticket.done, { served: true, agent: '2001' });
+      await routing.stop();
+      const kinds = (await test.store.repos.routing.timeline(demo.id, id)).map((entry) => entry.kind);
+      assert.deepEqual(kinds.slice(0, 2), ['queued', 'offered']);
+      assert.ok(kinds.includes('answered') && kinds.includes('ended'), kinds.join(' '));
+      assert.equal((await test.store.repos.routing.getInteraction(demo.id, id))?.state, 'ended');
+      const states = await test.store.repos.routing.agentStateLog(demo.id, { agentId: agent.id }, { limit: 20, offset: 0 });
+      assert.ok(states.items.some((entry) => entry.to === 'reserved'), 'the agent\'s reserved state is stored too');
+      const offered = published.indexOf('interaction.offered');
+      assert.ok(published.indexOf('interaction.queued') < offered && offered < published.indexOf('interaction.answered'), published.join(' '));
+    } finally {
+      release();
+      await routing.stop();
+    }
+  });
+});
