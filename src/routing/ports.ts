@@ -6,6 +6,12 @@
 import type { VoiceChannel } from '../calls/index.js';
 import type { NewEvent, ScreenPopData } from '../events/index.js';
 
+/** Where routing logs what goes wrong around it. */
+export interface RouterLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
 /** The right to route one shard (a tenant), fenced by its epoch (issue 6 item 8). */
 export interface Lease {
   shard: string;

@@ -12,10 +12,10 @@ import type { Presence } from './agent-state.js';
 import type { Decision } from './events.js';
 import { asAgentId, asInteractionId } from './ids.js';
 import type { HandOff, QueueRequest, QueueRouter, QueueTicket } from '../calls/index.js';
-import type { CallbackCalls, RoutingDirectory, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
+import type { CallbackCalls, RouterLog, RoutingDirectory, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 import type { AgentView, QueueStats } from './routing-core.js';
 import type { AgentEndpoint } from './remote-agent.js';
-import { TenantRouter, type RouterLog } from './tenant-router.js';
+import { TenantRouter } from './tenant-router.js';
 
 /** An agent's state, and where they take their calls (A4). */
 export type AgentStateView = AgentView & { endpoint: AgentEndpoint };

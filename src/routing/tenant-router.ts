@@ -17,19 +17,14 @@ import type { QueueSettings } from './settings.js';
 import { asAgentId, asInteractionId, asQueueId, type AgentId, type InteractionId, type ReservationId } from './ids.js';
 import type { QueueRequest, QueueTicket } from '../calls/index.js';
 import type { InteractionOfferedData, TransferTarget } from '../events/index.js';
-import { placeCallback } from './callback-call.js';
 import { experienceOf } from './caller-experience.js';
-import type { AgentRow, CallbackCalls, Lease, QueueRow, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
+import { OfferRinging } from './offer-ringing.js';
+import type { AgentRow, CallbackCalls, Lease, QueueRow, RouterLog, RoutingEvents, RoutingStore, ScreenPopSource } from './ports.js';
 import { QueueExits } from './queue-exits.js';
 import { AgentEndpoints } from './remote-agent.js';
 import { TransferredCalls } from './transferred-calls.js';
 import { readScreenPop, WaitingCaller, type NextStop } from './waiting-caller.js';
 import { nextTurn, WorkChains } from './work-chains.js';
-
-export interface RouterLog {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-}
 
 export interface TenantRouterOptions {
   tenantId: string;
@@ -43,9 +38,6 @@ export interface TenantRouterOptions {
   /** The customer's records for the offer's screen pop (C6). */
   screenPop?: ScreenPopSource | undefined;
 }
-
-/** Slack after the core's ring timeout before the phone's own INVITE gives up. */
-const RING_SLACK_MS = 2000;
 
 export class TenantRouter {
   readonly core = new RoutingCore({ newReservationId: randomUUID });
@@ -66,6 +58,7 @@ export class TenantRouter {
   #stopped = false;
   readonly #transfers: TransferredCalls;
   readonly #exits: QueueExits;
+  readonly #ringing: OfferRinging;
   /** Which agents take their calls at an outside number (A4). */
   readonly endpoints = new AgentEndpoints();
 
@@ -80,6 +73,16 @@ export class TenantRouter {
       current: this.#current,
       forget: (interaction) => this.#waiting.delete(interaction),
       connectedOn: (sipCallId) => [...this.#waiting.values()].find((w) => w.request.sipCallId === sipCallId && w.state === 'connected'),
+    });
+    this.#ringing = new OfferRinging({
+      ...options,
+      chains: this.#chains,
+      transfers: this.#transfers,
+      endpoints: this.endpoints,
+      step: (event) => this.step(event),
+      waitingOf: (interaction) => this.#waiting.get(interaction),
+      agent: (id) => this.#agents.get(id),
+      callbackPolicy: (queue) => (this.#experience.get(queue) ?? experienceOf({})).callback,
     });
     this.#exits = new QueueExits({ ...options, waiting: this.#waiting, interactionOf: (work) => this.#transfers.interactionOf(work), step: (event) => this.step(event), after: (work) => this.#chains.after(work) });
   }
@@ -241,7 +244,7 @@ export class TenantRouter {
         }
         const offered: InteractionOfferedData = { interactionId: id!, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
         this.#current.set(d.agent, offered);
-        this.ring(d);
+        this.#ringing.ring(d);
         // The agent's screen gets the offer with the caller's records (C6) once its timeline lets them read it.
         void this.#chains.stored(
           async () => {
@@ -331,86 +334,6 @@ export class TenantRouter {
       case 'refused':
         return;
     }
-  }
-
-  /** Rings the agent's phones for an offer; the core hears how it went. */
-  private ring(offer: Extract<Decision, { type: 'offer' }>): void {
-    const waiting = this.#waiting.get(this.#transfers.interactionOf(offer.interaction));
-    const agent = this.#agents.get(offer.agent);
-    if (waiting === undefined || agent === undefined || (offer.mode === 'callback' && this.options.callbacks === undefined)) {
-      this.step({ type: 'reject', reservation: offer.reservation });
-      return;
-    }
-    let cancel: () => void = () => undefined;
-    const cancelled = new Promise<void>((resolve) => (cancel = resolve));
-    waiting.offers.set(offer.reservation, cancel);
-    const timeoutMs = Math.max(1000, offer.expiresAt - this.options.now()) + RING_SLACK_MS;
-    if (offer.mode === 'callback') {
-      const context = {
-        tenantId: this.options.tenantId,
-        store: this.options.store,
-        calls: this.options.callbacks!,
-        now: this.options.now,
-        step: (event: RoutingEvent) => this.step(event),
-        answered: (o: Extract<Decision, { type: 'offer' }>, w: WaitingCaller, a: AgentRow) => this.answerStored(w, o, a),
-      };
-      const policy = (this.#experience.get(waiting.queue) ?? experienceOf({})).callback;
-      placeCallback(context, offer, waiting, agent, this.endpoints.dialFor(agent, waiting.queue), policy, cancelled, timeoutMs)
-        .catch((error: unknown) => this.options.log.warn({ tenant: this.options.tenantId, reservation: offer.reservation, err: String(error) }, 'callback failed'))
-        .finally(() => waiting.offers.delete(offer.reservation));
-      return;
-    }
-    const { channel } = waiting.request;
-    void channel
-      .dial({
-        ...this.endpoints.dialFor(agent, waiting.queue),
-        timeoutMs,
-        ringback: false,
-        cancel: cancelled,
-        onAnswer: () => this.answered(waiting, offer, agent),
-        onTransfer: (transfer) => this.#transfers.moved(waiting, transfer),
-      })
-      .then((outcome) => {
-        waiting.offers.delete(offer.reservation);
-        if (outcome.answered) {
-          const left = this.#transfers.over(waiting, { served: true, agent: agent.extension });
-          if (left !== undefined) waiting.finish(left);
-        } else if (outcome.reason !== 'cancelled' && outcome.reason !== 'hangup') {
-          // Busy, unreachable or unanswered before the core's own ring timeout.
-          this.step({ type: 'reject', reservation: offer.reservation });
-        }
-      })
-      .catch((error: unknown) => {
-        this.options.log.warn({ tenant: this.options.tenantId, reservation: offer.reservation, err: String(error) }, 'ringing the agent failed');
-        this.step({ type: 'reject', reservation: offer.reservation });
-      });
-  }
-
-  /** The agent's phone answered: the core must accept it before the caller is connected. */
-  private async answered(waiting: WaitingCaller, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): Promise<boolean> {
-    if (waiting.state !== 'waiting' || waiting.request.channel.hungUp) return false;
-    const refused = this.step({ type: 'accept', reservation: offer.reservation }).some((d) => d.type === 'refused');
-    if (refused) return false;
-    waiting.state = 'connected';
-    waiting.agent = agent;
-    waiting.work = offer.interaction;
-    void this.answerStored(waiting, offer, agent);
-    // D2: the caller hears the agent's number before being connected.
-    await waiting.agentAnswered(agent.extension);
-    return true;
-  }
-
-  /** Stores and publishes that the agent answered the offer; settles once stored. */
-  private answerStored(waiting: WaitingCaller, offer: Extract<Decision, { type: 'offer' }>, agent: AgentRow): Promise<void> {
-    const now = new Date(this.options.now());
-    const { store, tenantId, events } = this.options;
-    return this.#chains.stored(
-      async () => {
-        await store.updateInteraction(tenantId, waiting.id, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
-        await store.addEvent(tenantId, waiting.id, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
-      },
-      () => events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } }),
-    );
   }
 
   /** The queues an agent serves: their skills that name one of the tenant's queues. */
