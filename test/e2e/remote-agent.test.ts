@@ -134,6 +134,8 @@ describe('[A4] a remote agent on an outside number, reached through the trunk an
     const waiting = (await centre.admin.request('GET', '/queues/consultation/stats')).json as { waiting: number };
     assert.equal(waiting.waiting, 1);
     await caller;
+    // The caller's hang-up is stored behind the call's end: wait for it.
+    await centre.until('the interaction ends', async () => (await interactionOf('13800138302')).endCause !== null);
     const interaction = await interactionOf('13800138302');
     const kinds = interaction.timeline.map((e) => `${e.kind}${e.kind === 'reservation_ended' ? `:${String(e.detail.outcome)}` : ''}`);
     assert.ok(kinds.includes('reservation_ended:rejected'), kinds.join(' '));
