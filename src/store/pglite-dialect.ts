@@ -1,7 +1,8 @@
 /**
  * A Kysely dialect over the embedded PGlite database. PGlite is one Postgres backend in this
  * process: it has exactly one connection, so the driver hands it to one holder at a time and the
- * others wait in line (a transaction keeps it from BEGIN to COMMIT).
+ * others wait in line (a transaction keeps it from BEGIN to COMMIT). A query marked first in line
+ * (first-in-line.ts) waits only for the one running and those marked before it.
  *
  * Queries run as named prepared statements, kept by SQL text: PGlite's own `query` parses,
  * describes, binds and executes every time, one call into the backend for each step. A statement
@@ -10,6 +11,7 @@
  * parameters, so a few hundred statements cover a server.
  */
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
+import { isFirstInLine } from './first-in-line.js';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -144,8 +146,10 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 class PGliteDriver implements Driver {
   readonly #connection: PGliteConnection;
-  #queue: Promise<void> = Promise.resolve();
-  #release: (() => void) | undefined;
+  #held = false;
+  /** Who waits for the connection: the urgent ones, then the rest, each in the order they came. */
+  readonly #urgent: (() => void)[] = [];
+  readonly #waiting: (() => void)[] = [];
 
   constructor(private readonly pglite: PGlite) {
     this.#connection = new PGliteConnection(pglite);
@@ -156,18 +160,16 @@ class PGliteDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const previous = this.#queue;
-    let release!: () => void;
-    this.#queue = new Promise<void>((resolve) => (release = resolve));
-    await previous;
-    this.#release = release;
+    if (this.#held) await new Promise<void>((resolve) => (isFirstInLine() ? this.#urgent : this.#waiting).push(resolve));
+    this.#held = true;
     return this.#connection;
   }
 
+  /** Hands the connection to the next in line, or frees it. */
   async releaseConnection(): Promise<void> {
-    const release = this.#release;
-    this.#release = undefined;
-    release?.();
+    const next = this.#urgent.shift() ?? this.#waiting.shift();
+    if (next === undefined) this.#held = false;
+    else next();
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
@@ -184,7 +186,7 @@ class PGliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    await this.#queue;
+    if (this.#held) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     if (!this.pglite.closed) await this.pglite.close();
   }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql } from 'kysely';
+import { firstInLine } from '../../src/store/first-in-line.js';
 import { PGliteDialect, preparedStatementLimit } from '../../src/store/pglite-dialect.js';
 
 // The embedded database's driver itself, whatever DATABASE_URL says: PGlite in memory.
@@ -52,5 +53,16 @@ describe('embedded database driver (PGlite)', () => {
       (error: { code?: string }) => error.code === '23505',
     );
     assert.deepEqual((await sql`select id from things where id = ${9}`.execute(db)).rows, [], 'the failed transaction left nothing');
+  });
+
+  it('a query marked first in line runs after the one running, ahead of those already waiting', async () => {
+    const done: string[] = [];
+    const run = (name: string, text = sql`select 1`) => text.execute(db).then(() => void done.push(name));
+    const running = run('running', sql`select pg_sleep(0.05)`);
+    const waiting = [run('waiting 1'), run('waiting 2')];
+    const urgent = [firstInLine(() => run('urgent 1')), firstInLine(() => run('urgent 2'))];
+    const later = run('later');
+    await Promise.all([running, ...waiting, ...urgent, later]);
+    assert.deepEqual(done, ['running', 'urgent 1', 'urgent 2', 'waiting 1', 'waiting 2', 'later']);
   });
 });

@@ -7,7 +7,8 @@
  * A worker thread that dies (an uncaught error, a crash) is replaced by a new one on the same
  * ports: each session it held ends with a `worker-failed` event, and new sessions go to the
  * replacement. A worker that dies within a second of its start is not replaced again (it would
- * only die again); its slot refuses sessions.
+ * only die again); its slot refuses sessions. Each worker keeps a few RTP ports bound ahead, so a
+ * plain session is placed on one without a round trip to its thread.
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -19,6 +20,7 @@ import type { MixerMode } from '../mixer/mixer.js';
 import type { PlayOptions } from '../player/player.js';
 import type { DtmfSendOptions } from '../session/dtmf-sender.js';
 import type { MediaCommand, MediaEvent, MediaRemote, MediaReplies, OwnerMessage, PlayItem, RecordOptions, WebRtcIdentity, WorkerMessage, WorkerSettings, WorkerStats } from './protocol.js';
+import { SparePorts } from './spare-ports.js';
 
 export interface MediaEngineOptions {
   workers: number;
@@ -65,6 +67,14 @@ interface WorkerHandle {
   exited?: boolean;
 }
 
+/**
+ * RTP ports each worker binds ahead of need (spare-ports.ts), so that a plain session's port is
+ * known without waiting for its worker; none when a worker's share of the range is smaller than
+ * SPARES_FROM_PORTS RTP ports.
+ */
+const SPARE_PORTS = 4;
+const SPARES_FROM_PORTS = 32;
+
 /** A worker that dies sooner than this after its start is not replaced again. */
 const REPLACE_AFTER_LIVING_MS = 1000;
 
@@ -80,12 +90,14 @@ export class MediaEngine {
   /** Each mixer lives on one worker; its members are sessions there. */
   readonly #mixers = new Map<string, { worker: number; members: Set<string> }>();
   readonly #events = new EventEmitter();
+  readonly #spares: SparePorts;
   #nextId = 1;
   #nextSession = 1;
   #stopped = false;
 
-  private constructor(workers: WorkerHandle[]) {
+  private constructor(workers: WorkerHandle[], spares: number) {
     this.#workers = workers;
+    this.#spares = new SparePorts(workers.length, (worker) => this.command(worker, { op: 'park' }).then((parked) => parked.port), spares);
   }
 
   /** Starts the workers; resolves when every one is up. */
@@ -105,7 +117,9 @@ export class MediaEngine {
       };
       return workerHandle(settings);
     });
-    const engine = new MediaEngine(handles);
+    // RTP ports of a worker's share: half of the share's ports, an RTCP one beside each.
+    const spares = span / 2 >= SPARES_FROM_PORTS ? SPARE_PORTS : 0;
+    const engine = new MediaEngine(handles, spares);
     handles.forEach((handle, index) => engine.listen(handle, index));
     try {
       await Promise.all(handles.map((_, index) => engine.command(index, { op: 'worker-stats', reset: false })));
@@ -113,6 +127,7 @@ export class MediaEngine {
       await engine.stop();
       throw error;
     }
+    handles.forEach((_, index) => engine.#spares.fill(index));
     return engine;
   }
 
@@ -126,14 +141,22 @@ export class MediaEngine {
   }
 
   async createSession(options: CreateSessionOptions = {}): Promise<MediaSessionInfo> {
+    if (this.#stopped) throw new MediaWorkerError('the media engine is stopped');
     const worker = this.place(options);
     const id = `m${this.#nextSession++}`;
     const handle = this.#workers[worker] as WorkerHandle;
     handle.sessions++;
     this.#placement.set(id, worker);
     if (options.group !== undefined) this.joinGroup(id, options.group, worker);
+    const inbandDtmf = options.inbandDtmf ?? false;
+    const spare = options.webrtc === true ? undefined : this.#spares.take(worker);
+    if (spare !== undefined) {
+      // The port is bound: the worker makes the session as it reads this, before any later command.
+      this.command(worker, { op: 'create', session: id, inbandDtmf, webrtc: false, port: spare }).catch(() => this.forget(id));
+      return { id, port: spare, worker };
+    }
     try {
-      const created = await this.command(worker, { op: 'create', session: id, inbandDtmf: options.inbandDtmf ?? false, webrtc: options.webrtc ?? false });
+      const created = await this.command(worker, { op: 'create', session: id, inbandDtmf, webrtc: options.webrtc ?? false });
       return { id, port: created.port, worker, ...(created.webrtc === undefined ? {} : { webrtc: created.webrtc }) };
     } catch (error) {
       this.forget(id);
@@ -313,6 +336,7 @@ export class MediaEngine {
 
   /** Ends the sessions of a dead worker and starts a new one in its place. */
   private replace(index: number, dead: WorkerHandle, reason: string): void {
+    this.#spares.lost(index);
     const lost = [...this.#placement].filter(([, worker]) => worker === index).map(([session]) => session);
     for (const session of lost) this.forget(session);
     for (const [name, entry] of this.#mixers) if (entry.worker === index) this.#mixers.delete(name);
@@ -320,6 +344,7 @@ export class MediaEngine {
       const replacement = workerHandle(dead.settings);
       this.#workers[index] = replacement;
       this.listen(replacement, index);
+      this.#spares.fill(index);
     }
     for (const session of lost) this.#events.emit('worker-failed', { kind: 'worker-failed', session, worker: index, reason } satisfies MediaEvent);
   }

@@ -79,13 +79,16 @@ export class MediaWorker {
   /** Closes every session and stops the clock; recordings in progress are finished. */
   async close(): Promise<void> {
     this.#clock.stop();
+    this.#ports.closeParked();
     for (const id of [...this.#sessions.keys()]) await this.destroy(id);
   }
 
   private async dispatch(command: MediaCommand): Promise<MediaReplies[keyof MediaReplies]> {
     switch (command.op) {
       case 'create':
-        return this.create(command.session, command.inbandDtmf, command.webrtc);
+        return this.create(command.session, command.inbandDtmf, command.webrtc, command.port);
+      case 'park':
+        return { port: await this.#ports.park() };
       case 'remote': {
         const hosted = this.session(command.session);
         const { webrtc, ...remote } = command.remote;
@@ -151,10 +154,16 @@ export class MediaWorker {
     }
   }
 
-  private async create(id: string, inbandDtmf: boolean, secure: boolean): Promise<MediaReplies['create']> {
+  /**
+   * A session on a port bound now, or on `parkedPort`: then nothing here waits, so the commands
+   * its owner sent after this one (sent without waiting for the answer) find it.
+   */
+  private async create(id: string, inbandDtmf: boolean, secure: boolean, parkedPort: number | undefined): Promise<MediaReplies['create']> {
     if (this.#sessions.has(id)) throw new MediaStateError(`session ${id} exists already`);
     const webRtcPort = secure ? await (this.#webRtcPorts ??= import('../webrtc/webrtc-port.js').then((module) => module.webRtcPorts())) : undefined;
-    const { socket, port } = await this.#ports.bindRtp();
+    const parked = parkedPort === undefined ? undefined : this.#ports.take(parkedPort);
+    if (parkedPort !== undefined && parked === undefined) throw new MediaStateError(`port ${parkedPort} was not parked on this worker`);
+    const { socket, port } = parked ?? (await this.#ports.bindRtp());
     const webrtc = webRtcPort?.(socket, (reason) => this.emit({ kind: 'webrtc-failed', session: id, reason }));
     const rtp = new RtpSession({
       id,

@@ -65,7 +65,10 @@ export interface WorkerStats {
 }
 
 export type MediaCommand =
-  | { op: 'create'; session: string; inbandDtmf: boolean; webrtc: boolean }
+  /** `port`: one the worker parked for it (`park`), else the worker binds one. */
+  | { op: 'create'; session: string; inbandDtmf: boolean; webrtc: boolean; port?: number }
+  /** Binds an RTP port ahead of need and answers it; a later `create` takes it. */
+  | { op: 'park' }
   | { op: 'remote'; session: string; remote: MediaRemote }
   | { op: 'play'; session: string; items: PlayItem[]; options: PlayOptions }
   | { op: 'stop-play'; session: string }
@@ -85,6 +88,7 @@ export type MediaCommand =
 /** What each command answers with. */
 export interface MediaReplies {
   create: { port: number; webrtc?: WebRtcIdentity };
+  park: { port: number };
   remote: null;
   play: null;
   'stop-play': null;

@@ -1,11 +1,11 @@
 /**
  * UDP sockets for RTP on a configured port range: even ports for RTP (RFC 3550 §11), the odd
  * port above each kept for RTCP when a peer does not multiplex. A port some other program holds
- * is skipped; when every port is taken the caller gets MediaPortsExhaustedError.
+ * is skipped; when every port is taken the caller gets MediaPortsExhaustedError. A port may be
+ * bound ahead of need (`park`) and taken later by the session it is given to.
  */
-import { type Socket, type SocketOptions, createSocket } from 'node:dgram';
-import { lookup as dnsLookup } from 'node:dns';
-import { isIP } from 'node:net';
+import { type Socket, createSocket } from 'node:dgram';
+import { literalLookup } from '../../literal-lookup.js';
 import { MediaPortsExhaustedError } from '../media-errors.js';
 
 export interface BoundSocket {
@@ -15,6 +15,7 @@ export interface BoundSocket {
 
 export class PortRange {
   readonly #inUse = new Set<number>();
+  readonly #parked = new Map<number, Socket>();
   #next: number;
   readonly #first: number;
   readonly #last: number;
@@ -49,6 +50,30 @@ export class PortRange {
     throw new MediaPortsExhaustedError(`no free RTP port between ${this.#first} and ${this.#last} on ${this.host}`);
   }
 
+  /** Binds a socket on the next free even port and keeps it for `take`; answers its port. */
+  async park(): Promise<number> {
+    const { socket, port } = await this.bindRtp();
+    this.#parked.set(port, socket);
+    return port;
+  }
+
+  /** The socket `park` bound on `port`, no longer parked. */
+  take(port: number): BoundSocket | undefined {
+    const socket = this.#parked.get(port);
+    if (socket === undefined) return undefined;
+    this.#parked.delete(port);
+    return { socket, port };
+  }
+
+  /** Closes the parked sockets (the worker is closing). */
+  closeParked(): void {
+    for (const [port, socket] of this.#parked) {
+      socket.close();
+      this.#inUse.delete(port);
+    }
+    this.#parked.clear();
+  }
+
   /** Binds the RTCP socket of an RTP port (port + 1), for a peer without rtcp-mux. */
   async bindRtcp(rtpPort: number): Promise<Socket> {
     const socket = await bindUdp(this.host, rtpPort + 1);
@@ -76,14 +101,3 @@ function bindUdp(host: string, port: number): Promise<Socket | undefined> {
     });
   });
 }
-
-/**
- * Where packets go is an IP literal (an SDP c= line, RFC 4566 §5.7, or the source of the peer's
- * packets). dgram's default lookup answers even a literal on the next tick, which defers every
- * send; answered at once, the packet leaves inside `send()`. A name still goes to dns.lookup.
- */
-const literalLookup: NonNullable<SocketOptions['lookup']> = (address, options, callback) => {
-  const family = isIP(address);
-  if (family === 0) dnsLookup(address, options, callback);
-  else callback(null, address, family);
-};

@@ -9,6 +9,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { literalLookup } from '../../literal-lookup.js';
 import { resolveLimits, type ParseLimits } from '../message/limits.js';
 import type { Message } from '../message/message.js';
 import { parseMessage, type MessageParseError } from '../message/parser.js';
@@ -65,7 +66,8 @@ export class TransportLayer {
       onMessage: (bytes, peer) => deliver(bytes, peer, 'stream', options.limits, delegate),
       ...(options.limits !== undefined ? { limits: options.limits } : {}),
     });
-    const udp = createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+    // Sent inside send(): a request or response leaves before the work that follows it.
+    const udp = createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false, lookup: literalLookup });
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
       udp.bind(options.port, options.host, () => {

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { NotFoundError } from '../../errors.js';
 import type { Database } from '../database.js';
+import { firstInLine } from '../first-in-line.js';
 import type { Page, PageRequest } from '../page.js';
 import type { Interaction, InteractionState } from '../routing-tables.js';
 
@@ -170,9 +171,14 @@ export class RoutingRepository {
    * (`on conflict do nothing` without a target: every unique index is an arbiter, so a concurrent
    * insert of the same row by `createInteraction` is no error, PostgreSQL docs "INSERT", ON CONFLICT):
    * a caller offered as they enter the queue costs one round trip before the agent's INVITE (its
-   * foreign key is checked at the statement's end, when the row is in).
+   * foreign key is checked at the statement's end, when the row is in). First in line: the agent's
+   * INVITE waits for it.
    */
-  async reserve(lease: Lease, row: NewReservation, interaction?: NewInteraction): Promise<'reserved' | 'slot_taken' | 'fenced'> {
+  reserve(lease: Lease, row: NewReservation, interaction?: NewInteraction): Promise<'reserved' | 'slot_taken' | 'fenced'> {
+    return firstInLine(() => this.writeReservation(lease, row, interaction));
+  }
+
+  private async writeReservation(lease: Lease, row: NewReservation, interaction?: NewInteraction): Promise<'reserved' | 'slot_taken' | 'fenced'> {
     const newInteraction =
       interaction === undefined
         ? sql``
@@ -201,15 +207,18 @@ export class RoutingRepository {
     return result.inserted ? 'reserved' : 'slot_taken';
   }
 
-  /** Ends a live reservation of the lease's shard; false when it is not live or the lease is fenced. */
+  /**
+   * Ends a live reservation of the lease's shard; false when it is not live or the lease is
+   * fenced. First in line: the agent's next offer waits for it.
+   */
   async endReservation(lease: Lease, id: string, state: ReservationEnd, at: Date): Promise<boolean> {
-    const { rows } = await sql<{ id: string }>`
+    const { rows } = await firstInLine(() => sql<{ id: string }>`
       with lease as (
         select 1 from routing_leases where shard = ${lease.shard} and holder = ${lease.holder} and epoch = ${lease.epoch}::bigint for share
       )
       update reservations set state = ${state}, ended_at = ${at}::timestamptz
       where id = ${id}::uuid and shard = ${lease.shard} and state = 'live' and exists (select 1 from lease)
-      returning id`.execute(this.db);
+      returning id`.execute(this.db));
     return rows.length > 0;
   }
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database.js';
+import { firstInLine } from '../first-in-line.js';
 
 export interface SipBinding {
   aor: string;
@@ -21,17 +22,22 @@ export interface SipBinding {
 export class SipBindingRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** The bindings of an address-of-record that have not expired at `now`, best q first. */
+  /**
+   * The bindings of an address-of-record that have not expired at `now`, best q first. First in
+   * line: a phone about to ring waits for them.
+   */
   async live(tenantId: string, aor: string, now: Date): Promise<SipBinding[]> {
-    const rows = await this.db
-      .selectFrom('sipBindings')
-      .select(['aor', 'contact', 'expiresAt', 'q', 'callId', 'cseq', 'source', 'userAgent'])
-      .where('tenantId', '=', tenantId)
-      .where('aor', '=', aor)
-      .where('expiresAt', '>', now)
-      .orderBy('q', (ob) => ob.desc().nullsLast())
-      .orderBy('contact')
-      .execute();
+    const rows = await firstInLine(() =>
+      this.db
+        .selectFrom('sipBindings')
+        .select(['aor', 'contact', 'expiresAt', 'q', 'callId', 'cseq', 'source', 'userAgent'])
+        .where('tenantId', '=', tenantId)
+        .where('aor', '=', aor)
+        .where('expiresAt', '>', now)
+        .orderBy('q', (ob) => ob.desc().nullsLast())
+        .orderBy('contact')
+        .execute(),
+    );
     return rows.map((row) => ({ ...row, cseq: Number(row.cseq) }));
   }
 
