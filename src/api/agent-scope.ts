@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { actor } from './auth.js';
 
@@ -14,4 +14,19 @@ export async function agentScope(store: Store, request: FastifyRequest, wide: re
   const own = principal.kind === 'user' ? await store.repos.agents.ofUser(tenant.id, principal.id) : undefined;
   if (own === undefined) throw new ForbiddenError('only an agent sees their own interactions');
   return own.id;
+}
+
+/**
+ * The interaction with its timeline, if who asks may see it: one holding `wide` sees every one of
+ * the tenant; an agent, one offered to or answered by them. Else NotFoundError, as for one that
+ * does not exist.
+ */
+export async function visibleInteraction(store: Store, request: FastifyRequest, id: string, wide: readonly string[]) {
+  const tenantId = actor(request).tenant.id;
+  const agentId = await agentScope(store, request, wide);
+  const row = await store.repos.routing.getInteraction(tenantId, id);
+  if (row === undefined) throw new NotFoundError('interaction not found');
+  const timeline = await store.repos.routing.timeline(tenantId, row.id);
+  if (agentId !== undefined && row.agentId !== agentId && !timeline.some((entry) => entry.agentId === agentId)) throw new NotFoundError('interaction not found');
+  return { row, timeline, agentId };
 }

@@ -20,6 +20,7 @@ const statusByCode: Record<string, number> = {
   ERR_TRANSFER_STATE: 409,
   ERR_CALL_STATE: 409,
   ERR_INTERACTION_STATE: 409,
+  ERR_CASE_STATUS: 409,
   ERR_AGENT_STATE: 409,
   ERR_RATE_LIMITED: 429,
 };

@@ -41,6 +41,7 @@ import { promptRoutes } from './routes/prompts.js';
 import { queueRoutes } from './routes/queues.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { callRecordRoutes } from './routes/call-records.js';
+import { caseRoutes } from './routes/cases.js';
 import { agentHelpRoutes } from './routes/agent-help.js';
 import { agentStateRoutes } from './routes/agent-state.js';
 import { callRoutes } from './routes/calls.js';
@@ -160,7 +161,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(flowRoutes, { store });
       await api.register(promptRoutes, { store, media: options.media, ...(options.speech === undefined ? {} : { speech: options.speech }) });
       await api.register(mailboxRoutes, { store, media: options.media });
-      await api.register(callRecordRoutes, { store, media: options.media });
+      await api.register(callRecordRoutes, { store });
+      await api.register(caseRoutes, { store, media: options.media });
       if (options.calls !== undefined) {
         await api.register(callRoutes, { store, calls: options.calls.service, voice: options.calls.voice, ...(options.routing === undefined ? {} : { routing: options.routing }) });
         await api.register(callControlRoutes, { store, calls: options.calls.service });

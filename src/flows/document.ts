@@ -8,6 +8,7 @@
  * (`{{caller}}`, `{{case.number}}`, variables set by `set`, `gather` and `http` nodes).
  */
 import { z } from 'zod';
+import { caseTypes } from '../store/index.js';
 
 export const FLOW_SCHEMA_VERSION = 1;
 
@@ -133,8 +134,8 @@ const record = z
     maxSeconds: z.number().int().min(5).max(3600).default(180),
     silenceSeconds: z.number().min(1).max(60).default(5),
     finishKey: keys.default('#'),
-    /** The case this recording opens (FEATURES B4); its number is read back and set as `case.number`. */
-    caseType: z.string().min(1).max(40).default('complaint'),
+    /** The case this recording opens (FEATURES B4, of a G1 type); its number is read back and set as `case.number`. */
+    caseType: z.enum(caseTypes).default('complaint'),
     ...exits({ next: nodeId, fail: nodeId }),
   })
   .strict();

@@ -22,7 +22,7 @@ export { builtInVariables, templateVariables, validateFlow, type FlowContext, ty
 export { FlowRun, type FlowOutcome, type FlowStart } from './interpreter.js';
 export type { FlowServices, MailboxAccess } from './services.js';
 export type { TraceEntry } from './trace.js';
-export { caseDay, storeServices, type CallFacts, type StoreServicesOptions } from './store-services.js';
+export { storeServices, type CallFacts, type StoreServicesOptions } from './store-services.js';
 export { seedDemoFlows, type DemoMailboxPin } from './demo.js';
 export { VoiceService, type VoiceLog, type VoiceServiceOptions } from './inbound.js';
 export { compilePattern, conditionHolds, matchesWhole, maxPatternLength, renderTemplate, variable, type Escape, type Variables } from './template.js';

@@ -4,6 +4,7 @@
  * build them over a real database too.
  */
 import type { QueueRequest, QueueTicket, Recorded } from '../calls/index.js';
+import type { CaseType } from '../store/index.js';
 import type { FlowDocument, NodeOf } from './document.js';
 import type { GatewayResult } from './http-gateway.js';
 import type { ScheduleState } from './schedule.js';
@@ -26,7 +27,7 @@ export interface FlowServices {
   http(node: NodeOf<'http'>, variables: ReadonlyMap<string, string>): Promise<GatewayResult>;
   /** A path for a new recording of this kind (`cases`, `voicemail`). */
   recordingPath(kind: string): string;
-  openCase(type: string, recorded: Recorded): Promise<{ number: string }>;
+  openCase(type: CaseType, recorded: Recorded): Promise<{ number: string }>;
   caseStatus(number: string): Promise<{ status: string } | undefined>;
   mailbox(name: string): Promise<MailboxAccess | undefined>;
   saveSurvey(survey: string, answers: { question: string; answer: string }[]): Promise<void>;

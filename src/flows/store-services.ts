@@ -3,7 +3,7 @@
  * the tenant's calendar and night switch, the business gateway, cases, mailboxes and surveys.
  */
 import { verifyPassword } from '../directory/index.js';
-import type { MediaFiles, Store, TenantRow } from '../store/index.js';
+import { caseDay, type MediaFiles, type Store, type TenantRow } from '../store/index.js';
 import { flowDocument } from './document.js';
 import { callGateway } from './http-gateway.js';
 import { localTime, scheduleState } from './schedule.js';
@@ -23,14 +23,6 @@ export interface StoreServicesOptions {
   call: CallFacts;
   queues: QueueRouter;
   now(): Date;
-}
-
-/** YYMMDD of `at` in the tenant's time zone: the day part of its case numbers. */
-export function caseDay(at: Date, timeZone: string): string {
-  const [year, month, day] = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .format(at)
-    .split('-');
-  return `${year!.slice(2)}${month}${day}`;
 }
 
 export async function storeServices(options: StoreServicesOptions): Promise<FlowServices> {

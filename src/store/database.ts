@@ -3,6 +3,7 @@
  * (CamelCasePlugin). Every table of tenant data carries `tenantId`.
  */
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { CaseTables } from './case-tables.js';
 import type { RoutingTables } from './routing-tables.js';
 
 type CreatedAt = ColumnType<Date, never, never>;
@@ -343,30 +344,6 @@ export interface CdrTable {
   trace: ColumnType<unknown[], string | undefined, string>;
 }
 
-export interface CaseCounterTable {
-  tenantId: string;
-  day: string;
-  last: number;
-}
-
-/** A case: so far what a voice complaint opens (B4) and a caller can look up (B5). */
-export interface CaseTable {
-  id: Generated<string>;
-  tenantId: string;
-  number: string;
-  type: string;
-  status: Generated<string>;
-  customerId: string | null;
-  caller: string | null;
-  sipCallId: string | null;
-  recordingFile: string | null;
-  recordingMs: number | null;
-  recordingSha256: string | null;
-  version: Generated<number>;
-  createdAt: CreatedAt;
-  updatedAt: UpdatedAt;
-}
-
 export const mailboxOwnerKinds = ['tenant', 'department', 'user'] as const;
 export type MailboxOwnerKind = (typeof mailboxOwnerKinds)[number];
 
@@ -421,7 +398,7 @@ export interface NotReadyReasonTable {
   position: number;
 }
 
-export interface Database extends RoutingTables {
+export interface Database extends RoutingTables, CaseTables {
   notReadyReasons: NotReadyReasonTable;
   tenants: TenantTable;
   numbers: NumberTable;
@@ -442,8 +419,6 @@ export interface Database extends RoutingTables {
   tenantCallSettings: CallSettingsTable;
   trunks: TrunkTable;
   cdrs: CdrTable;
-  caseCounters: CaseCounterTable;
-  cases: CaseTable;
   mailboxes: MailboxTable;
   voicemailMessages: VoicemailMessageTable;
   surveyAnswers: SurveyAnswerTable;
@@ -464,6 +439,5 @@ export type CallerListRow = Selectable<CallerListTable>;
 export type CallSettingsRow = Selectable<CallSettingsTable>;
 export type TrunkRow = Selectable<TrunkTable>;
 export type CdrRow = Selectable<CdrTable>;
-export type CaseRow = Selectable<CaseTable>;
 export type MailboxRow = Selectable<MailboxTable>;
 export type VoicemailMessageRow = Selectable<VoicemailMessageTable>;

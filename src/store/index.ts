@@ -1,7 +1,7 @@
 export { Store, type StoreOptions } from './store.js';
 export { Repositories } from './repositories/index.js';
 export type { Page, PageRequest } from './page.js';
-export { numberKinds, tenantStatuses, type NumberKind, type TenantRow, type TenantStatus, type DepartmentRow, type CustomerRow, type FlowRow, type FlowVersionRow, type PromptRow, type CdrRow, type CaseRow, type MailboxRow, type VoicemailMessageRow, mailboxOwnerKinds, type MailboxOwnerKind } from './database.js';
+export { numberKinds, tenantStatuses, type NumberKind, type TenantRow, type TenantStatus, type DepartmentRow, type CustomerRow, type FlowRow, type FlowVersionRow, type PromptRow, type CdrRow, type MailboxRow, type VoicemailMessageRow, mailboxOwnerKinds, type MailboxOwnerKind } from './database.js';
 export {
   blacklistActions,
   calendarDayKinds,
@@ -35,7 +35,8 @@ export type { FlowInput, FlowVersionSummary, LiveFlow, NewFlowInput } from './re
 export type { PromptInput } from './repositories/prompts.js';
 export { MediaFiles, type StoredFile } from './media-files.js';
 export type { CdrChange, CdrFilter, CdrStart } from './repositories/cdrs.js';
-export type { CaseDraft } from './repositories/cases.js';
+export { caseDay, type CaseChange, type CaseDetails, type CaseDraft, type CaseFilter, type CaseRecording } from './repositories/cases.js';
+export { caseChannels, casePriorities, caseStatuses, caseTypes, type CaseChannel, type CasePriority, type CaseRow, type CaseStatus, type CaseType } from './case-tables.js';
 export type { MailboxInput, NewMailboxInput, NewMessage } from './repositories/mailboxes.js';
 export type { SurveyAnswer } from './repositories/surveys.js';
 export type { CalendarDayInput, CalendarFilter, NewCalendarDayInput } from './repositories/calendar.js';

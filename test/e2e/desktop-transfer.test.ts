@@ -5,8 +5,9 @@
  * transfers (the desktop takes the caller off hold first). 1002's page rings with the customer's card (a ring no queue offered: the card comes
  * from the calling number), 1002 answers, and the caller and 1002's page hear each other (600 Hz
  * one way, 1004 Hz the other; by then 1001's page has hung up, so the 1004 Hz the caller hears is
- * 1002's). 1001 is in wrap-up at once and files the wrap-up form; 1002 hangs up and files theirs;
- * the interaction's timeline has the transfer and both wrap-ups. Screenshots are kept (printed).
+ * 1002's). 1001 is in wrap-up at once and files the wrap-up form; 1002 hangs up, files theirs and
+ * opens a case for the caller; the interaction's timeline has the transfer, both wrap-ups and the
+ * case. Screenshots are kept (printed).
  *
  * The PostgreSQL pass leaves this file out: its pages drive the REST routes that the API tests
  * run on both databases.
@@ -99,7 +100,7 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
     await database?.drop();
   });
 
-  it('1001 answers, holds, transfers to 1002 from the directory; 1002 rings with the customer, answers, both hear; both wrap up', async () => {
+  it('1001 answers, holds, transfers to 1002 from the directory; 1002 rings with the customer, answers, both hear; both wrap up, 1002 opening a case', async () => {
     await desk(first, '1001');
     await desk(second, '1002');
     await first.getByRole('button', { name: /签\s*入/ }).click();
@@ -167,6 +168,15 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       assert.equal(result.code, 0, `the caller was not released: ${result.errors}`);
       await agentState(second, 'wrap_up');
       await wrapUp(second, '已解决', '已答复');
+      // [G2] In the wrap-up, 1002 opens a case for the caller: its number shows on the card.
+      await second.getByTestId('case-new').click();
+      await second.getByTestId('case-type').click();
+      await choose(second, '业务受理');
+      await second.getByTestId('case-subject').fill('开通国际漫游');
+      await second.getByTestId('case-save').click();
+      const number = await second.getByTestId('case-opened').getAttribute('data-number', { timeout: 10_000 });
+      await second.locator(`[data-testid=customer-cases] [data-testid=case-${number}]`).waitFor({ timeout: 5000 });
+      await second.locator('.ant-modal').waitFor({ state: 'hidden', timeout: 5000 });
       await browser.shot(second, 'transfer-1002-wrap-up');
 
       const items = ((await admin.request('GET', '/interactions?limit=10')).json as { items: { id: string; caller: string }[] }).items;
@@ -177,6 +187,8 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       assert.ok(kinds.includes('transferred'), JSON.stringify(kinds));
       const wrapUps = timeline.filter((entry) => entry.kind === 'wrapped_up').map((entry) => entry.detail.disposition);
       assert.deepEqual(wrapUps, ['transferred', 'resolved'], JSON.stringify(timeline));
+      const opened = timeline.filter((entry) => entry.kind === 'case_opened').map((entry) => [entry.detail.number, entry.detail.type, entry.detail.by]);
+      assert.deepEqual(opened, [[number, 'service_order', '1002']], JSON.stringify(timeline));
     } finally {
       peer.close();
     }

@@ -3,8 +3,8 @@
  * (a bad value shown at its field first), an agent logs in on the desktop and goes ready while the
  * supervisor's wallboard, another page, shows the change within a second; a SIPp caller who
  * presses 0 on the hotline waits in the consultation queue on the wallboard, is offered to the
- * agent when they go ready, shows on the desktop with the customer's name, and is transferred
- * blind from the desktop to agent 1002. Screenshots are kept in a temp folder (printed).
+ * agent when they go ready, shows on the desktop with the customer's name, has a case opened for
+ * them from the desktop, and is transferred blind from the desktop to agent 1002. Screenshots are kept in a temp folder (printed).
  *
  * The PostgreSQL pass leaves this file out: its pages drive the REST routes that the API tests
  * run on both databases.
@@ -190,7 +190,7 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
     await browser.shot(desktop, 'desktop-customers');
   });
 
-  it('a SIPp caller waits in the queue on the wallboard; ready, the agent gets the call with the customer on the desktop, adds a third party, and transfers it blind', async () => {
+  it('a SIPp caller waits in the queue on the wallboard; ready, the agent gets the call with the customer on the desktop, opens a case for them, adds a third party, and transfers it blind', async () => {
     await tuneQueue(admin, 'consultation', { overflowWhenUnstaffed: false, wrapUpSeconds: 60 });
     const first = await agentPhone('1001');
     const second = await agentPhone('1002');
@@ -220,6 +220,29 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
       const live = ((await admin.request('GET', '/calls')).json as { items: { sipCallId: string; caller: string }[] }).items.find((c) => c.caller === '13800138000');
       const other = await nodeApi(node.url, 'demo', '1002', password);
       assert.equal((await other.request('POST', `/calls/${encodeURIComponent(live!.sipCallId)}/transfer`, { to: '1002' })).status, 404);
+      // [G2] The agent opens a case from the call: the form knows the customer, the page shows the
+      // case's number and lists it on the customer card, and the case is linked to the interaction.
+      await desktop.getByTestId('case-new').click();
+      await desktop.locator('[data-testid=case-customer]', { hasText: '张伟' }).waitFor({ timeout: 5000 });
+      await desktop.getByTestId('case-type').click();
+      await desktop.locator('.ant-select-dropdown .ant-select-item-option', { hasText: '故障报修' }).filter({ visible: true }).click();
+      await desktop.getByTestId('case-subject').fill('宽带断线');
+      await desktop.getByTestId('case-description').fill('从昨晚起断网，灯不亮');
+      await desktop.getByTestId('case-save').click();
+      const notice = desktop.getByTestId('case-opened');
+      await notice.waitFor({ timeout: 10_000 });
+      const number = await notice.getAttribute('data-number');
+      assert.match(number ?? '', /^\d{10}$/);
+      await desktop.locator(`[data-testid=customer-cases] [data-testid=case-${number}]`).waitFor({ timeout: 5000 });
+      await desktop.locator('.ant-modal').waitFor({ state: 'hidden', timeout: 5000 });
+      await browser.shot(desktop, 'desktop-case-opened');
+      const interactions = ((await admin.request('GET', '/interactions?state=connected')).json as { items: { id: string; caller: string }[] }).items;
+      const answered = interactions.find((i) => i.caller === '13800138000');
+      const linked = ((await admin.request('GET', `/cases?interaction_id=${answered?.id}`)).json as { items: Record<string, unknown>[] }).items;
+      assert.deepEqual(
+        linked.map((c) => [c.number, c.type, c.status, c.subject, c.caller, c.sipCallId, c.channel]),
+        [[number, 'fault_report', 'open', '宽带断线', '13800138000', live!.sipCallId, 'voice']],
+      );
       // [D2] A conference from the desk: 1003 joins the call, stays two seconds and hangs up; caller and agent talk on.
       const created = await admin.request('POST', '/agents', { username: '1003', displayName: '王五', password, extension: '1003', sipPassword: password, skills: {} });
       assert.equal(created.status, 201, JSON.stringify(created.json));

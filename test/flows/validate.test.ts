@@ -48,6 +48,16 @@ describe('[B11] flow documents', () => {
     assert.deepEqual(found.map((p) => [p.node, p.path]), [['greeting', 'nodes.greeting.prompts']]);
   });
 
+  it('[G1] a recording opens a case of the one vocabulary of case types the desk uses', () => {
+    const flow = hotline();
+    const nodes = flow.nodes as Record<string, Record<string, unknown>>;
+    nodes.complaint = { ...nodes.complaint, caseType: 'fault_report' };
+    const result = validateFlow(flow, context);
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+    nodes.complaint = { ...nodes.complaint, caseType: 'gossip' };
+    assert.deepEqual(problems(flow).map((p) => [p.node, p.path]), [['complaint', 'nodes.complaint.caseType']]);
+  });
+
   it('refuses an unknown node type and a missing required exit, naming the node', () => {
     const flow = hotline();
     const nodes = flow.nodes as Record<string, unknown>;

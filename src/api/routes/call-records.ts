@@ -1,18 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
-import { roles as allRoles } from '../../directory/index.js';
-import type { MediaFiles, Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import { actor } from '../auth.js';
 import { idParams, pageQuery } from '../schemas.js';
 
 const readers = ['tenant_admin', 'supervisor', 'statistician'] as const;
 
-/**
- * What calls left behind: call detail records with their traces (H1), and the cases the IVR
- * opened with their recordings (B4). Read-only here: calls write them.
- */
-export const callRecordRoutes: FastifyPluginAsyncZod<{ store: Store; media: MediaFiles }> = async (app, { store, media }) => {
+/** What calls left behind: call detail records with their traces (H1). Read-only: calls write them. */
+export const callRecordRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, { store }) => {
   app.get(
     '/cdrs',
     {
@@ -44,36 +40,4 @@ export const callRecordRoutes: FastifyPluginAsyncZod<{ store: Store; media: Medi
     if (row === undefined) throw new NotFoundError('call record not found');
     return row;
   });
-
-  app.get(
-    '/cases',
-    {
-      config: { roles: allRoles },
-      schema: {
-        tags: ['cases'],
-        summary: 'Cases, newest first',
-        querystring: z.object({ ...pageQuery, status: z.string().max(40).optional(), type: z.string().max(40).optional() }),
-      },
-    },
-    async (request) => {
-      const { limit, offset, ...filter } = request.query;
-      return store.repos.cases.list(actor(request).tenant.id, filter, { limit, offset });
-    },
-  );
-
-  app.get('/cases/:id', { config: { roles: allRoles }, schema: { tags: ['cases'], summary: 'One case', params: idParams } }, async (request) => {
-    const row = await store.repos.cases.get(actor(request).tenant.id, request.params.id);
-    if (row === undefined) throw new NotFoundError('case not found');
-    return row;
-  });
-
-  app.get(
-    '/cases/:id/recording',
-    { config: { roles: allRoles }, schema: { tags: ['cases'], summary: "The caller's recording as a WAV file", params: idParams } },
-    async (request, reply) => {
-      const row = await store.repos.cases.get(actor(request).tenant.id, request.params.id);
-      if (row?.recordingFile == null) throw new NotFoundError('this case has no recording');
-      return reply.type('audio/wav').send(media.read(row.recordingFile));
-    },
-  );
 };

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KefuError, NotFoundError } from '../../errors.js';
 import { interactionStates, type Store } from '../../store/index.js';
-import { agentScope } from '../agent-scope.js';
+import { agentScope, visibleInteraction } from '../agent-scope.js';
 import { actor } from '../auth.js';
 import { idParams, pageQuery } from '../schemas.js';
 
@@ -44,16 +44,7 @@ export const interactionRoutes: FastifyPluginAsyncZod<{ store: Store }> = async 
     },
   );
 
-  /** The interaction with its timeline, if who asks may see it: an agent, one offered to or answered by them; else 404. */
-  async function visible(request: Parameters<typeof actor>[0], id: string) {
-    const tenantId = actor(request).tenant.id;
-    const agentId = await agentScope(store, request, wide);
-    const row = await store.repos.routing.getInteraction(tenantId, id);
-    if (row === undefined) throw new NotFoundError('interaction not found');
-    const timeline = await store.repos.routing.timeline(tenantId, row.id);
-    if (agentId !== undefined && row.agentId !== agentId && !timeline.some((entry) => entry.agentId === agentId)) throw new NotFoundError('interaction not found');
-    return { row, timeline, agentId };
-  }
+  const visible = (request: Parameters<typeof actor>[0], id: string) => visibleInteraction(store, request, id, wide);
 
   app.get(
     '/interactions/:id',

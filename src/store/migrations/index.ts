@@ -17,6 +17,7 @@ import * as callbackInteractions from './0009-callback-interactions.js';
 import * as wrapUp from './0010-wrap-up.js';
 import * as notReadyReasons from './0011-not-ready-reasons.js';
 import * as remoteAgents from './0012-remote-agents.js';
+import * as caseDetails from './0013-case-details.js';
 
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0010-wrap-up': wrapUp,
   '0011-not-ready-reasons': notReadyReasons,
   '0012-remote-agents': remoteAgents,
+  '0013-case-details': caseDetails,
 };
 
 export const migrationProvider: MigrationProvider = {

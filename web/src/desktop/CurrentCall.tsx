@@ -1,10 +1,11 @@
 /**
- * The offer or call the agent has now: caller, customer card, and transfer. A call that rings the
- * agent's phone without a queue's offer (a colleague transferring a caller) pops the card of the
- * customer whose number is calling.
+ * The offer or call the agent has now: caller, customer card with the customer's cases (and
+ * 新建工单 once answered), and transfer. A call that rings the agent's phone without a queue's
+ * offer (a colleague transferring a caller) pops the card of the customer whose number is calling.
  */
 import { Card, Descriptions, Empty, Tag } from 'antd';
 import { useI18n } from '../i18n.js';
+import { CustomerCases } from './CustomerCases.js';
 import type { Customer, Interaction } from './model.js';
 import { Transfer } from './Transfer.js';
 
@@ -39,6 +40,7 @@ export function CurrentCall({ interaction, customer, ownExtension, canTransfer, 
   return (
     <Card size="small" title={t('call.title')} extra={<Tag color={phase === 'connected' ? 'red' : phase === 'ended' ? 'default' : 'gold'}>{t(`call.${phase}`)}</Tag>} data-testid="current-call">
       <CustomerCard caller={interaction.caller} customer={customer} queue={interaction.queue} />
+      <CustomerCases key={interaction.id} interaction={interaction} customer={customer} />
       {canTransfer && phase === 'connected' && interaction.sipCallId !== null && <Transfer sipCallId={interaction.sipCallId} ownExtension={ownExtension} />}
     </Card>
   );

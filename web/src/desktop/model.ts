@@ -36,3 +36,17 @@ export interface Customer {
   tags: string[];
   notes: string;
 }
+
+/** The kinds of case (FEATURES G1), as the API's `type` says them. */
+export const caseTypes = ['complaint', 'tip_off', 'consultation', 'suggestion', 'service_order', 'fault_report'] as const;
+
+export interface Case {
+  id: string;
+  number: string;
+  type: (typeof caseTypes)[number];
+  status: 'draft' | 'open' | 'closed';
+  subject: string;
+  priority: 'normal' | 'urgent';
+  interactionId: string | null;
+  createdAt: string;
+}
