@@ -52,6 +52,8 @@ export interface Ringing {
   giveUp: Promise<unknown>;
   /** The caller's leg, to hear ringback or early media meanwhile. */
   caller?: Leg;
+  /** What the first INVITE waits for (DialOptions.ready). */
+  ready?: Promise<boolean>;
 }
 
 export class Dialler {
@@ -61,13 +63,25 @@ export class Dialler {
     let cause: HangupCause = 'no_route_destination';
     let cancelled = false;
     void options.cancel?.then(() => (cancelled = true));
+    void options.ready?.then((ready) => (cancelled ||= !ready));
     const giveUp = options.cancel === undefined ? leg.ended : Promise.race([leg.ended, options.cancel]);
     for (const target of options.targets) {
       if (leg.hungUp) return { answered: false, reason: 'hangup' };
       if (cancelled) return { answered: false, reason: 'cancelled' };
       const phones = await reach(target);
       if (phones.length === 0) continue;
-      const ringing: Ringing = { call, role: 'callee', target, callerId, phones, timeoutMs: options.timeoutMs, near: leg.session, giveUp, ...(options.ringback === false ? {} : { caller: leg }) };
+      const ringing: Ringing = {
+        call,
+        role: 'callee',
+        target,
+        callerId,
+        phones,
+        timeoutMs: options.timeoutMs,
+        near: leg.session,
+        giveUp,
+        ...(options.ringback === false ? {} : { caller: leg }),
+        ...(options.ready === undefined ? {} : { ready: options.ready }),
+      };
       const answered = await this.ring(ringing);
       if ('dialog' in answered) {
         const refused = options.confirm === undefined ? undefined : await this.screen(answered, options.confirm, giveUp);
@@ -184,6 +198,11 @@ export class Dialler {
       // A phone registered over WebSocket is a browser (RFC 7118): it takes only DTLS-SRTP with ICE.
       const webrtc = isBrowser(phone.source);
       const created = await this.options.engine.createSession({ webrtc, ...(ringing.near === undefined ? {} : { near: ringing.near }) });
+      if (ringing.ready !== undefined && !(await ringing.ready)) {
+        release?.();
+        await this.options.engine.destroy(created.id).catch(() => null);
+        return attempts;
+      }
       const local = localMedia(this.options.mediaAddress, created);
       const attempt = {} as Attempt;
       const invite = this.options.invite({

@@ -66,6 +66,12 @@ export interface DialOptions {
   /** Settles when ringing must stop (the offer was withdrawn); the dial then fails `cancelled`. */
   cancel?: Promise<unknown>;
   /**
+   * The first INVITE waits for this (an agent's reservation being stored, issue 6), while what it
+   * needs — the target's phones, a media session — is made ready beside it; false gives the dial
+   * up, `cancelled`, before any phone rings.
+   */
+  ready?: Promise<boolean>;
+  /**
    * Told when `target` answered, before the caller is connected; false releases the phone that
    * answered (the offer was taken by someone else meanwhile) and the dial fails `cancelled`.
    */

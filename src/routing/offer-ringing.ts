@@ -1,5 +1,5 @@
 /**
- * Ringing an agent for an offer whose reservation row is stored: the agent's phones (or, for an
+ * Ringing an agent for an offer once its reservation row is stored: the agent's phones (or, for an
  * agent logged in remotely, their outside number, screened), or for a callback the agent first
  * and then the customer (callback-call.ts). The agent's answer is accepted by the core before the
  * caller is connected, so two agents never both get one caller; busy, unreachable or unanswered
@@ -40,13 +40,17 @@ export interface OfferRingingContext {
 export class OfferRinging {
   constructor(private readonly context: OfferRingingContext) {}
 
-  /** Rings the agent for `offer`; the core hears how it went. */
-  ring(offer: Offer): void {
+  /**
+   * Rings the agent for `offer` once its reservation is `stored` (false: refused, and the core is
+   * told so by whoever wrote it); the phone's bindings and media are made ready meanwhile. The
+   * core hears how it went.
+   */
+  ring(offer: Offer, stored: Promise<boolean>): void {
     const { context } = this;
     const waiting = context.waitingOf(context.transfers.interactionOf(offer.interaction));
     const agent = context.agent(offer.agent);
     if (waiting === undefined || agent === undefined || (offer.mode === 'callback' && context.callbacks === undefined)) {
-      context.step({ type: 'reject', reservation: offer.reservation });
+      void stored.then((ok) => ok && context.step({ type: 'reject', reservation: offer.reservation }));
       return;
     }
     let cancel: () => void = () => undefined;
@@ -56,7 +60,8 @@ export class OfferRinging {
     const reach = context.endpoints.dialFor(agent, waiting.queue);
     if (offer.mode === 'callback') {
       const callback = { ...context, calls: context.callbacks!, answered: (o: Offer, w: WaitingCaller, a: AgentRow) => this.answerStored(w, o, a) };
-      placeCallback(callback, offer, waiting, agent, reach, context.callbackPolicy(waiting.queue), cancelled, timeoutMs)
+      stored
+        .then((ok) => (ok ? placeCallback(callback, offer, waiting, agent, reach, context.callbackPolicy(waiting.queue), cancelled, timeoutMs) : undefined))
         .catch((error: unknown) => context.log.warn({ tenant: context.tenantId, reservation: offer.reservation, err: String(error) }, 'callback failed'))
         .finally(() => waiting.offers.delete(offer.reservation));
       return;
@@ -67,6 +72,7 @@ export class OfferRinging {
         timeoutMs,
         ringback: false,
         cancel: cancelled,
+        ready: stored,
         onAnswer: () => this.answered(waiting, offer, agent),
         onTransfer: (transfer) => context.transfers.moved(waiting, transfer),
       })

@@ -234,8 +234,17 @@ export class TenantRouter {
         this.#slots.set(d.reservation, { key, slot });
         const waiting = this.#waiting.get(id!);
         const reservation = { id: d.reservation, tenantId, interactionId: id!, agentId: d.agent, channel: d.channel, slot, offeredAt: at, expiresAt: new Date(d.expiresAt) };
-        // The only write before the INVITE: the reservation, with the interaction's row if not stored yet.
-        const written = await store.reserve(this.options.lease, reservation, waiting === undefined ? undefined : waiting.row());
+        // The only write before the INVITE: the reservation, with the interaction's row if not
+        // stored yet. The phone's bindings and media are made ready beside it.
+        const writing = store.reserve(this.options.lease, reservation, waiting === undefined ? undefined : waiting.row());
+        this.#ringing.ring(
+          d,
+          writing.then(
+            (written) => written === 'reserved',
+            () => false,
+          ),
+        );
+        const written = await writing;
         if (written !== 'reserved') {
           this.options.log.warn({ tenant: tenantId, reservation: d.reservation, agent: d.agent, written }, 'reservation refused by the database: offer withdrawn');
           this.#slots.delete(d.reservation);
@@ -244,7 +253,6 @@ export class TenantRouter {
         }
         const offered: InteractionOfferedData = { interactionId: id!, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
         this.#current.set(d.agent, offered);
-        this.#ringing.ring(d);
         // The agent's screen gets the offer with the caller's records (C6) once its timeline lets them read it.
         void this.#chains.stored(
           async () => {

@@ -82,6 +82,8 @@ export class ScriptedChannel implements AnsweredLeg {
   }
 
   async dial(options: DialOptions): Promise<DialOutcome> {
+    // As the dialler: no phone rings before `ready` (an agent's reservation stored).
+    if (options.ready !== undefined && !(await options.ready)) return { answered: false, reason: 'cancelled' };
     this.dialled.push(options.targets);
     const step = this.next();
     if (step !== undefined && 'answer' in step) return { answered: true, target: step.answer };

@@ -43,6 +43,9 @@ class RingingChannel extends ScriptedChannel {
   #answer: () => void = () => undefined;
   readonly invited: Promise<void>;
   #invited: () => void = () => undefined;
+  /** Whether the dial was asked for (the phone looked up, its media made) and how it ended. */
+  dialStarted = false;
+  outcome: DialOutcome | undefined;
 
   constructor(private readonly reached: string[]) {
     super([]);
@@ -54,6 +57,11 @@ class RingingChannel extends ScriptedChannel {
   }
 
   override async dial(options: DialOptions): Promise<DialOutcome> {
+    this.dialStarted = true;
+    if (options.ready !== undefined && !(await options.ready)) {
+      this.outcome = { answered: false, reason: 'cancelled' };
+      return this.outcome;
+    }
     this.reachedAtInvite = [...this.reached];
     this.#invited();
     await new Promise<void>((resolve) => (this.#answer = resolve));
@@ -129,4 +137,59 @@ describe('[L2] the way from the queue to the agent\'s INVITE', () => {
       await routing.stop();
     }
   });
+
+  it("the phone is made ready beside the reservation and rings once it is stored; a reservation the database refuses rings nobody", async () => {
+    const agent = await createAgent(test.store.repos, demo, {
+      username: '2002',
+      displayName: 'Li Lei',
+      password: 'agent-pass-2',
+      extension: '2002',
+      sipPassword: 'sip-pass-2',
+      skills: { sales: 5 },
+    });
+    const reached: string[] = [];
+    let release: () => void = () => undefined;
+    let gate = Promise.resolve();
+    let verdict: 'stored' | 'slot_taken' = 'stored';
+    const repo = heldBack(test.store.repos.routing, new Set(['reserve']), () => gate, reached);
+    const store: RoutingStore = { ...repo, reserve: async (...args) => ((await repo.reserve(...args)) === 'reserved' && verdict === 'stored' ? 'reserved' : 'slot_taken') };
+    const routing = new RoutingService({
+      store,
+      directory: storeDirectory(test.store),
+      events: { publish: () => undefined, queueChanged: () => undefined },
+      log: { info: () => undefined, warn: () => undefined },
+    });
+    try {
+      await routing.command(demo.id, agent.id, { type: 'login' });
+      gate = new Promise((resolve) => (release = resolve));
+      const channel = new RingingChannel(reached);
+      const ticket = await routing.enqueue(demo.id, { queue: 'sales', priority: 0, vip: false, skills: [], channel, sipCallId: 'offer-path-2', caller: '13800138001', customerId: undefined });
+      await until(() => channel.dialStarted);
+      assert.equal(channel.reachedAtInvite, undefined, 'dialling began while the reservation was being written; nothing rang');
+      release();
+      await channel.invited;
+      channel.answer();
+      assert.deepEqual(await ticket?.done, { served: true, agent: '2002' });
+
+      verdict = 'slot_taken';
+      gate = Promise.resolve();
+      await routing.command(demo.id, agent.id, { type: 'ready' });
+      const refused = new RingingChannel(reached);
+      await routing.enqueue(demo.id, { queue: 'sales', priority: 0, vip: false, skills: [], channel: refused, sipCallId: 'offer-path-3', caller: '13800138002', customerId: undefined });
+      await until(() => refused.outcome !== undefined);
+      assert.deepEqual(refused.outcome, { answered: false, reason: 'cancelled' });
+      assert.equal(refused.reachedAtInvite, undefined, 'no phone rang for a refused reservation');
+      await refused.hangup();
+    } finally {
+      release();
+      await routing.stop();
+    }
+  });
 });
+
+/** Resolves once `condition` holds (checked every few milliseconds, for two seconds at most). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let tries = 0; tries < 400 && !condition(); tries++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(condition(), 'the condition never held');
+}
+
