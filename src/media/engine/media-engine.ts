@@ -1,6 +1,6 @@
 /**
  * The owner's side of the media workers: starts one worker thread per core (or as configured),
- * places sessions on them, turns commands into promises and worker messages into typed events.
+ * places sessions on them (placement.ts), turns commands into promises and worker messages into typed events.
  * Sessions that bridge or mix must share a worker: name a `group` when creating them, or place a
  * session `near` one that exists. Each worker gets its own slice of the RTP port range.
  *
@@ -15,11 +15,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DtmfDigit } from '../dtmf/dtmf-digit.js';
-import { MediaPlacementError, MediaSessionNotFoundError, MediaWorkerError, mediaErrorOf } from '../media-errors.js';
+import { MediaSessionNotFoundError, MediaWorkerError, mediaErrorOf } from '../media-errors.js';
 import type { MixerMode } from '../mixer/mixer.js';
 import type { PlayOptions } from '../player/player.js';
 import type { DtmfSendOptions } from '../session/dtmf-sender.js';
 import type { MediaCommand, MediaEvent, MediaRemote, MediaReplies, OwnerMessage, PlayItem, RecordOptions, WebRtcIdentity, WorkerMessage, WorkerSettings, WorkerStats } from './protocol.js';
+import { Placement } from './placement.js';
 import { SparePorts } from './spare-ports.js';
 
 export interface MediaEngineOptions {
@@ -59,7 +60,6 @@ interface WorkerHandle {
   thread: Worker;
   settings: WorkerSettings;
   startedAt: number;
-  sessions: number;
   pending: Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>;
   failed?: Error;
   /** What the thread died of, when it raised an error before it exited. */
@@ -79,16 +79,12 @@ const SPARES_FROM_PORTS = 32;
 const REPLACE_AFTER_LIVING_MS = 1000;
 
 function workerHandle(settings: WorkerSettings): WorkerHandle {
-  return { thread: startThread(settings), settings, startedAt: performance.now(), sessions: 0, pending: new Map() };
+  return { thread: startThread(settings), settings, startedAt: performance.now(), pending: new Map() };
 }
 
 export class MediaEngine {
   readonly #workers: WorkerHandle[];
-  readonly #placement = new Map<string, number>();
-  readonly #groups = new Map<string, { worker: number; sessions: number }>();
-  readonly #groupOf = new Map<string, string>();
-  /** Each mixer lives on one worker; its members are sessions there. */
-  readonly #mixers = new Map<string, { worker: number; members: Set<string> }>();
+  readonly #placement: Placement;
   readonly #events = new EventEmitter();
   readonly #spares: SparePorts;
   #nextId = 1;
@@ -97,6 +93,7 @@ export class MediaEngine {
 
   private constructor(workers: WorkerHandle[], spares: number) {
     this.#workers = workers;
+    this.#placement = new Placement(workers.length);
     this.#spares = new SparePorts(workers.length, (worker) => this.command(worker, { op: 'park' }).then((parked) => parked.port), spares);
   }
 
@@ -142,24 +139,21 @@ export class MediaEngine {
 
   async createSession(options: CreateSessionOptions = {}): Promise<MediaSessionInfo> {
     if (this.#stopped) throw new MediaWorkerError('the media engine is stopped');
-    const worker = this.place(options);
+    const worker = this.#placement.choose(options, (index) => this.#workers[index]?.failed === undefined);
     const id = `m${this.#nextSession++}`;
-    const handle = this.#workers[worker] as WorkerHandle;
-    handle.sessions++;
-    this.#placement.set(id, worker);
-    if (options.group !== undefined) this.joinGroup(id, options.group, worker);
+    this.#placement.add(id, worker, options.group);
     const inbandDtmf = options.inbandDtmf ?? false;
     const spare = options.webrtc === true ? undefined : this.#spares.take(worker);
     if (spare !== undefined) {
       // The port is bound: the worker makes the session as it reads this, before any later command.
-      this.command(worker, { op: 'create', session: id, inbandDtmf, webrtc: false, port: spare }).catch(() => this.forget(id));
+      this.command(worker, { op: 'create', session: id, inbandDtmf, webrtc: false, port: spare }).catch(() => this.#placement.forget(id));
       return { id, port: spare, worker };
     }
     try {
       const created = await this.command(worker, { op: 'create', session: id, inbandDtmf, webrtc: options.webrtc ?? false });
       return { id, port: created.port, worker, ...(created.webrtc === undefined ? {} : { webrtc: created.webrtc }) };
     } catch (error) {
-      this.forget(id);
+      this.#placement.forget(id);
       throw error;
     }
   }
@@ -196,14 +190,13 @@ export class MediaEngine {
 
   /** Relays audio both ways (transcoding between µ-law and A-law) and digits as RFC 4733. */
   async bridge(a: string, b: string): Promise<null> {
-    this.sameWorker(a, b);
+    this.#placement.sameWorker(a, b);
     return this.toSession(a, { op: 'bridge', session: a, other: b });
   }
 
   /** Whether two sessions live on one worker, so that they can be bridged. */
   together(a: string, b: string): boolean {
-    const worker = this.#placement.get(a);
-    return worker !== undefined && worker === this.#placement.get(b);
+    return this.#placement.together(a, b);
   }
 
   unbridge(session: string): Promise<null> {
@@ -212,23 +205,16 @@ export class MediaEngine {
 
   /** Joins a mixer (created on first join) or changes the mode of a member. */
   async joinMixer(session: string, mixer: string, mode: MixerMode = { kind: 'talk' }): Promise<null> {
-    if (mode.kind === 'whisper') this.sameWorker(session, mode.to);
-    const worker = this.#placement.get(session);
-    const hosted = this.#mixers.get(mixer);
-    if (hosted !== undefined && hosted.worker !== worker) {
-      throw new MediaPlacementError(`mixer ${mixer} is on another worker than session ${session}: create its members in one group`);
-    }
+    if (mode.kind === 'whisper') this.#placement.sameWorker(session, mode.to);
+    this.#placement.canJoin(session, mixer);
     const result = await this.toSession(session, { op: 'mixer-join', session, mixer, mode });
-    this.leftMixers(session);
-    const entry = this.#mixers.get(mixer) ?? { worker: worker as number, members: new Set<string>() };
-    entry.members.add(session);
-    this.#mixers.set(mixer, entry);
+    this.#placement.joined(session, mixer);
     return result;
   }
 
   async leaveMixer(session: string): Promise<null> {
     const result = await this.toSession(session, { op: 'mixer-leave', session });
-    this.leftMixers(session);
+    this.#placement.leftMixers(session);
     return result;
   }
 
@@ -246,7 +232,7 @@ export class MediaEngine {
     try {
       return await this.toSession(session, { op: 'destroy', session });
     } finally {
-      this.forget(session);
+      this.#placement.forget(session);
     }
   }
 
@@ -293,7 +279,7 @@ export class MediaEngine {
   }
 
   private toSession<C extends MediaCommand & { session: string }>(session: string, command: C): Promise<MediaReplies[C['op']]> {
-    const worker = this.#placement.get(session);
+    const worker = this.#placement.workerOf(session);
     if (worker === undefined) return Promise.reject(new MediaSessionNotFoundError(`no media session ${session}`));
     return this.command(worker, command);
   }
@@ -337,9 +323,7 @@ export class MediaEngine {
   /** Ends the sessions of a dead worker and starts a new one in its place. */
   private replace(index: number, dead: WorkerHandle, reason: string): void {
     this.#spares.lost(index);
-    const lost = [...this.#placement].filter(([, worker]) => worker === index).map(([session]) => session);
-    for (const session of lost) this.forget(session);
-    for (const [name, entry] of this.#mixers) if (entry.worker === index) this.#mixers.delete(name);
+    const lost = this.#placement.lost(index);
     if (performance.now() - dead.startedAt >= REPLACE_AFTER_LIVING_MS) {
       const replacement = workerHandle(dead.settings);
       this.#workers[index] = replacement;
@@ -347,57 +331,6 @@ export class MediaEngine {
       this.#spares.fill(index);
     }
     for (const session of lost) this.#events.emit('worker-failed', { kind: 'worker-failed', session, worker: index, reason } satisfies MediaEvent);
-  }
-
-  /** The worker for a new session: its group's, its neighbour's, or the least loaded. */
-  private place(options: CreateSessionOptions): number {
-    if (options.near !== undefined) {
-      const worker = this.#placement.get(options.near);
-      if (worker === undefined) throw new MediaSessionNotFoundError(`no media session ${options.near} to place near`);
-      return worker;
-    }
-    const group = options.group === undefined ? undefined : this.#groups.get(options.group);
-    if (group !== undefined) return group.worker;
-    let best: number | undefined;
-    this.#workers.forEach((handle, index) => {
-      if (handle.failed !== undefined) return;
-      if (best === undefined || handle.sessions < (this.#workers[best] as WorkerHandle).sessions) best = index;
-    });
-    if (best === undefined) throw new MediaWorkerError('every media worker has failed');
-    return best;
-  }
-
-  private joinGroup(session: string, name: string, worker: number): void {
-    const group = this.#groups.get(name) ?? { worker, sessions: 0 };
-    group.sessions++;
-    this.#groups.set(name, group);
-    this.#groupOf.set(session, name);
-  }
-
-  private leftMixers(session: string): void {
-    for (const [name, entry] of this.#mixers) {
-      if (entry.members.delete(session) && entry.members.size === 0) this.#mixers.delete(name);
-    }
-  }
-
-  private forget(session: string): void {
-    const worker = this.#placement.get(session);
-    if (worker === undefined) return;
-    this.leftMixers(session);
-    this.#placement.delete(session);
-    (this.#workers[worker] as WorkerHandle).sessions--;
-    const name = this.#groupOf.get(session);
-    this.#groupOf.delete(session);
-    const group = name === undefined ? undefined : this.#groups.get(name);
-    if (name !== undefined && group !== undefined && --group.sessions === 0) this.#groups.delete(name);
-  }
-
-  private sameWorker(a: string, b: string): void {
-    const wa = this.#placement.get(a);
-    const wb = this.#placement.get(b);
-    if (wa === undefined) throw new MediaSessionNotFoundError(`no media session ${a}`);
-    if (wb === undefined) throw new MediaSessionNotFoundError(`no media session ${b}`);
-    if (wa !== wb) throw new MediaPlacementError(`sessions ${a} and ${b} are on different workers: create them in one group`);
   }
 }
 
