@@ -1,8 +1,9 @@
 /**
  * The owner's side of the media workers: starts one worker thread per core (or as configured),
- * places sessions on them (placement.ts), turns commands into promises and worker messages into typed events.
- * Sessions that bridge or mix must share a worker: name a `group` when creating them, or place a
- * session `near` one that exists. Each worker gets its own slice of the RTP port range.
+ * places sessions on them (placement.ts), turns commands into promises and worker messages into
+ * typed events. Sessions that bridge or mix must share a worker: name a `group` when creating
+ * them, or place a session `near` one that exists. Each worker gets its own slice of the RTP port
+ * range.
  *
  * A worker thread that dies (an uncaught error, a crash) is replaced by a new one on the same
  * ports: each session it held ends with a `worker-failed` event, and new sessions go to the
