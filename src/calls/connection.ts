@@ -114,14 +114,17 @@ export class Connection {
         break;
       }
       party.attempt.leg.end(outcome.cause, outcome.by);
-      await this.options.engine.destroy(party.attempt.session).catch(() => null);
+      // Not waited for: the agent is free to be offered the next caller as the party leaves, and
+      // the worker runs any later command for the caller's session after this one.
+      void this.options.engine.destroy(party.attempt.session).catch(() => null);
       // A party that hangs up while its blind transfer rings leaves the caller to the transfer.
       if (this.#party === party && !this.#busy) this.#party = await this.successor(party);
       else if (this.#party === party) await new Promise<void>((resolve) => (this.#changed = resolve));
     }
     await this.mix?.end();
     if (this.#consult !== undefined) await this.release(this.#consult.party, 'normal_clearing', this.leg.hungUp ? 'caller' : 'kefu');
-    await this.leg.unbridge();
+    // Not waited for either: the worker runs what comes next for the caller after it.
+    void this.leg.unbridge();
     this.options.onParty(this, undefined);
   }
 

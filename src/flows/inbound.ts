@@ -4,6 +4,7 @@
  * access number, the business the caller chooses by code. The live version is read once, so a
  * call finishes on the version it started with. Every answered call leaves a CDR with its trace.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { statusOfCause, type AnsweredLeg, type CallDecision, type CallRouter, type DialTarget, type HangupCause, type IncomingCall, type LegRecord, type QueueRouter } from '../calls/index.js';
 import { OutboundTrunks, phoneVariants, screenCaller, type Presentation } from '../directory/index.js';
 import type { MediaFiles, NumberBinding, PhoneNumber, Store, TenantRow } from '../store/index.js';
@@ -89,25 +90,28 @@ export class VoiceService implements CallRouter {
   /**
    * The CDR of another leg of a tenant's call (a phone rung, a transfer target), once it ended;
    * and of a call Kefu placed that nobody answered (its caller legs), which no flow served to
-   * write one.
+   * write one. Stored from the event loop's next turn: what the leg's end sets going now (its
+   * agent freed and offered the next caller) goes to the database first.
    */
   recordLeg(tenant: TenantRow, record: LegRecord): void {
-    this.options.store.repos.cdrs
-      .leg(tenant.id, {
-        callId: record.callId,
-        leg: record.role,
-        sipCallId: record.sipCallId,
-        caller: record.from ?? null,
-        // The number or extension dialled; the phone's own address is the leg's SIP business.
-        called: record.target ?? record.to ?? null,
-        target: record.target ?? null,
-        startedAt: record.startedAt,
-        answeredAt: record.answeredAt ?? null,
-        endedAt: record.endedAt,
-        cause: record.cause,
-        endedBy: record.endedBy,
-        sipStatus: record.sipStatus ?? null,
-      })
+    void nextTurn()
+      .then(() =>
+        this.options.store.repos.cdrs.leg(tenant.id, {
+          callId: record.callId,
+          leg: record.role,
+          sipCallId: record.sipCallId,
+          caller: record.from ?? null,
+          // The number or extension dialled; the phone's own address is the leg's SIP business.
+          called: record.target ?? record.to ?? null,
+          target: record.target ?? null,
+          startedAt: record.startedAt,
+          answeredAt: record.answeredAt ?? null,
+          endedAt: record.endedAt,
+          cause: record.cause,
+          endedBy: record.endedBy,
+          sipStatus: record.sipStatus ?? null,
+        }),
+      )
       .catch((error: unknown) => this.options.log.warn({ callId: record.sipCallId, err: String(error) }, 'CDR of a leg not written'));
   }
 
