@@ -82,15 +82,12 @@ describe('[L2] the way from the queue to the agent\'s INVITE', () => {
   });
   after(() => test.close());
 
+  /** An agent of the sales queue, extension `extension`. */
+  const salesAgent = (extension: string, displayName: string) =>
+    createAgent(test.store.repos, demo, { username: extension, displayName, password: `agent-pass-${extension}`, extension, sipPassword: `sip-pass-${extension}`, skills: { sales: 5 } });
+
   it('the INVITE waits for one write, the reservation with the interaction\'s row; the timeline and states are stored after it, in order', async () => {
-    const agent = await createAgent(test.store.repos, demo, {
-      username: '2001',
-      displayName: 'Wang Fang',
-      password: 'agent-pass-1',
-      extension: '2001',
-      sipPassword: 'sip-pass-1',
-      skills: { sales: 5 },
-    });
+    const agent = await salesAgent('2001', 'Wang Fang');
     const reached: string[] = [];
     let release: () => void = () => undefined;
     let gate = Promise.resolve();
@@ -139,14 +136,7 @@ describe('[L2] the way from the queue to the agent\'s INVITE', () => {
   });
 
   it("the phone is made ready beside the reservation and rings once it is stored; a reservation the database refuses rings nobody", async () => {
-    const agent = await createAgent(test.store.repos, demo, {
-      username: '2002',
-      displayName: 'Li Lei',
-      password: 'agent-pass-2',
-      extension: '2002',
-      sipPassword: 'sip-pass-2',
-      skills: { sales: 5 },
-    });
+    const agent = await salesAgent('2002', 'Li Lei');
     const reached: string[] = [];
     let release: () => void = () => undefined;
     let gate = Promise.resolve();
