@@ -2,7 +2,7 @@
  * A transfer from one agent's page to another's, in real Chromium (one browser, a context per
  * agent, both fake microphones playing 1004 Hz): a SIPp caller to the hotline presses 0 and agent
  * 1001 answers on the desktop; 1001 holds, then picks 1002 from the transfer directory and
- * transfers (the desktop takes the caller off hold first). 1002's page rings with the customer's card (a ring no queue offered: the card comes
+ * transfers (the desktop takes the caller off hold first); 1001's card then says the call went to 1002. 1002's page rings with the customer's card (a ring no queue offered: the card comes
  * from the calling number), 1002 answers, and the caller and 1002's page hear each other (600 Hz
  * one way, 1004 Hz the other; by then 1001's page has hung up, so the 1004 Hz the caller hears is
  * 1002's). 1001 is in wrap-up at once and files the wrap-up form; 1002 hangs up, files theirs and
@@ -146,6 +146,10 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       await softphone(first, 'idle').waitFor({ timeout: 15_000 });
       await agentState(first, 'wrap_up');
       await agentState(second, 'busy');
+      // [D2] The call is no longer 1001's: its card says it went to 1002, with no transfer left to make.
+      await first.locator('[data-testid=call-phase][data-phase=transferred]', { hasText: '1002' }).waitFor({ timeout: 10_000 });
+      assert.equal(await first.getByTestId('transfer-go').count(), 0, '1001 can still transfer a call that is no longer theirs');
+      await second.locator('[data-testid=call-phase][data-phase=connected]').waitFor({ timeout: 10_000 });
 
       const heard = await pageHears(second, callerTone, 20_000);
       process.stdout.write(`# 1002's page heard ${heard.hz.toFixed(1)} Hz at ${heard.db.toFixed(1)} dB; ${JSON.stringify(heard)}\n`);

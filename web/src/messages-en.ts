@@ -41,6 +41,7 @@ export const en: Record<MessageKey, string> = {
   'call.offered': 'Ringing',
   'call.connected': 'Connected',
   'call.ended': 'Ended',
+  'call.transferred': 'Transferred away',
   'call.caller': 'Caller',
   'call.customer': 'Customer',
   'call.unknown': 'Unknown',

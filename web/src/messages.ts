@@ -40,6 +40,7 @@ export const zh = {
   'call.offered': '振铃中',
   'call.connected': '通话中',
   'call.ended': '已结束',
+  'call.transferred': '已转出',
   'call.caller': '主叫号码',
   'call.customer': '客户',
   'call.unknown': '未知',

@@ -9,7 +9,7 @@ import { api, ApiError, type Page } from '../api.js';
 import { useEventStream, type KefuEvent } from '../events.js';
 import { useI18n } from '../i18n.js';
 import { CurrentCall } from './CurrentCall.js';
-import type { AgentView, Customer, Interaction } from './model.js';
+import { phaseFor, type AgentView, type Customer, type Interaction } from './model.js';
 import { Customers } from './Customers.js';
 import { RecentInteractions } from './RecentInteractions.js';
 import { Softphone } from './Softphone.js';
@@ -119,6 +119,7 @@ export function AgentDesktop() {
         <Col xs={24} lg={16}>
           <CurrentCall
             interaction={interaction}
+            agentId={view.agent}
             customer={customer}
             ownExtension={phone.account?.extension}
             canTransfer={view.state === 'busy'}
@@ -126,7 +127,7 @@ export function AgentDesktop() {
           />
         </Col>
         <Col xs={24} lg={8}>
-          <Softphone phone={phone} sipCallId={interaction?.state === 'connected' ? interaction.sipCallId : undefined} />
+          <Softphone phone={phone} sipCallId={interaction !== undefined && phaseFor(interaction, view.agent).phase === 'connected' ? interaction.sipCallId : undefined} />
         </Col>
       </Row>
       {view.state === 'wrap_up' && interaction !== undefined && interaction.answeredAt !== null && <WrapUpForm key={interaction.id} interactionId={interaction.id} />}
