@@ -55,6 +55,8 @@ export const en: Record<MessageKey, string> = {
   'transfer.go': 'Transfer',
   'transfer.complete': 'Complete transfer',
   'transfer.cancel': 'Cancel transfer',
+  'transfer.consulting': 'Consulting',
+  'transfer.inConference': 'In a conference',
   // The in-page softphone (web/src/desktop/Softphone.tsx).
   'softphone.title': 'Phone',
   'softphone.extension': 'Extension',
@@ -77,6 +79,8 @@ export const en: Record<MessageKey, string> = {
   'softphone.dial': 'Call',
   'softphone.shortcuts': 'Shortcuts: Alt+A answers, Alt+H hangs up',
   'softphone.deskPhoneToo': 'A desk phone registered for the extension rings too',
+  'softphone.recall.waiting': 'The page reloaded: bringing your call back…',
+  'softphone.recall.failed': 'Your call could not be brought back to this page within 30 s: see the current call for where it is now',
   'recent.title': 'Recent interactions',
   'recent.time': 'Time',
   'recent.state': 'State',

@@ -54,6 +54,8 @@ export const zh = {
   'transfer.go': '转接',
   'transfer.complete': '完成转接',
   'transfer.cancel': '取消转接',
+  'transfer.consulting': '正在咨询',
+  'transfer.inConference': '三方通话中',
   // The in-page softphone (web/src/desktop/Softphone.tsx).
   'softphone.title': '话机',
   'softphone.extension': '分机',
@@ -76,6 +78,8 @@ export const zh = {
   'softphone.dial': '呼叫',
   'softphone.shortcuts': '快捷键：Alt+A 接听，Alt+H 挂断',
   'softphone.deskPhoneToo': '分机注册的桌面话机同时振铃',
+  'softphone.recall.waiting': '页面已刷新，正在接回刚才的通话…',
+  'softphone.recall.failed': '未能在 30 秒内把刚才的通话接回本页，请查看当前来电的状态',
   'recent.title': '最近的服务记录',
   'recent.time': '时间',
   'recent.state': '状态',

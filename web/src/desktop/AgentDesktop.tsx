@@ -28,6 +28,7 @@ export function AgentDesktop() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [helpWaiting, setHelpWaiting] = useState(false);
+  const [callChanges, setCallChanges] = useState(0);
   const agentId = useRef<string>(undefined);
   // Registered from the first render: after a reload mid-call, Kefu calls the page back as soon as it has.
   const phone = useSoftphone();
@@ -86,6 +87,8 @@ export function AgentDesktop() {
       if (event.type === 'agent.help_answered' && data.agentId === agentId.current) {
         setHelpWaiting(false);
         void message.info({ content: `${t('desktop.helpAnswered')} ${data.by ?? ''}`, key: 'help-answered', className: 'help-answered' });
+      } else if (event.type === 'call.conference') {
+        setCallChanges((n) => n + 1);
       } else if (event.type === 'agent.state' && data.agentId === agentId.current) {
         setExtended(0);
         void loadState();
@@ -123,6 +126,7 @@ export function AgentDesktop() {
             customer={customer}
             ownExtension={phone.account?.extension}
             canTransfer={view.state === 'busy'}
+            callChanges={callChanges}
             ringing={directRing === undefined ? undefined : { number: directRing, customer: ringCustomer }}
           />
         </Col>

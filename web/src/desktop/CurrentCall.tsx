@@ -18,11 +18,13 @@ export interface CurrentCallProps {
   ownExtension: string | undefined;
   /** The agent is on the call now (not wrapping it up after a transfer). */
   canTransfer: boolean;
+  /** Moves when the call's parties changed (a conference member came or went). */
+  callChanges: number;
   /** A call ringing the agent's phone that no queue offered, with the customer of its number. */
   ringing: { number: string; customer: Customer | null | undefined } | undefined;
 }
 
-export function CurrentCall({ interaction, agentId, customer, ownExtension, canTransfer, ringing }: CurrentCallProps) {
+export function CurrentCall({ interaction, agentId, customer, ownExtension, canTransfer, callChanges, ringing }: CurrentCallProps) {
   const { t } = useI18n();
   if (ringing !== undefined) {
     return (
@@ -49,7 +51,7 @@ export function CurrentCall({ interaction, agentId, customer, ownExtension, canT
     <Card size="small" title={t('call.title')} extra={tag} data-testid="current-call">
       <CustomerCard caller={interaction.caller} customer={customer} queue={interaction.queue} />
       <CustomerCases key={interaction.id} interaction={interaction} customer={customer} />
-      {canTransfer && phase === 'connected' && interaction.sipCallId !== null && <Transfer sipCallId={interaction.sipCallId} ownExtension={ownExtension} />}
+      {canTransfer && phase === 'connected' && interaction.sipCallId !== null && <Transfer sipCallId={interaction.sipCallId} ownExtension={ownExtension} changes={callChanges} />}
     </Card>
   );
 }

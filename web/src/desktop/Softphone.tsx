@@ -2,9 +2,10 @@
  * The agent's phone on the desktop: the in-page softphone (use-softphone.ts) with its state,
  * answer and hang up (Alt+A, Alt+H from anywhere on the page), hold and resume (Kefu holds the
  * caller with music), mute, a keypad and outbound dialling. A desk phone registered for the same
- * extension rings too.
+ * extension rings too. After a reload mid-call it says it is waiting for the call to come back
+ * (or that it did not), and reads from Kefu whether the caller is on hold.
  */
-import { Button, Card, Descriptions, Input, Popover, Space, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, Descriptions, Input, Popover, Space, Tag, Typography, message } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { useI18n } from '../i18n.js';
@@ -43,6 +44,11 @@ export function Softphone({ phone, sipCallId }: SoftphoneProps) {
     if (phone.call === 'idle') setHeld(false);
   }, [phone.call]);
 
+  useEffect(() => {
+    if (sipCallId === null || sipCallId === undefined) return;
+    api<{ items: { sipCallId: string; held: boolean }[] }>('GET', '/calls').then((page) => setHeld(page.items.some((call) => call.sipCallId === sipCallId && call.held)), () => undefined);
+  }, [sipCallId]);
+
   async function control(action: 'hold' | 'resume') {
     if (sipCallId === null || sipCallId === undefined) return;
     try {
@@ -78,6 +84,9 @@ export function Softphone({ phone, sipCallId }: SoftphoneProps) {
       extra={<Tag color={registrationColour[phone.registration]} data-testid="softphone-registration" data-registration={phone.registration}>{t(`softphone.status.${phone.registration}`)}</Tag>}
     >
       <Space direction="vertical" style={{ width: '100%' }}>
+        {phone.recall !== 'none' && phone.call === 'idle' && (
+          <Alert type={phone.recall === 'waiting' ? 'info' : 'warning'} showIcon title={t(`softphone.recall.${phone.recall}`)} data-testid="softphone-recall" data-recall={phone.recall} />
+        )}
         <Descriptions size="small" column={1}>
           <Descriptions.Item label={t('softphone.extension')}>{phone.account?.extension ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t(`softphone.state.${phone.call}`)}>
