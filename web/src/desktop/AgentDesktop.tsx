@@ -36,8 +36,13 @@ export function AgentDesktop() {
   const directRing = phone.call === 'ringing' && view !== undefined && view.state !== 'reserved' ? phone.peerNumber : undefined;
   const [ringCustomer, setRingCustomer] = useState<Customer | null>();
 
+  // Events come in bursts (a transfer: transferred, the agent's state, answered by the next agent):
+  // only the newest reading is shown, not one that a slower, older request answers last.
+  const readings = useRef(0);
   const showInteraction = useCallback(async (id: string) => {
+    const reading = ++readings.current;
     const row = await api<Interaction>('GET', `/interactions/${id}`);
+    if (reading !== readings.current) return;
     setInteraction(row);
     if (row.queue !== null) api<{ settings: { wrapUpSeconds?: number } }>('GET', `/queues/${encodeURIComponent(row.queue)}`).then((q) => setWrapUpSeconds(q.settings.wrapUpSeconds ?? 0), () => undefined);
     if (row.caller === null) return setCustomer(null);
