@@ -14,6 +14,7 @@ import { Customers } from './Customers.js';
 import { RecentInteractions } from './RecentInteractions.js';
 import { Softphone } from './Softphone.js';
 import { StateBar } from './StateBar.js';
+import { useLiveCall } from './use-live-call.js';
 import { useSoftphone } from './use-softphone.js';
 import { WrapUpForm } from './WrapUpForm.js';
 
@@ -82,6 +83,10 @@ export function AgentDesktop() {
     );
   }, [directRing]);
 
+  // The caller connected to this agent now: not a call a transfer took to someone else.
+  const sipCallId = interaction !== undefined && phaseFor(interaction, view?.agent).phase === 'connected' ? interaction.sipCallId : undefined;
+  const live = useLiveCall(sipCallId, `${callChanges} ${phone.call}`);
+
   const connected = useEventStream({
     onResync: () => {
       void loadState();
@@ -131,12 +136,12 @@ export function AgentDesktop() {
             customer={customer}
             ownExtension={phone.account?.extension}
             canTransfer={view.state === 'busy'}
-            callChanges={callChanges}
+            live={live}
             ringing={directRing === undefined ? undefined : { number: directRing, customer: ringCustomer }}
           />
         </Col>
         <Col xs={24} lg={8}>
-          <Softphone phone={phone} sipCallId={interaction !== undefined && phaseFor(interaction, view.agent).phase === 'connected' ? interaction.sipCallId : undefined} />
+          <Softphone phone={phone} sipCallId={sipCallId} live={live} />
         </Col>
       </Row>
       {view.state === 'wrap_up' && interaction !== undefined && interaction.answeredAt !== null && <WrapUpForm key={interaction.id} interactionId={interaction.id} />}

@@ -8,6 +8,7 @@ import { useI18n } from '../i18n.js';
 import { CustomerCases } from './CustomerCases.js';
 import { phaseFor, type Customer, type Interaction } from './model.js';
 import { Transfer } from './Transfer.js';
+import type { LiveCallView } from './use-live-call.js';
 
 export interface CurrentCallProps {
   interaction: Interaction | undefined;
@@ -18,13 +19,13 @@ export interface CurrentCallProps {
   ownExtension: string | undefined;
   /** The agent is on the call now (not wrapping it up after a transfer). */
   canTransfer: boolean;
-  /** Moves when the call's parties changed (a conference member came or went). */
-  callChanges: number;
+  /** The call as Kefu has it now (consulting, in a conference), for the transfer. */
+  live: LiveCallView;
   /** A call ringing the agent's phone that no queue offered, with the customer of its number. */
   ringing: { number: string; customer: Customer | null | undefined } | undefined;
 }
 
-export function CurrentCall({ interaction, agentId, customer, ownExtension, canTransfer, callChanges, ringing }: CurrentCallProps) {
+export function CurrentCall({ interaction, agentId, customer, ownExtension, canTransfer, live, ringing }: CurrentCallProps) {
   const { t } = useI18n();
   if (ringing !== undefined) {
     return (
@@ -51,7 +52,7 @@ export function CurrentCall({ interaction, agentId, customer, ownExtension, canT
     <Card size="small" title={t('call.title')} extra={tag} data-testid="current-call">
       <CustomerCard caller={interaction.caller} customer={customer} queue={interaction.queue} />
       <CustomerCases key={interaction.id} interaction={interaction} customer={customer} />
-      {canTransfer && phase === 'connected' && interaction.sipCallId !== null && <Transfer sipCallId={interaction.sipCallId} ownExtension={ownExtension} changes={callChanges} />}
+      {canTransfer && phase === 'connected' && interaction.sipCallId !== null && <Transfer sipCallId={interaction.sipCallId} ownExtension={ownExtension} live={live} />}
     </Card>
   );
 }

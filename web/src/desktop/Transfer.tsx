@@ -4,12 +4,13 @@
  * or attended (the agent consults the target first, then completes or cancels). A caller the agent
  * put on hold is taken off hold first: Kefu transfers only a whole bridge. A colleague or number
  * may instead join the call as a third party (a conference). Whether the agent is consulting or in
- * a conference is read from Kefu (GET /calls), so a page reloaded mid-call shows it as it is.
+ * a conference is Kefu's word (use-live-call.ts), so a page reloaded mid-call shows it as it is.
  */
 import { Alert, Button, Input, Radio, Select, Space, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, ApiError, type Page } from '../api.js';
 import { useI18n } from '../i18n.js';
+import type { LiveCallView } from './use-live-call.js';
 
 interface DirectoryAgent {
   id: string;
@@ -43,39 +44,16 @@ function useDirectory(): Directory {
   return directory;
 }
 
-/** A call in progress as GET /calls lists it: the part the transfer shows. */
-interface LiveCall {
-  sipCallId: string;
-  held: boolean;
-  consulting: string | null;
-  conference: boolean;
-}
-
-/** Where the call stands on Kefu, read again whenever `changes` moves (a conference member came or went). */
-function useLiveCall(sipCallId: string, changes: number): [LiveCall | undefined, () => Promise<LiveCall | undefined>] {
-  const [live, setLive] = useState<LiveCall>();
-  const read = useCallback(async () => {
-    const found = (await api<{ items: LiveCall[] }>('GET', '/calls')).items.find((call) => call.sipCallId === sipCallId);
-    setLive(found);
-    return found;
-  }, [sipCallId]);
-  useEffect(() => {
-    read().catch(() => undefined);
-  }, [read, changes]);
-  return [live, read];
-}
-
 export interface TransferProps {
   sipCallId: string;
   ownExtension: string | undefined;
-  /** Moves when the call's parties changed (a `call.conference` event). */
-  changes: number;
+  /** The call as Kefu has it now: consulting, in a conference. */
+  live: LiveCallView;
 }
 
-export function Transfer({ sipCallId, ownExtension, changes }: TransferProps) {
+export function Transfer({ sipCallId, ownExtension, live: { call: live, refresh } }: TransferProps) {
   const { t } = useI18n();
   const directory = useDirectory();
-  const [live, readLive] = useLiveCall(sipCallId, changes);
   const [picked, setPicked] = useState<string>();
   const [number, setNumber] = useState('');
   const [mode, setMode] = useState<'blind' | 'attended'>('blind');
@@ -108,7 +86,7 @@ export function Transfer({ sipCallId, ownExtension, changes }: TransferProps) {
     } catch (failure) {
       setError(failure instanceof ApiError ? `${failure.code}: ${failure.message}` : String(failure));
     }
-    await readLive().catch(() => undefined);
+    await refresh().catch(() => undefined);
   }
 
   return (
@@ -147,7 +125,7 @@ export function Transfer({ sipCallId, ownExtension, changes }: TransferProps) {
             onClick={() => {
               const how = blindOnly ? 'blind' : mode;
               void run(async () => {
-                if ((await readLive())?.held === true) await api('POST', `/calls/${encodeURIComponent(sipCallId)}/resume`);
+                if ((await refresh())?.held === true) await api('POST', `/calls/${encodeURIComponent(sipCallId)}/resume`);
                 await api('POST', path, { ...chosen, mode: how });
               });
             }}
