@@ -9,7 +9,8 @@
  * opens a case for the caller; the interaction's timeline has the transfer, both wrap-ups and the
  * case. Then 1001 consults 1002 about a second call and reloads the page mid-consultation, and
  * again in a conference with 1002: each time the page says it waits, is called back, shows the
- * consultation or the conference, and hears; the caller stays on. Screenshots are kept (printed).
+ * consultation or the conference, and hears; the caller stays on. A page that leaves mid-consultation
+ * and stays away leaves the caller with 1002, and says so once back. Screenshots are kept (printed).
  *
  * The PostgreSQL pass leaves this file out: its pages drive the REST routes that the API tests
  * run on both databases.
@@ -78,6 +79,12 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
     await page.getByTestId('wrap-up-note').fill(note);
     await page.getByTestId('wrap-up-save').click();
     await page.getByTestId('wrap-up-saved').waitFor({ timeout: 10_000 });
+  }
+
+  /** Ends the page's wrap-up, if it is in one. */
+  async function endWrapUp(page: Page): Promise<void> {
+    if ((await page.locator('[data-testid=agent-state][data-state=wrap_up]').count()) > 0) await page.getByRole('button', { name: /结束话后/ }).click();
+    await page.locator('[data-testid=agent-state][data-state=wrap_up]').waitFor({ state: 'detached', timeout: 10_000 });
   }
 
   before(async () => {
@@ -220,10 +227,6 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
 
   it('[D2] 1001\'s page reloaded while consulting 1002, and again in a conference with 1002, comes back where it was and hears; the caller stays on', async () => {
     // The caller is 1001's: 1002 takes no queue call meanwhile.
-    const endWrapUp = async (page: Page) => {
-      if ((await page.locator('[data-testid=agent-state][data-state=wrap_up]').count()) > 0) await page.getByRole('button', { name: /结束话后/ }).click();
-      await page.locator('[data-testid=agent-state][data-state=wrap_up]').waitFor({ state: 'detached', timeout: 10_000 });
-    };
     await endWrapUp(second);
     await second.getByRole('button', { name: /未就绪/ }).click();
     await second.locator('.ant-dropdown-menu-item').filter({ visible: true }).first().click();
@@ -305,6 +308,57 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       await softphone(first, 'idle').waitFor({ timeout: 15_000 });
       const stays = await pageHears(second, callerTone, 20_000);
       assert.ok(Math.abs(stays.hz - callerTone) <= 12 && stays.db > -60, `1002 does not hear the caller once 1001 left: ${JSON.stringify(stays)}`);
+      await second.getByTestId('softphone-hangup').click();
+      const result = await run;
+      assert.equal(result.code, 0, `the caller was not released: ${result.errors}`);
+    } finally {
+      peer.close();
+    }
+  });
+
+  it('[D2] 1001\'s page leaves mid-consultation and does not come back: the caller goes to 1002; back later, the page says the call was not brought back', async () => {
+    // 1001 left the last call's conference: its wrap-up of that call ends first.
+    await agentState(first, 'wrap_up');
+    await endWrapUp(first);
+    await agentState(first, 'ready');
+    const peer = await RtpPeer.open({ codec: 'PCMU' });
+    const run = runSipp(
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '230'],
+      {
+        'scenario.xml': ivrScenario({ caller: '13800138000', steps: [{ pauseMs: 1000, keys: '0' }], end: 'kefu', kefuByeWithinMs: 200_000 }),
+        'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n`,
+      },
+      240_000,
+    );
+    try {
+      await softphone(first, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
+      await first.getByTestId('softphone-answer').click();
+      await softphone(first, 'talking').waitFor({ timeout: 15_000 });
+      while (peer.sources.size === 0) await delay(20);
+      peer.play(Number([...peer.sources][0]!.split(':').at(-1)), callerTone);
+      await first.getByTestId('transfer-directory').click();
+      await choose(first, '1002');
+      await first.getByText('咨询转').click();
+      await first.getByTestId('transfer-go').click();
+      await softphone(second, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
+      await second.getByTestId('softphone-answer').click();
+      await softphone(second, 'talking').waitFor({ timeout: 15_000 });
+      await first.locator('[data-testid=call-mode][data-mode=consulting]').waitFor({ timeout: 10_000 });
+
+      // The page goes away for longer than Kefu waits (30 s): the consultation completes, 1002 has the caller.
+      const left = Date.now();
+      await first.goto('about:blank');
+      const heard = await pageHears(second, callerTone, 60_000);
+      process.stdout.write(`# 1002 heard the caller ${((Date.now() - left) / 1000).toFixed(1)} s after 1001's page left: ${JSON.stringify(heard)}\n`);
+      assert.ok(Math.abs(heard.hz - callerTone) <= 12 && heard.db > -60, `1002 did not get the caller: ${JSON.stringify(heard)}`);
+
+      // Back on the desk in the same tab: it waits for the call, then says it was not brought back; the card says where it went.
+      await first.goto(`${node.url}/desktop`);
+      await first.locator('[data-testid=softphone-recall][data-recall=waiting]').waitFor({ timeout: 20_000 });
+      await first.locator('[data-testid=call-phase][data-phase=transferred]', { hasText: '1002' }).waitFor({ timeout: 10_000 });
+      await first.locator('[data-testid=softphone-recall][data-recall=failed]').waitFor({ timeout: 45_000 });
+      await browser.shot(first, 'left-not-brought-back');
+
       await second.getByTestId('softphone-hangup').click();
       const result = await run;
       assert.equal(result.code, 0, `the caller was not released: ${result.errors}`);
