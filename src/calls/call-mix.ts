@@ -52,6 +52,10 @@ export class CallMix implements ConnectionMix {
     return (this.connection.leg.hungUp ? 0 : 1) + (this.connection.party === undefined ? 0 : 1) + conference;
   }
 
+  get conference(): boolean {
+    return [...this.#members].some((m) => m.role.kind === 'conference');
+  }
+
   /** Adds a party who answered; the first one moves the caller and the party from their bridge into the mixer. */
   async add(member: Member): Promise<void> {
     const { leg, party } = this.connection;
@@ -81,9 +85,15 @@ export class CallMix implements ConnectionMix {
     // The member is the party now: the connection follows its hang-up from here on.
     this.#members.delete(next);
     this.announce({ party, target: party.attempt.leg.start.target ?? '', role: next.role }, 'left');
-    await this.rejoinWhispers(next);
+    await this.rejoinWhispers(next.party);
     await this.settle(next.party);
     return next.party;
+  }
+
+  async partyBack(party: Answered, next: Answered): Promise<void> {
+    await this.engine.joinMixer(next.attempt.session, this.#id, { kind: 'talk' });
+    await this.engine.leaveMixer(party.attempt.session).catch(() => null);
+    await this.rejoinWhispers(next);
   }
 
   async callerLeft(party: Answered): Promise<void> {
@@ -137,10 +147,10 @@ export class CallMix implements ConnectionMix {
   }
 
   /** Supervisors who whispered to the party that left whisper to the one who took its place. */
-  private async rejoinWhispers(next: Member): Promise<void> {
+  private async rejoinWhispers(next: Answered): Promise<void> {
     for (const member of this.#members) {
       if (member.role.kind === 'supervisor' && member.role.mode === 'whisper') {
-        await this.engine.joinMixer(member.party.attempt.session, this.#id, { kind: 'whisper', to: next.party.attempt.session });
+        await this.engine.joinMixer(member.party.attempt.session, this.#id, { kind: 'whisper', to: next.attempt.session });
       }
     }
   }

@@ -238,10 +238,11 @@ export class CallService implements InviteHandler {
       .filter((call) => call.answered);
   }
 
-  private connectedState(sipCallId: string | undefined): Pick<LiveCall, 'party' | 'held' | 'muted'> {
+  private connectedState(sipCallId: string | undefined): Pick<LiveCall, 'party' | 'held' | 'muted' | 'consulting' | 'conference'> {
     const connection = sipCallId === undefined ? undefined : this.#transfers.of(sipCallId);
     const party = connection?.party?.attempt.leg.start.target ?? null;
-    return { party, ...(connection === undefined ? { held: false, muted: false } : this.#control.state(connection)) };
+    const control = connection === undefined ? { held: false, muted: false } : this.#control.state(connection);
+    return { party, ...control, consulting: connection?.consulting ?? null, conference: connection?.mix?.conference ?? false };
   }
 
   /**
@@ -410,8 +411,9 @@ export class CallService implements InviteHandler {
   }
 
   /**
-   * A party's browser lost its WebSocket (its page reloaded): the caller is held while the page
-   * registers again and is called back (Connection.reattach), for at most REATTACH_MS.
+   * A party's browser lost its WebSocket (its page reloaded): the page is called back once it
+   * registers again and put back where it was — with the caller, holding them, consulting, in a
+   * conference (Connection.reattach) — for at most REATTACH_MS.
    */
   onFlowLost(dialog: Dialog): void {
     const connection = this.#transfers.ofParty(dialog);
@@ -419,7 +421,7 @@ export class CallService implements InviteHandler {
     if (connection === undefined || party === undefined) return;
     this.options.log.info({ callId: connection.leg.sipCallId, party: party.attempt.leg.start.target }, 'the party\'s page went away: holding the caller for its return');
     connection
-      .reattach(party, REATTACH_MS)
+      .reattach(party, REATTACH_MS, this.#control.state(connection).held)
       .then((back) => this.options.log.info({ callId: connection.leg.sipCallId, back }, back ? 'the party\'s page is back on the call' : 'the party\'s page did not come back'))
       .catch((error: unknown) => this.options.log.warn({ callId: connection.leg.sipCallId, err: String(error) }, 'reattaching the party failed'));
   }

@@ -51,6 +51,10 @@ export interface ConnectionMix {
   callerLeft(party: Answered): Promise<void>;
   /** The connection is over: every member released. */
   end(): Promise<void>;
+  /** The party's phone came back as `next` (its page reloaded): `next` takes its place in the mix. */
+  partyBack(party: Answered, next: Answered): Promise<void>;
+  /** Someone besides the caller and the party talks in the mix (not only supervisors listening). */
+  readonly conference: boolean;
 }
 
 export type TransferResult = { transferred: true; target: string } | { transferred: false; cause: HangupCause; status: number };
@@ -258,27 +262,41 @@ export class Connection {
 
   /**
    * The party's phone lost its connection, a browser page reloading (RFC 7118 §5: nothing
-   * reaches it now): the caller hears hold music while the party's target is rung again as soon
-   * as it registers, within `withinMs`, and the phone that answers takes the old one's place.
-   * Otherwise the old party is released and the call goes on as when a party hangs up. False
-   * (and nothing changes) while a transfer, a conference or monitoring is under way.
+   * reaches it now): its target is rung again as soon as it registers, within `withinMs`, and the
+   * phone that answers takes the old one's place where the old one was — with the caller (who
+   * hears hold music meanwhile), still apart from a caller it holds (`held`), talking with the
+   * colleague it consults (the caller on hold music throughout), or in the conference's mixer
+   * (the others talking on meanwhile). Otherwise the old party is released: a consultation then
+   * completes (the caller goes to the colleague consulted), a conference goes on with its members,
+   * and a plain call goes on as when a party hangs up. False (and nothing changes) while a
+   * transfer rings.
    */
-  async reattach(party: Answered, withinMs: number): Promise<boolean> {
+  async reattach(party: Answered, withinMs: number, held = false): Promise<boolean> {
     const target = party.attempt.leg.start.target;
-    if (this.#party !== party || this.#busy || this.#consult !== undefined || this.mix !== undefined || target === undefined) return false;
+    if (this.#party !== party || this.#busy || target === undefined) return false;
+    // The caller is with the party only on a plain call; else they stay as they are while it comes back.
+    const apart = held || this.#consult !== undefined || this.mix !== undefined;
     this.#busy = true;
     try {
-      await this.leg.unbridge();
-      await this.leg.startTone('hold');
+      if (!apart) {
+        await this.leg.unbridge();
+        await this.leg.startTone('hold');
+      }
       const answered = await this.options.recall(target, withinMs);
-      await this.leg.stopTone();
+      if (!apart) await this.leg.stopTone();
       if (!('dialog' in answered) || this.leg.hungUp || this.#party !== party) {
         if ('dialog' in answered) void this.release(answered, 'normal_clearing', 'kefu');
-        if (this.#party === party) this.#party = undefined;
-        void this.release(party, 'recovery_on_timer_expire', 'network');
+        await this.lost(party);
         return false;
       }
-      await this.swap(answered);
+      this.#party = answered;
+      this.options.onParty(this, answered);
+      const consult = this.#consult;
+      if (consult !== undefined) {
+        await this.options.engine.unbridge(consult.party.attempt.session).catch(() => null);
+        await this.options.engine.bridge(answered.attempt.session, consult.party.attempt.session);
+      } else if (this.mix !== undefined) await this.mix.partyBack(party, answered);
+      else if (!held) await this.leg.bridge(answered.attempt.session);
       // The old phone is unreachable: its BYE fails at once (no connection), its session is closed.
       void this.release(party, 'normal_clearing', 'kefu');
       return true;
@@ -286,6 +304,22 @@ export class Connection {
       this.#busy = false;
       this.#changed();
     }
+  }
+
+  /** A party whose phone did not come back: the consulted colleague or a conference member takes its place, or nobody. */
+  private async lost(party: Answered): Promise<void> {
+    if (this.#party !== party) return void this.release(party, 'recovery_on_timer_expire', 'network');
+    if (this.#consult !== undefined && !this.leg.hungUp) {
+      await this.complete();
+      return;
+    }
+    this.#party = this.mix === undefined ? undefined : await this.successor(party);
+    void this.release(party, 'recovery_on_timer_expire', 'network');
+  }
+
+  /** The colleague the party consults now (an attended transfer's first half), if any. */
+  get consulting(): string | undefined {
+    return this.#consult?.target;
   }
 
   /** Who stays with the caller when the party left: a conference member, or nobody. */

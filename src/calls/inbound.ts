@@ -88,6 +88,10 @@ export interface LiveCall {
   /** Put on hold, or the agent muted, through the API. */
   held: boolean;
   muted: boolean;
+  /** The colleague the party consults now (the caller on hold music), or null. */
+  consulting: string | null;
+  /** Others talk with the caller and the party (a conference). */
+  conference: boolean;
 }
 
 export interface CallRouter {

@@ -6,7 +6,8 @@
  * RTP peer finds the fake microphone's 1004 Hz, the page's AnalyserNode the caller's 600 Hz);
  * hold and resume through Kefu; Alt+H hangs up, and wrap-up follows. A second call survives a
  * reload of the page: Kefu holds the caller, calls the page back once it registers again, and
- * the audio comes back both ways; the time it takes is measured and printed. Screenshots are kept
+ * the audio comes back both ways; the time it takes is measured and printed. Reloaded again with
+ * the caller on hold, the page comes back with them still held until it resumes. Screenshots are kept
  * (printed), at 1366×768 and once at 1920×1080.
  *
  * The PostgreSQL pass leaves this file out: its pages drive the REST routes that the API tests
@@ -185,8 +186,8 @@ describe('[A4] the agent desktop is the phone: ring, answer, hear, hold, hang up
     }
   });
 
-  it('a reload of the page mid-call keeps the call, and the audio comes back both ways', async () => {
-    const call = await caller();
+  it('a reload of the page mid-call keeps the call, and the audio comes back both ways; reloaded on hold, the caller stays held until resumed', async () => {
+    const call = await caller(true);
     try {
       await rings();
       await desktop.getByTestId('softphone-answer').click();
@@ -216,6 +217,24 @@ describe('[A4] the agent desktop is the phone: ring, answer, hear, hold, hang up
       await browser.shot(desktop, 'softphone-after-reload');
       const tone = await callerHears(call.peer);
       assert.ok(Math.abs(tone.hz - browserTone) <= 8 && tone.dbfs > -30, `the caller did not hear the page after the reload: ${JSON.stringify(tone)}`);
+
+      // [D2] Reloaded with the caller on hold: the page says it waits for the call, comes back
+      // with the caller still held (hearing hold music, not the page) and resumes them.
+      await desktop.getByTestId('softphone-hold').click();
+      await desktop.getByTestId('softphone-hold').filter({ hasText: /恢\s*复/ }).waitFor({ timeout: 10_000 });
+      await desktop.reload();
+      await desktop.locator('[data-testid=softphone-recall][data-recall=waiting]').waitFor({ timeout: 10_000 });
+      await softphone('talking').waitFor({ timeout: 30_000 });
+      await desktop.getByTestId('softphone-hold').filter({ hasText: /恢\s*复/ }).waitFor({ timeout: 10_000 });
+      await browser.shot(desktop, 'softphone-held-after-reload');
+      const held = await callerHears(call.peer);
+      process.stdout.write(`# the held caller heard ${held.hz} Hz at ${held.dbfs.toFixed(1)} dBFS after the page came back\n`);
+      assert.ok(Math.abs(held.hz - browserTone) > 8 || held.dbfs < -30, `the caller, on hold, heard the page once it came back: ${JSON.stringify(held)}`);
+      await desktop.getByTestId('softphone-hold').click();
+      await desktop.getByTestId('softphone-hold').filter({ hasText: /保\s*持/ }).waitFor({ timeout: 10_000 });
+      await delay(500);
+      const resumed = await callerHears(call.peer);
+      assert.ok(Math.abs(resumed.hz - browserTone) <= 8 && resumed.dbfs > -30, `the caller did not hear the page once resumed: ${JSON.stringify(resumed)}`);
 
       await desktop.getByTestId('softphone-hangup').click();
       const result = await call.run;

@@ -2,12 +2,15 @@
  * A transfer from one agent's page to another's, in real Chromium (one browser, a context per
  * agent, both fake microphones playing 1004 Hz): a SIPp caller to the hotline presses 0 and agent
  * 1001 answers on the desktop; 1001 holds, then picks 1002 from the transfer directory and
- * transfers (the desktop takes the caller off hold first). 1002's page rings with the customer's card (a ring no queue offered: the card comes
+ * transfers (the desktop takes the caller off hold first); 1001's card then says the call went to 1002. 1002's page rings with the customer's card (a ring no queue offered: the card comes
  * from the calling number), 1002 answers, and the caller and 1002's page hear each other (600 Hz
  * one way, 1004 Hz the other; by then 1001's page has hung up, so the 1004 Hz the caller hears is
  * 1002's). 1001 is in wrap-up at once and files the wrap-up form; 1002 hangs up, files theirs and
  * opens a case for the caller; the interaction's timeline has the transfer, both wrap-ups and the
- * case. Screenshots are kept (printed).
+ * case. Then 1001 consults 1002 about a second call and reloads the page mid-consultation, and
+ * again in a conference with 1002: each time the page says it waits, is called back, shows the
+ * consultation or the conference, and hears; the caller stays on. A page that leaves mid-consultation
+ * and stays away leaves the caller with 1002, and says so once back. Screenshots are kept (printed).
  *
  * The PostgreSQL pass leaves this file out: its pages drive the REST routes that the API tests
  * run on both databases.
@@ -26,7 +29,7 @@ import { finishedCdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, tuneQueue, type NodeApi } from './node-api.js';
-import { fakeMicrophone, pageHears, watchPeerConnections } from './page-audio.js';
+import { fakeMicrophone, pageHears, pageLevels, watchPeerConnections } from './page-audio.js';
 import { runSipp } from './sipp.js';
 
 const password = 'demo-desktop-transfer-1';
@@ -76,6 +79,12 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
     await page.getByTestId('wrap-up-note').fill(note);
     await page.getByTestId('wrap-up-save').click();
     await page.getByTestId('wrap-up-saved').waitFor({ timeout: 10_000 });
+  }
+
+  /** Ends the page's wrap-up, if it is in one. */
+  async function endWrapUp(page: Page): Promise<void> {
+    if ((await page.locator('[data-testid=agent-state][data-state=wrap_up]').count()) > 0) await page.getByRole('button', { name: /结束话后/ }).click();
+    await page.locator('[data-testid=agent-state][data-state=wrap_up]').waitFor({ state: 'detached', timeout: 10_000 });
   }
 
   before(async () => {
@@ -146,6 +155,10 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       await softphone(first, 'idle').waitFor({ timeout: 15_000 });
       await agentState(first, 'wrap_up');
       await agentState(second, 'busy');
+      // [D2] The call is no longer 1001's: its card says it went to 1002, with no transfer left to make.
+      await first.locator('[data-testid=call-phase][data-phase=transferred]', { hasText: '1002' }).waitFor({ timeout: 10_000 });
+      assert.equal(await first.getByTestId('transfer-go').count(), 0, '1001 can still transfer a call that is no longer theirs');
+      await second.locator('[data-testid=call-phase][data-phase=connected]').waitFor({ timeout: 10_000 });
 
       const heard = await pageHears(second, callerTone, 20_000);
       process.stdout.write(`# 1002's page heard ${heard.hz.toFixed(1)} Hz at ${heard.db.toFixed(1)} dB; ${JSON.stringify(heard)}\n`);
@@ -210,6 +223,148 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
     await softphone(first, 'idle').waitFor({ timeout: 15_000 });
     const cdr = await finishedCdr(node.url, admin.cookie, 'caller=1001&called=1002');
     assert.ok(cdr.answeredAt !== null, JSON.stringify(cdr));
+  });
+
+  it('[D2] 1001\'s page reloaded while consulting 1002, and again in a conference with 1002, comes back where it was and hears; the caller stays on', async () => {
+    // The caller is 1001's: 1002 takes no queue call meanwhile.
+    await endWrapUp(second);
+    await second.getByRole('button', { name: /未就绪/ }).click();
+    await second.locator('.ant-dropdown-menu-item').filter({ visible: true }).first().click();
+    await agentState(second, 'not_ready');
+    await endWrapUp(first);
+    await agentState(first, 'ready');
+
+    const peer = await RtpPeer.open({ codec: 'PCMU' });
+    const run = runSipp(
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '230'],
+      {
+        'scenario.xml': ivrScenario({ caller: '13800138000', steps: [{ pauseMs: 1000, keys: '0' }], end: 'kefu', kefuByeWithinMs: 200_000 }),
+        'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n`,
+      },
+      240_000,
+    );
+    /** Reloads 1001's page: it says it waits for the call, is called back and talks again. */
+    const reload = async (what: string) => {
+      await first.reload();
+      await first.locator('[data-testid=softphone-recall][data-recall=waiting]').waitFor({ timeout: 10_000 });
+      await browser.shot(first, `reload-${what}-waiting`);
+      await softphone(first, 'talking').waitFor({ timeout: 30_000 }).catch(withLog);
+      assert.equal(await first.getByTestId('softphone-recall').count(), 0, 'the page still says it waits for the call');
+    };
+    try {
+      await softphone(first, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
+      await first.getByTestId('softphone-answer').click();
+      await softphone(first, 'talking').waitFor({ timeout: 15_000 });
+      while (peer.sources.size === 0) await delay(20);
+      peer.play(Number([...peer.sources][0]!.split(':').at(-1)), callerTone);
+
+      // An attended transfer: 1002 answers the consultation, the caller hears hold music.
+      await first.getByTestId('transfer-directory').click();
+      await choose(first, '1002');
+      await first.getByText('咨询转').click();
+      await first.getByTestId('transfer-go').click();
+      await softphone(second, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
+      await second.getByTestId('softphone-answer').click();
+      await softphone(second, 'talking').waitFor({ timeout: 15_000 });
+      await first.locator('[data-testid=call-mode][data-mode=consulting]', { hasText: '1002' }).waitFor({ timeout: 10_000 });
+
+      await reload('consulting');
+      // Back consulting: the transfer can be completed or cancelled, and 1001 hears 1002 (both microphones play 1004 Hz).
+      await first.locator('[data-testid=call-mode][data-mode=consulting]', { hasText: '1002' }).waitFor({ timeout: 10_000 });
+      await first.getByTestId('transfer-cancel').waitFor({ timeout: 5000 });
+      const consulted = await pageHears(first, browserTone, 20_000);
+      assert.ok(Math.abs(consulted.hz - browserTone) <= 12 && consulted.db > -60, `1001 did not hear 1002 after the reload: ${JSON.stringify(consulted)}`);
+      await browser.shot(first, 'reload-consulting-back');
+      assert.equal(await softphone(second, 'talking').count(), 1, '1002 left the consultation');
+
+      // Cancelled: the caller is back with 1001, 1002 released.
+      await first.getByTestId('transfer-cancel').click();
+      await softphone(second, 'idle').waitFor({ timeout: 15_000 });
+      const back = await pageHears(first, callerTone, 20_000);
+      assert.ok(Math.abs(back.hz - callerTone) <= 12 && back.db > -60, `1001 did not hear the caller after the consultation: ${JSON.stringify(back)}`);
+
+      // A conference: 1002 joins; 1001's page reloads and comes back in it, hearing the caller and 1002 at once.
+      await first.getByTestId('transfer-directory').click();
+      await choose(first, '1002');
+      await first.getByTestId('conference-add').click();
+      await softphone(second, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
+      await second.getByTestId('softphone-answer').click();
+      await softphone(second, 'talking').waitFor({ timeout: 15_000 });
+      await first.locator('[data-testid=call-mode][data-mode=conference]').waitFor({ timeout: 10_000 });
+
+      await reload('conference');
+      await first.locator('[data-testid=call-mode][data-mode=conference]').waitFor({ timeout: 10_000 });
+      let levels: number[] = [];
+      for (const until = Date.now() + 30_000; Date.now() < until; await delay(100)) {
+        levels = await pageLevels(first, [callerTone, browserTone]);
+        if (levels.every((db) => db > -50)) break;
+      }
+      assert.ok(levels.every((db) => db > -50), `1001 does not hear both the caller and 1002 after the reload: ${JSON.stringify(levels)}`);
+      await browser.shot(first, 'reload-conference-back');
+      assert.equal(await softphone(second, 'talking').count(), 1, '1002 left the conference');
+
+      // 1001 leaves: the caller stays with 1002, and is released when 1002 hangs up.
+      await first.getByTestId('softphone-hangup').click();
+      await softphone(first, 'idle').waitFor({ timeout: 15_000 });
+      const stays = await pageHears(second, callerTone, 20_000);
+      assert.ok(Math.abs(stays.hz - callerTone) <= 12 && stays.db > -60, `1002 does not hear the caller once 1001 left: ${JSON.stringify(stays)}`);
+      await second.getByTestId('softphone-hangup').click();
+      const result = await run;
+      assert.equal(result.code, 0, `the caller was not released: ${result.errors}`);
+    } finally {
+      peer.close();
+    }
+  });
+
+  it('[D2] 1001\'s page leaves mid-consultation and does not come back: the caller goes to 1002; back later, the page says the call was not brought back', async () => {
+    // 1001 left the last call's conference: its wrap-up of that call ends first.
+    await agentState(first, 'wrap_up');
+    await endWrapUp(first);
+    await agentState(first, 'ready');
+    const peer = await RtpPeer.open({ codec: 'PCMU' });
+    const run = runSipp(
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '230'],
+      {
+        'scenario.xml': ivrScenario({ caller: '13800138000', steps: [{ pauseMs: 1000, keys: '0' }], end: 'kefu', kefuByeWithinMs: 200_000 }),
+        'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n`,
+      },
+      240_000,
+    );
+    try {
+      await softphone(first, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
+      await first.getByTestId('softphone-answer').click();
+      await softphone(first, 'talking').waitFor({ timeout: 15_000 });
+      while (peer.sources.size === 0) await delay(20);
+      peer.play(Number([...peer.sources][0]!.split(':').at(-1)), callerTone);
+      await first.getByTestId('transfer-directory').click();
+      await choose(first, '1002');
+      await first.getByText('咨询转').click();
+      await first.getByTestId('transfer-go').click();
+      await softphone(second, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
+      await second.getByTestId('softphone-answer').click();
+      await softphone(second, 'talking').waitFor({ timeout: 15_000 });
+      await first.locator('[data-testid=call-mode][data-mode=consulting]').waitFor({ timeout: 10_000 });
+
+      // The page goes away for longer than Kefu waits (30 s): the consultation completes, 1002 has the caller.
+      const left = Date.now();
+      await first.goto('about:blank');
+      const heard = await pageHears(second, callerTone, 60_000);
+      process.stdout.write(`# 1002 heard the caller ${((Date.now() - left) / 1000).toFixed(1)} s after 1001's page left: ${JSON.stringify(heard)}\n`);
+      assert.ok(Math.abs(heard.hz - callerTone) <= 12 && heard.db > -60, `1002 did not get the caller: ${JSON.stringify(heard)}`);
+
+      // Back on the desk in the same tab: it waits for the call, then says it was not brought back; the card says where it went.
+      await first.goto(`${node.url}/desktop`);
+      await first.locator('[data-testid=softphone-recall][data-recall=waiting]').waitFor({ timeout: 20_000 });
+      await first.locator('[data-testid=call-phase][data-phase=transferred]', { hasText: '1002' }).waitFor({ timeout: 10_000 });
+      await first.locator('[data-testid=softphone-recall][data-recall=failed]').waitFor({ timeout: 45_000 });
+      await browser.shot(first, 'left-not-brought-back');
+
+      await second.getByTestId('softphone-hangup').click();
+      const result = await run;
+      assert.equal(result.code, 0, `the caller was not released: ${result.errors}`);
+    } finally {
+      peer.close();
+    }
   });
 
   it('no page logged a console error', () => {

@@ -17,8 +17,10 @@ export interface IvrStep {
 export interface IvrScenario {
   caller: string;
   steps: IvrStep[];
-  /** `kefu` waits (up to a minute) for Kefu to hang up; a number is when the caller hangs up. */
+  /** `kefu` waits (up to a minute, or `kefuByeWithinMs`) for Kefu to hang up; a number is when the caller hangs up. */
   end: 'kefu' | { byeAfterMs: number };
+  /** How long `end: 'kefu'` waits for Kefu's BYE after the last step (a long conversation). */
+  kefuByeWithinMs?: number;
   /** RFC 3264 §5: the INVITE carries no offer; the caller answers Kefu's 200 in its ACK. */
   lateOffer?: boolean;
   /** A Reason header value (RFC 3326) for the caller's BYE. */
@@ -56,7 +58,7 @@ export function ivrScenario(scenario: IvrScenario): string {
       : `<action><ereg regexp="${scenario.expectByeReason}" search_in="hdr" header="Reason:" check_it="true" assign_to="reason"/></action>`;
   const end =
     scenario.end === 'kefu'
-      ? `  <recv request="BYE" timeout="60000">${reasonCheck}</recv>
+      ? `  <recv request="BYE" timeout="${scenario.kefuByeWithinMs ?? 60_000}">${reasonCheck}</recv>
 ${okToLast}`
       : `  <pause milliseconds="${scenario.end.byeAfterMs}"/>
   <send retrans="500">

@@ -1,7 +1,7 @@
 /**
  * A prompt made in the browser (K5), in real Chromium whose fake microphone plays 1004 Hz: the
- * administrator records about three seconds on the prompts page, trims it to the second between
- * 0.5 s and 2.5 s, amplifies it by 3 dB and saves it. The node keeps a two-second prompt of the
+ * administrator records about three seconds on the prompts page, sees its waveform drawn under the
+ * trim controls, trims it to the second between 0.5 s and 2.5 s (the waveform greys what is cut), amplifies it by 3 dB and saves it. The node keeps a two-second prompt of the
  * tone, 3 dB louder than the microphone (a 0.5 full-scale sine, about -9 dBFS, so about -6 dBFS).
  * A text spoken by the node's text to speech (espeak-ng) is loaded into the same editor and saved.
  *
@@ -50,6 +50,30 @@ describe('[K5] a prompt recorded in the browser, trimmed and amplified; a text s
     await database?.drop();
   });
 
+  /**
+   * The waveform's column at `seconds` of a `length`-second prompt, read from the canvas's pixels:
+   * how many are drawn in the colour of the part kept (antd blue) and in the grey of a part cut off.
+   */
+  const waveformAt = (seconds: number, length: number) =>
+    page.getByTestId('prompt-waveform').evaluate(
+      (element, [at, of]) => {
+        // The test's own types know no DOM: the canvas as far as it is read here.
+        const canvas = element as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+        const x = Math.min(canvas.width - 1, Math.floor((at! / of!) * canvas.width));
+        const data = canvas.getContext('2d').getImageData(x, 0, 1, canvas.height).data;
+        let kept = 0;
+        let cut = 0;
+        for (let y = 0; y < canvas.height; y++) {
+          const [r, g, b, a] = [data[y * 4]!, data[y * 4 + 1]!, data[y * 4 + 2]!, data[y * 4 + 3]!];
+          if (a < 200) continue;
+          if (r < 60 && b > 200) kept++;
+          else if (r > 150 && r === g && g === b) cut++;
+        }
+        return { kept, cut };
+      },
+      [seconds, length],
+    );
+
   /** An InputNumber by its test ID (antd puts the ID on the input or on its wrapper). */
   const field = (id: string) => page.locator(`input[data-testid=${id}], [data-testid=${id}] input`);
 
@@ -63,9 +87,19 @@ describe('[K5] a prompt recorded in the browser, trimmed and amplified; a text s
     await page.getByTestId('prompt-stop').click();
     const length = Number(await page.getByTestId('prompt-length').getAttribute('data-seconds', { timeout: 15_000 }));
     assert.ok(length >= 2.6 && length < 6, `the recording is ${length} s long`);
+    // The tone (half of full scale) fills about half the canvas's height, all of it kept so far.
+    const whole = await waveformAt(1.5, length);
+    assert.ok(whole.kept >= 30 && whole.cut === 0, `the waveform at 1.5 s: ${JSON.stringify(whole)}`);
     await field('prompt-start').fill('0.5');
     await field('prompt-end').fill('2.5');
     await field('prompt-gain').fill('3');
+    // Trimmed by sight: before 0.5 s and after 2.5 s greyed, the second between in colour.
+    await page.getByTestId('prompt-length').click();
+    const [before, kept, after] = [await waveformAt(0.25, length), await waveformAt(1.5, length), await waveformAt((2.5 + length) / 2, length)];
+    process.stdout.write(`# the waveform's columns at 0.25 s, 1.5 s and after 2.5 s: ${JSON.stringify([before, kept, after])}\n`);
+    assert.ok(before.cut > 0 && before.kept === 0, `the waveform before 0.5 s: ${JSON.stringify(before)}`);
+    assert.ok(kept.kept >= 30 && kept.cut === 0, `the waveform at 1.5 s: ${JSON.stringify(kept)}`);
+    assert.ok(after.cut > 0 && after.kept === 0, `the waveform after 2.5 s: ${JSON.stringify(after)}`);
     await browser.shot(page, 'prompt-edited');
     await page.getByTestId('prompt-save').click();
     await page.getByRole('cell', { name: 'recorded-greeting' }).waitFor({ timeout: 15_000 });
@@ -87,6 +121,7 @@ describe('[K5] a prompt recorded in the browser, trimmed and amplified; a text s
     await page.getByTestId('prompt-speak').click();
     const length = Number(await page.getByTestId('prompt-length').getAttribute('data-seconds', { timeout: 30_000 }));
     assert.ok(length > 1 && length < 10, `the speech is ${length} s long`);
+    await browser.shot(page, 'prompt-spoken');
     await page.getByTestId('prompt-save').click();
     await page.getByRole('cell', { name: 'spoken-greeting' }).waitFor({ timeout: 15_000 });
     const prompt = ((await admin.request('GET', '/prompts?limit=200')).json.items as { name: string; durationMs: number }[]).find((p) => p.name === 'spoken-greeting');

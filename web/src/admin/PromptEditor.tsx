@@ -1,12 +1,13 @@
 /**
  * Making a prompt in the browser (K5): record it from the microphone, open an audio file, or have
  * a text spoken as a say node would speak it (the TTS preview); then trim
- * it to a start and an end, amplify it, listen to the result, and save it as a new prompt
+ * it to a start and an end by sight of its waveform, amplify it, listen to the result, and save it as a new prompt
  * (uploaded as the 8 kHz WAV the node keeps).
  */
 import { Alert, Button, Card, Input, InputNumber, Select, Space, Tag, Upload } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n.js';
+import { PromptWaveform } from './PromptWaveform.js';
 import { decodeAudio, recordMicrophone, renderPrompt, wavFile, type PromptEdit } from './prompt-audio.js';
 
 export interface PromptEditorProps {
@@ -135,6 +136,7 @@ export function PromptEditor({ name, upload }: PromptEditorProps) {
           </Button>
         </Space>
       )}
+      {source !== undefined && <PromptWaveform source={source} start={edit.start} end={edit.end} />}
       <audio ref={player} />
       {problem !== undefined && <Alert type="error" title={problem} style={{ marginTop: 12 }} />}
     </Card>

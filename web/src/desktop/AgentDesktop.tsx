@@ -9,11 +9,12 @@ import { api, ApiError, type Page } from '../api.js';
 import { useEventStream, type KefuEvent } from '../events.js';
 import { useI18n } from '../i18n.js';
 import { CurrentCall } from './CurrentCall.js';
-import type { AgentView, Customer, Interaction } from './model.js';
+import { phaseFor, type AgentView, type Customer, type Interaction } from './model.js';
 import { Customers } from './Customers.js';
 import { RecentInteractions } from './RecentInteractions.js';
 import { Softphone } from './Softphone.js';
 import { StateBar } from './StateBar.js';
+import { useLiveCall } from './use-live-call.js';
 import { useSoftphone } from './use-softphone.js';
 import { WrapUpForm } from './WrapUpForm.js';
 
@@ -28,6 +29,7 @@ export function AgentDesktop() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [helpWaiting, setHelpWaiting] = useState(false);
+  const [callChanges, setCallChanges] = useState(0);
   const agentId = useRef<string>(undefined);
   // Registered from the first render: after a reload mid-call, Kefu calls the page back as soon as it has.
   const phone = useSoftphone();
@@ -35,8 +37,13 @@ export function AgentDesktop() {
   const directRing = phone.call === 'ringing' && view !== undefined && view.state !== 'reserved' ? phone.peerNumber : undefined;
   const [ringCustomer, setRingCustomer] = useState<Customer | null>();
 
+  // Events come in bursts (a transfer: transferred, the agent's state, answered by the next agent):
+  // only the newest reading is shown, not one that a slower, older request answers last.
+  const readings = useRef(0);
   const showInteraction = useCallback(async (id: string) => {
+    const reading = ++readings.current;
     const row = await api<Interaction>('GET', `/interactions/${id}`);
+    if (reading !== readings.current) return;
     setInteraction(row);
     if (row.queue !== null) api<{ settings: { wrapUpSeconds?: number } }>('GET', `/queues/${encodeURIComponent(row.queue)}`).then((q) => setWrapUpSeconds(q.settings.wrapUpSeconds ?? 0), () => undefined);
     if (row.caller === null) return setCustomer(null);
@@ -76,6 +83,10 @@ export function AgentDesktop() {
     );
   }, [directRing]);
 
+  // The caller connected to this agent now: not a call a transfer took to someone else.
+  const sipCallId = interaction !== undefined && phaseFor(interaction, view?.agent).phase === 'connected' ? interaction.sipCallId : undefined;
+  const live = useLiveCall(sipCallId, `${callChanges} ${phone.call}`);
+
   const connected = useEventStream({
     onResync: () => {
       void loadState();
@@ -86,6 +97,8 @@ export function AgentDesktop() {
       if (event.type === 'agent.help_answered' && data.agentId === agentId.current) {
         setHelpWaiting(false);
         void message.info({ content: `${t('desktop.helpAnswered')} ${data.by ?? ''}`, key: 'help-answered', className: 'help-answered' });
+      } else if (event.type === 'call.conference') {
+        setCallChanges((n) => n + 1);
       } else if (event.type === 'agent.state' && data.agentId === agentId.current) {
         setExtended(0);
         void loadState();
@@ -119,14 +132,16 @@ export function AgentDesktop() {
         <Col xs={24} lg={16}>
           <CurrentCall
             interaction={interaction}
+            agentId={view.agent}
             customer={customer}
             ownExtension={phone.account?.extension}
             canTransfer={view.state === 'busy'}
+            live={live}
             ringing={directRing === undefined ? undefined : { number: directRing, customer: ringCustomer }}
           />
         </Col>
         <Col xs={24} lg={8}>
-          <Softphone phone={phone} sipCallId={interaction?.state === 'connected' ? interaction.sipCallId : undefined} />
+          <Softphone phone={phone} sipCallId={sipCallId} live={live} />
         </Col>
       </Row>
       {view.state === 'wrap_up' && interaction !== undefined && interaction.answeredAt !== null && <WrapUpForm key={interaction.id} interactionId={interaction.id} />}

@@ -6,21 +6,26 @@
 import { Card, Descriptions, Empty, Tag } from 'antd';
 import { useI18n } from '../i18n.js';
 import { CustomerCases } from './CustomerCases.js';
-import type { Customer, Interaction } from './model.js';
+import { phaseFor, type Customer, type Interaction } from './model.js';
 import { Transfer } from './Transfer.js';
+import type { LiveCallView } from './use-live-call.js';
 
 export interface CurrentCallProps {
   interaction: Interaction | undefined;
+  /** The agent looking: a call transferred away from them is shown as no longer theirs. */
+  agentId: string | undefined;
   customer: Customer | null | undefined;
   /** The agent's own extension, left out of the transfer directory. */
   ownExtension: string | undefined;
   /** The agent is on the call now (not wrapping it up after a transfer). */
   canTransfer: boolean;
+  /** The call as Kefu has it now (consulting, in a conference), for the transfer. */
+  live: LiveCallView;
   /** A call ringing the agent's phone that no queue offered, with the customer of its number. */
   ringing: { number: string; customer: Customer | null | undefined } | undefined;
 }
 
-export function CurrentCall({ interaction, customer, ownExtension, canTransfer, ringing }: CurrentCallProps) {
+export function CurrentCall({ interaction, agentId, customer, ownExtension, canTransfer, live, ringing }: CurrentCallProps) {
   const { t } = useI18n();
   if (ringing !== undefined) {
     return (
@@ -36,12 +41,18 @@ export function CurrentCall({ interaction, customer, ownExtension, canTransfer, 
       </Card>
     );
   }
-  const phase = interaction.state;
+  const { phase, to } = phaseFor(interaction, agentId);
+  const tag = (
+    <Tag color={phase === 'connected' ? 'red' : phase === 'ended' || phase === 'transferred' ? 'default' : 'gold'} data-testid="call-phase" data-phase={phase}>
+      {t(`call.${phase}`)}
+      {to === undefined ? '' : ` → ${to}`}
+    </Tag>
+  );
   return (
-    <Card size="small" title={t('call.title')} extra={<Tag color={phase === 'connected' ? 'red' : phase === 'ended' ? 'default' : 'gold'}>{t(`call.${phase}`)}</Tag>} data-testid="current-call">
+    <Card size="small" title={t('call.title')} extra={tag} data-testid="current-call">
       <CustomerCard caller={interaction.caller} customer={customer} queue={interaction.queue} />
       <CustomerCases key={interaction.id} interaction={interaction} customer={customer} />
-      {canTransfer && phase === 'connected' && interaction.sipCallId !== null && <Transfer sipCallId={interaction.sipCallId} ownExtension={ownExtension} />}
+      {canTransfer && phase === 'connected' && interaction.sipCallId !== null && <Transfer sipCallId={interaction.sipCallId} ownExtension={ownExtension} live={live} />}
     </Card>
   );
 }

@@ -2,12 +2,14 @@
  * The agent's phone on the desktop: the in-page softphone (use-softphone.ts) with its state,
  * answer and hang up (Alt+A, Alt+H from anywhere on the page), hold and resume (Kefu holds the
  * caller with music), mute, a keypad and outbound dialling. A desk phone registered for the same
- * extension rings too.
+ * extension rings too. After a reload mid-call it says it is waiting for the call to come back
+ * (or that it did not); whether the caller is on hold is Kefu's word (use-live-call.ts).
  */
-import { Button, Card, Descriptions, Input, Popover, Space, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, Descriptions, Input, Popover, Space, Tag, Typography, message } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { useI18n } from '../i18n.js';
+import type { LiveCallView } from './use-live-call.js';
 import type { CallState, Registration, Softphone as SoftphoneState } from './use-softphone.js';
 
 export interface SoftphoneProps {
@@ -15,16 +17,18 @@ export interface SoftphoneProps {
   phone: SoftphoneState;
   /** The SIP Call-ID of the caller connected to the agent now, if any: hold and keys act on it through Kefu. */
   sipCallId: string | null | undefined;
+  /** That call as Kefu has it: on hold or not, consulting or in a conference (no hold then); none on the wallboard. */
+  live?: LiveCallView;
 }
 
 const registrationColour: Record<Registration, string> = { connecting: 'default', registered: 'green', failed: 'red' };
 const callColour: Record<CallState, string> = { idle: 'default', ringing: 'orange', calling: 'blue', talking: 'green' };
 const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
-export function Softphone({ phone, sipCallId }: SoftphoneProps) {
+export function Softphone({ phone, sipCallId, live }: SoftphoneProps) {
   const { t } = useI18n();
   const [number, setNumber] = useState('');
-  const [held, setHeld] = useState(false);
+  const held = live?.call?.held === true;
   const { answer, hangup } = phone;
 
   useEffect(() => {
@@ -39,15 +43,11 @@ export function Softphone({ phone, sipCallId }: SoftphoneProps) {
     return () => window.removeEventListener('keydown', shortcut);
   }, [answer, hangup]);
 
-  useEffect(() => {
-    if (phone.call === 'idle') setHeld(false);
-  }, [phone.call]);
-
   async function control(action: 'hold' | 'resume') {
     if (sipCallId === null || sipCallId === undefined) return;
     try {
       await api('POST', `/calls/${encodeURIComponent(sipCallId)}/${action}`);
-      setHeld(action === 'hold');
+      await live?.refresh();
     } catch (failure) {
       void message.error(failure instanceof ApiError ? `${failure.code}: ${failure.message}` : String(failure));
     }
@@ -78,6 +78,9 @@ export function Softphone({ phone, sipCallId }: SoftphoneProps) {
       extra={<Tag color={registrationColour[phone.registration]} data-testid="softphone-registration" data-registration={phone.registration}>{t(`softphone.status.${phone.registration}`)}</Tag>}
     >
       <Space direction="vertical" style={{ width: '100%' }}>
+        {phone.recall !== 'none' && phone.call === 'idle' && (
+          <Alert type={phone.recall === 'waiting' ? 'info' : 'warning'} showIcon title={t(`softphone.recall.${phone.recall}`)} data-testid="softphone-recall" data-recall={phone.recall} />
+        )}
         <Descriptions size="small" column={1}>
           <Descriptions.Item label={t('softphone.extension')}>{phone.account?.extension ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t(`softphone.state.${phone.call}`)}>
@@ -94,7 +97,7 @@ export function Softphone({ phone, sipCallId }: SoftphoneProps) {
             {t('softphone.hangup')}
           </Button>
           <Button
-            disabled={!talking || sipCallId === null || sipCallId === undefined}
+            disabled={!talking || sipCallId === null || sipCallId === undefined || (live?.call?.consulting ?? null) !== null || live?.call?.conference === true}
             onClick={() => void control(held ? 'resume' : 'hold')}
             data-testid="softphone-hold"
           >

@@ -3,12 +3,14 @@
  * agents (their extension), back into a queue, to a department, or to any number typed in; blind,
  * or attended (the agent consults the target first, then completes or cancels). A caller the agent
  * put on hold is taken off hold first: Kefu transfers only a whole bridge. A colleague or number
- * may instead join the call as a third party (a conference).
+ * may instead join the call as a third party (a conference). Whether the agent is consulting or in
+ * a conference is Kefu's word (use-live-call.ts), so a page reloaded mid-call shows it as it is.
  */
-import { Alert, Button, Input, Radio, Select, Space } from 'antd';
+import { Alert, Button, Input, Radio, Select, Space, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ApiError, type Page } from '../api.js';
 import { useI18n } from '../i18n.js';
+import type { LiveCallView } from './use-live-call.js';
 
 interface DirectoryAgent {
   id: string;
@@ -42,13 +44,20 @@ function useDirectory(): Directory {
   return directory;
 }
 
-export function Transfer({ sipCallId, ownExtension }: { sipCallId: string; ownExtension: string | undefined }) {
+export interface TransferProps {
+  sipCallId: string;
+  ownExtension: string | undefined;
+  /** The call as Kefu has it now: consulting, in a conference. */
+  live: LiveCallView;
+}
+
+export function Transfer({ sipCallId, ownExtension, live: { call: live, refresh } }: TransferProps) {
   const { t } = useI18n();
   const directory = useDirectory();
   const [picked, setPicked] = useState<string>();
   const [number, setNumber] = useState('');
   const [mode, setMode] = useState<'blind' | 'attended'>('blind');
-  const [consulting, setConsulting] = useState(false);
+  const consulting = live?.consulting !== null && live?.consulting !== undefined;
   const [error, setError] = useState<string>();
   const path = `/calls/${encodeURIComponent(sipCallId)}/transfer`;
 
@@ -77,6 +86,7 @@ export function Transfer({ sipCallId, ownExtension }: { sipCallId: string; ownEx
     } catch (failure) {
       setError(failure instanceof ApiError ? `${failure.code}: ${failure.message}` : String(failure));
     }
+    await refresh().catch(() => undefined);
   }
 
   return (
@@ -100,10 +110,12 @@ export function Transfer({ sipCallId, ownExtension }: { sipCallId: string; ownEx
         </Radio.Group>
         {consulting ? (
           <>
-            <Button type="primary" onClick={() => run(async () => (await api('POST', `${path}/complete`), setConsulting(false)))}>
+            <Button type="primary" onClick={() => run(() => api('POST', `${path}/complete`))} data-testid="transfer-complete">
               {t('transfer.complete')}
             </Button>
-            <Button onClick={() => run(async () => (await api('POST', `${path}/cancel`), setConsulting(false)))}>{t('transfer.cancel')}</Button>
+            <Button onClick={() => run(() => api('POST', `${path}/cancel`))} data-testid="transfer-cancel">
+              {t('transfer.cancel')}
+            </Button>
           </>
         ) : (
           <Button
@@ -113,10 +125,8 @@ export function Transfer({ sipCallId, ownExtension }: { sipCallId: string; ownEx
             onClick={() => {
               const how = blindOnly ? 'blind' : mode;
               void run(async () => {
-                const live = (await api<{ items: { sipCallId: string; held: boolean }[] }>('GET', '/calls')).items.find((call) => call.sipCallId === sipCallId);
-                if (live?.held === true) await api('POST', `/calls/${encodeURIComponent(sipCallId)}/resume`);
+                if ((await refresh())?.held === true) await api('POST', `/calls/${encodeURIComponent(sipCallId)}/resume`);
                 await api('POST', path, { ...chosen, mode: how });
-                setConsulting(how === 'attended');
               });
             }}
           >
@@ -132,6 +142,16 @@ export function Transfer({ sipCallId, ownExtension }: { sipCallId: string; ownEx
           {t('transfer.conference')}
         </Button>
       </Space>
+      {consulting && (
+        <Tag color="orange" data-testid="call-mode" data-mode="consulting" style={{ marginTop: 8 }}>
+          {t('transfer.consulting')} {live?.consulting}
+        </Tag>
+      )}
+      {live?.conference === true && (
+        <Tag color="purple" data-testid="call-mode" data-mode="conference" style={{ marginTop: 8 }}>
+          {t('transfer.inConference')}
+        </Tag>
+      )}
       {error !== undefined && <Alert type="error" title={error} style={{ marginTop: 8 }} />}
     </div>
   );

@@ -18,6 +18,8 @@ export interface Interaction {
   channel: string;
   queue: string | null;
   sipCallId: string | null;
+  /** The agent the interaction is with now: after a transfer, the one who received it. */
+  agentId: string | null;
   caller: string | null;
   state: 'waiting' | 'offered' | 'connected' | 'ended';
   vip: boolean;
@@ -26,6 +28,21 @@ export interface Interaction {
   endedAt: string | null;
   waitedMs: number | null;
   endCause: string | null;
+  /** Its entries, oldest first (GET /interactions/:id only): `transferred` says from whom to where. */
+  timeline?: { kind: string; agentId: string | null; detail: Record<string, unknown> }[];
+}
+
+/**
+ * Where an interaction stands for the agent looking at it: its own state, except that a call a
+ * transfer took from this agent to someone else is `transferred` (no longer theirs), with where to.
+ */
+export type CallPhase = Interaction['state'] | 'transferred';
+
+export function phaseFor(interaction: Interaction, agentId: string | undefined): { phase: CallPhase; to?: string } {
+  if (interaction.state !== 'connected' || agentId === undefined || interaction.agentId === agentId) return { phase: interaction.state };
+  const away = interaction.timeline?.findLast((entry) => entry.kind === 'transferred' && entry.agentId === agentId);
+  const to = away?.detail.to;
+  return typeof to === 'string' ? { phase: 'transferred', to } : { phase: 'transferred' };
 }
 
 export interface Customer {

@@ -7,7 +7,8 @@
  * A reload mid-call keeps the call: Kefu holds the caller when this page's WebSocket goes away
  * and calls the page back once it registers again, asking it to answer by itself (RFC 5373
  * `Answer-Mode: Auto`). The page honours that only when it had a call in progress before the
- * reload (remembered in sessionStorage), so no other call is ever answered unasked.
+ * reload (remembered in sessionStorage), so no other call is ever answered unasked. Until the call
+ * comes back the page says it is waiting for it, and after Kefu's time for that, that it did not.
  */
 import * as JsSIP from 'jssip';
 import type { RTCSession } from 'jssip/lib/RTCSession';
@@ -17,6 +18,8 @@ import { api } from '../api.js';
 
 export type Registration = 'connecting' | 'registered' | 'failed';
 export type CallState = 'idle' | 'ringing' | 'calling' | 'talking';
+/** A page reloaded mid-call: `waiting` to be called back, `failed` when no call came back in time. */
+export type Recall = 'none' | 'waiting' | 'failed';
 
 export interface PhoneAccount {
   extension: string;
@@ -33,6 +36,7 @@ export interface Softphone {
   /** The number (the SIP URI's user part) calling or called. */
   peerNumber: string | undefined;
   muted: boolean;
+  recall: Recall;
   answer(): void;
   hangup(): void;
   dial(number: string): void;
@@ -48,6 +52,8 @@ export interface Softphone {
 const media = { mediaConstraints: { audio: { echoCancellation: true, noiseSuppression: false, autoGainControl: false }, video: false }, pcConfig: { iceServers: [] } };
 /** Set while this tab has a call: a call back after a reload is answered only then. */
 const inCallKey = 'kefu.softphone.inCall';
+/** How long a page reloaded mid-call waits to be called back: Kefu tries for 30 s (REATTACH_MS, src/calls/call-service.ts). */
+const RECALL_WAIT_MS = 35_000;
 
 /** The page's softphone; `enabled` false (a user with no extension of their own) leaves it unregistered and asks nothing. */
 export function useSoftphone(enabled = true): Softphone {
@@ -57,6 +63,7 @@ export function useSoftphone(enabled = true): Softphone {
   const [peer, setPeer] = useState<string>();
   const [peerNumber, setPeerNumber] = useState<string>();
   const [muted, setMutedState] = useState(false);
+  const [recall, setRecall] = useState<Recall>(() => (sessionStorage.getItem(inCallKey) === null ? 'none' : 'waiting'));
   const ua = useRef<JsSIP.UA>(undefined);
   const session = useRef<RTCSession>(undefined);
   // Not in the page's markup: a call called back after a reload may be answered before the desk has drawn.
@@ -65,6 +72,15 @@ export function useSoftphone(enabled = true): Softphone {
   useEffect(() => {
     if (enabled) api<PhoneAccount>('GET', '/agents/me/phone').then(setAccount, () => setRegistration('failed'));
   }, [enabled]);
+
+  useEffect(() => {
+    if (recall !== 'waiting') return;
+    const timer = setTimeout(() => {
+      sessionStorage.removeItem(inCallKey);
+      setRecall('failed');
+    }, RECALL_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, [recall]);
 
   const follow = useCallback((started: RTCSession) => {
     session.current = started;
@@ -113,6 +129,7 @@ export function useSoftphone(enabled = true): Softphone {
     agent.on('registrationFailed', () => setRegistration('failed'));
     agent.on('newRTCSession', ({ session: started, originator, request }: RTCSessionEvent) => {
       if (originator === 'local') {
+        setRecall('none');
         follow(started);
         setCall('calling');
         return;
@@ -126,6 +143,7 @@ export function useSoftphone(enabled = true): Softphone {
       setPeer(started.remote_identity.display_name || started.remote_identity.uri.user);
       setPeerNumber(started.remote_identity.uri.user);
       const recalled = request.getHeader('Answer-Mode')?.toLowerCase() === 'auto' && sessionStorage.getItem(inCallKey) !== null;
+      setRecall('none');
       if (recalled) started.answer(media);
       else setCall('ringing');
     });
@@ -144,6 +162,7 @@ export function useSoftphone(enabled = true): Softphone {
     peer,
     peerNumber,
     muted,
+    recall,
     answer: () => {
       if (call === 'ringing') session.current?.answer(media);
     },
