@@ -71,6 +71,22 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
     await page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: label }).filter({ visible: true }).click();
   }
 
+  /**
+   * Picks `label` in the transfer directory and waits for the transfer button to take it; picked
+   * again if a re-render of the card (an event re-reading the call) swallowed the pick.
+   */
+  async function pickColleague(page: Page, label: string): Promise<void> {
+    for (let tries = 0; tries < 3; tries++) {
+      await page.getByTestId('transfer-directory').click();
+      await choose(page, label);
+      for (let waited = 0; waited < 2000; waited += 100) {
+        if (await page.getByTestId('transfer-go').isEnabled()) return;
+        await delay(100);
+      }
+    }
+    throw new Error(`the transfer directory did not take ${label}`);
+  }
+
   /** Files the wrap-up form with `disposition` (its label) and a note; waits until it is saved. */
   async function wrapUp(page: Page, disposition: string, note: string): Promise<void> {
     await page.getByTestId('wrap-up-form').waitFor({ timeout: 10_000 });
@@ -140,8 +156,7 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
 
       await second.getByRole('button', { name: /签\s*入/ }).click();
       await agentState(second, 'ready');
-      await first.getByTestId('transfer-directory').click();
-      await choose(first, '1002');
+      await pickColleague(first, '1002');
       await browser.shot(first, 'transfer-1001-directory');
       // The API answers once 1002 has answered: the click is not waited on.
       // The caller is still on hold: the desktop takes them off it, then transfers.
@@ -259,8 +274,7 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       peer.play(Number([...peer.sources][0]!.split(':').at(-1)), callerTone);
 
       // An attended transfer: 1002 answers the consultation, the caller hears hold music.
-      await first.getByTestId('transfer-directory').click();
-      await choose(first, '1002');
+      await pickColleague(first, '1002');
       await first.getByText('咨询转').click();
       await first.getByTestId('transfer-go').click();
       await softphone(second, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
@@ -284,8 +298,7 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       assert.ok(Math.abs(back.hz - callerTone) <= 12 && back.db > -60, `1001 did not hear the caller after the consultation: ${JSON.stringify(back)}`);
 
       // A conference: 1002 joins; 1001's page reloads and comes back in it, hearing the caller and 1002 at once.
-      await first.getByTestId('transfer-directory').click();
-      await choose(first, '1002');
+      await pickColleague(first, '1002');
       await first.getByTestId('conference-add').click();
       await softphone(second, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
       await second.getByTestId('softphone-answer').click();
@@ -336,8 +349,7 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       await softphone(first, 'talking').waitFor({ timeout: 15_000 });
       while (peer.sources.size === 0) await delay(20);
       peer.play(Number([...peer.sources][0]!.split(':').at(-1)), callerTone);
-      await first.getByTestId('transfer-directory').click();
-      await choose(first, '1002');
+      await pickColleague(first, '1002');
       await first.getByText('咨询转').click();
       await first.getByTestId('transfer-go').click();
       await softphone(second, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
