@@ -103,7 +103,10 @@ describe('[E2] supervision: listen, whisper, barge, force release; [D2] conferen
     await within(60_000, 'the supervisor\'s phone answering', supervisor.talking);
     await delay(800);
     const all = [CALLER, AGENT, SUPERVISOR];
-    const [heardBySupervisor, heardByCaller, heardByAgent] = await Promise.all([hearing(supervisor.peer, all), hearing(caller.peer, all), hearing(phone.peer, all)]);
+    // The supervisor's phone joins the mix as it answers: listened to until both parties come through (a loaded machine is slower).
+    let heardBySupervisor = await hearing(supervisor.peer, all);
+    for (let tries = 0; tries < 10 && !(heardBySupervisor[CALLER]! > HEARD_DBFS && heardBySupervisor[AGENT]! > HEARD_DBFS); tries++) heardBySupervisor = await hearing(supervisor.peer, all);
+    const [heardByCaller, heardByAgent] = await Promise.all([hearing(caller.peer, all), hearing(phone.peer, all)]);
     expectHears('listening, the supervisor', heardBySupervisor, [CALLER, AGENT], [SUPERVISOR]);
     expectHears('listening, the caller', heardByCaller, [AGENT], [CALLER, SUPERVISOR]);
     expectHears('listening, the agent', heardByAgent, [CALLER], [AGENT, SUPERVISOR]);
