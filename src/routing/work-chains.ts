@@ -7,12 +7,14 @@
  * that tell of them are published once they are stored.
  */
 
+import { setImmediate } from 'node:timers/promises';
+
 /**
  * Resolves on the event loop's next turn. Records start there, so the queries an offer sends in
  * this turn (its reservation, then the phone's bindings for the INVITE) are ahead of them: the
  * embedded database runs one query at a time, in the order sent.
  */
-export const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+export const nextTurn = (): Promise<void> => setImmediate();
 
 export class WorkChains {
   #work: Promise<void> = Promise.resolve();
