@@ -3,6 +3,7 @@ import { Alert, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Selec
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Page } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { validated } from '../validated.js';
 import { fromForm, getPath, JsonFieldError, showProblems, toForm } from './form-values.js';
 import type { Field, Resource } from './resources.js';
 
@@ -60,7 +61,8 @@ export function ResourcePage({ resource }: { resource: Resource }) {
   const itemPath = (row: Row) => `${resource.path}/${encodeURIComponent(String(row[resource.idField]))}`;
 
   async function save() {
-    const values = await form.validateFields();
+    const values = await validated(form);
+    if (values === undefined) return;
     const creating = editing === 'new';
     setSaving(true);
     setProblem(undefined);

@@ -7,6 +7,7 @@ import { Button, Checkbox, Descriptions, Form, Input, Modal, Select, message } f
 import { useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { validated } from '../validated.js';
 import { caseTypes, type Case, type Customer, type Interaction } from './model.js';
 
 interface CaseValues {
@@ -29,7 +30,8 @@ export function CaseForm({ interaction, customer, onOpened }: CaseFormProps) {
   const [saving, setSaving] = useState(false);
 
   async function save() {
-    const values = await form.validateFields();
+    const values = await validated(form);
+    if (values === undefined) return;
     setSaving(true);
     try {
       const body = {

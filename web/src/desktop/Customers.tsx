@@ -7,6 +7,7 @@ import { Button, Card, Form, Input, Modal, Space, Switch, Table, Tag, message } 
 import { useState } from 'react';
 import { api, ApiError, type Page } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { validated } from '../validated.js';
 
 interface CustomerRow {
   id: string;
@@ -53,7 +54,8 @@ export function Customers({ caller, onSaved }: CustomersProps) {
   }
 
   async function save() {
-    const values = await form.validateFields();
+    const values = await validated(form);
+    if (values === undefined) return;
     const body = { name: values.name, company: values.company ?? '', phones: (values.phones ?? '').split(/[,，\s]+/).filter((p) => p !== ''), vip: values.vip ?? false, notes: values.notes ?? '' };
     setSaving(true);
     try {
