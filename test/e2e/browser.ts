@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const chromiumPath = '/usr/bin/chromium';
 
@@ -64,4 +64,19 @@ export async function logIn(page: Page, url: string, login: { tenant: string; us
   await page.locator('#password').fill(login.password);
   await page.locator('button[type=submit]').click();
   await page.waitForURL(`${url}${login.home}`, { timeout: 30_000 });
+}
+
+/**
+ * Picks `label` in the antd Select `select`, again until the select shows it: a dropdown opened
+ * while its form still moves (a modal zooming in, a field's message sliding in) is placed where
+ * the select was, under another field, or closes before the click lands.
+ */
+export async function pickOption(page: Page, select: Locator, label: string): Promise<void> {
+  for (let tries = 0; !(await select.filter({ hasText: label }).isVisible()); tries++) {
+    if (tries === 3) throw new Error(`${label} was not taken; the select shows "${await select.innerText()}"`);
+    // rc-motion names its running animations <name>-appear, -enter and -leave; up to 5 s.
+    await page.waitForFunction(`document.querySelector('[class*="-appear"], [class*="-enter"], [class*="-leave"]') === null`, undefined, { timeout: 5000 }).catch(() => undefined);
+    await select.click();
+    await page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: label }).filter({ visible: true }).click({ timeout: 5000 }).catch(() => undefined);
+  }
 }

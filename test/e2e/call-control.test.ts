@@ -80,7 +80,7 @@ describe('[D2] call control by the agent: hold, resume, mute, keys, hang-up', ()
       150_000,
     );
     while (peer.sources.size === 0) await delay(20);
-    peer.play(Number([...peer.sources][0]!.split(':').at(-1)), [], 0);
+    peer.playBack([], 0);
     await phone.event('CALL_ESTABLISHED', { from, failures: ['CALL_CLOSED'], timeoutMs: 60_000 });
 
     // The phone's ACK comes a moment before Kefu bridges the caller to it.

@@ -102,7 +102,7 @@ describe('calls: late offer, hang-up causes, ringback, early media and a CDR per
       90_000,
     );
     while (peer.sources.size === 0) await delay(20);
-    peer.play(Number([...peer.sources][0]!.split(':').at(-1)), [], 0);
+    peer.playBack([], 0);
     await during?.();
     const result = await run;
     peer.stop();
@@ -168,7 +168,7 @@ describe('calls: late offer, hang-up causes, ringback, early media and a CDR per
     // The phone's early media: 1004 Hz, sent back to where Kefu's packets for it come from.
     const sendEarly = (async () => {
       while (early.sources.size === 0) await delay(20);
-      early.play(Number([...early.sources][0]!.split(':').at(-1)), 1004, 12_000);
+      early.playBack(1004, 12_000);
     })();
 
     const caller = await call('12388', { caller: '13800138003', steps: [], end: 'kefu' });

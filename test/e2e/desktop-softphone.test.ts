@@ -60,7 +60,7 @@ describe('[A4] the agent desktop is the phone: ring, answer, hear, hold, hang up
   /** Plays the caller's tone to where Kefu sends the caller's audio from. */
   async function speak(peer: RtpPeer): Promise<void> {
     while (peer.sources.size === 0) await delay(20);
-    peer.play(Number([...peer.sources][0]!.split(':').at(-1)), callerTone);
+    peer.playBack(callerTone);
   }
 
   /** The strongest tone the caller heard in the last 2 s, once 2 s more have arrived. */

@@ -146,7 +146,7 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       await first.getByTestId('softphone-answer').click();
       await softphone(first, 'talking').waitFor({ timeout: 15_000 });
       while (peer.sources.size === 0) await delay(20);
-      peer.play(Number([...peer.sources][0]!.split(':').at(-1)), callerTone);
+      peer.playBack(callerTone);
       const firstHeard = await pageHears(first, callerTone, 20_000);
       assert.ok(Math.abs(firstHeard.hz - callerTone) <= 12 && firstHeard.db > -60, `1001 did not hear the caller: ${JSON.stringify(firstHeard)}`);
 
@@ -271,7 +271,7 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       await first.getByTestId('softphone-answer').click();
       await softphone(first, 'talking').waitFor({ timeout: 15_000 });
       while (peer.sources.size === 0) await delay(20);
-      peer.play(Number([...peer.sources][0]!.split(':').at(-1)), callerTone);
+      peer.playBack(callerTone);
 
       // An attended transfer: 1002 answers the consultation, the caller hears hold music.
       await pickColleague(first, '1002');
@@ -348,7 +348,7 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       await first.getByTestId('softphone-answer').click();
       await softphone(first, 'talking').waitFor({ timeout: 15_000 });
       while (peer.sources.size === 0) await delay(20);
-      peer.play(Number([...peer.sources][0]!.split(':').at(-1)), callerTone);
+      peer.playBack(callerTone);
       await pickColleague(first, '1002');
       await first.getByText('咨询转').click();
       await first.getByTestId('transfer-go').click();

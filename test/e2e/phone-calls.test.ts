@@ -112,7 +112,7 @@ describe('[E2] calls from agents\' phones', () => {
     );
     await callee.event('CALL_ESTABLISHED', { from, failures: ['CALL_CLOSED'], timeoutMs: 20_000 });
     while (peer.sources.size === 0) await delay(20);
-    peer.play(Number([...peer.sources][0]!.split(':').at(-1)), 700, 8000);
+    peer.playBack(700, 8000);
     // baresip's audio may start seconds after the answer on a loaded machine: wait for it.
     await peer.untilTone(1004, 20_000);
     await callee.command('hangup');
@@ -168,12 +168,12 @@ describe('[E2] calls from agents\' phones', () => {
     );
     // Like phones, the caller and the agent send audio all call long.
     while (callerPeer.sources.size === 0) await delay(20);
-    callerPeer.play(Number([...callerPeer.sources][0]!.split(':').at(-1)), 500, 8000);
+    callerPeer.playBack(500, 8000);
     for (let waited = 0; agentPeer.sources.size === 0; waited += 20) {
       if (waited > 15_000) assert.fail(`the agent's phone got no call:\n${node.stdout.slice(-4000)}`);
       await delay(20);
     }
-    agentPeer.play(Number([...agentPeer.sources][0]!.split(':').at(-1)), 700, 8000);
+    agentPeer.playBack(700, 8000);
     // The agent's phone calls 1002 from a second line (a binding of its own) while the caller waits.
     const line2 = await phone1001();
     const from = callee.events.length;

@@ -23,7 +23,7 @@ export interface TalkingPhone {
 /** Starts speaking `hz` back to whoever sends RTP to `peer` first. */
 async function speakBack(peer: RtpPeer, hz: number): Promise<void> {
   while (peer.sources.size === 0) await delay(20);
-  peer.play(Number([...peer.sources][0]!.split(':').at(-1)), hz);
+  peer.playBack(hz);
 }
 
 /**

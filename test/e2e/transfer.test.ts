@@ -39,7 +39,7 @@ describe('transfers: by the phone (REFER) and by Kefu (blind, attended)', () => 
     const phone = runSipp(['-sf', 'phone.xml', '-p', String(port), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'], { 'phone.xml': answering('1002', peer.port) }, 120_000);
     const speaking = (async () => {
       while (peer.sources.size === 0) await delay(20);
-      peer.play(Number([...peer.sources][0]!.split(':').at(-1)), 1004, 12_000);
+      peer.playBack(1004, 12_000);
     })();
     return { phone, peer, speaking };
   }
@@ -54,7 +54,7 @@ describe('transfers: by the phone (REFER) and by Kefu (blind, attended)', () => 
       120_000,
     );
     while (peer.sources.size === 0) await delay(20);
-    peer.play(Number([...peer.sources][0]!.split(':').at(-1)), [], 0);
+    peer.playBack([], 0);
     await agent.event('CALL_ESTABLISHED', { from, failures: ['CALL_CLOSED'], timeoutMs: 20_000 });
     const live = (await admin.request('GET', '/calls')).json as { items: { sipCallId: string; caller: string }[] };
     const mine = live.items.find((c) => c.caller === caller);

@@ -45,7 +45,7 @@ describe('trunks: outside numbers through a carrier that authenticates Kefu', ()
     void (async () => {
       const deadline = Date.now() + 30_000;
       while (peer.sources.size === 0 && Date.now() < deadline) await delay(20);
-      if (peer.sources.size > 0) peer.play(Number([...peer.sources][0]!.split(':').at(-1)), 1004, 12_000);
+      if (peer.sources.size > 0) peer.playBack(1004, 12_000);
     })();
     return { run, peer };
   }
@@ -128,7 +128,7 @@ describe('trunks: outside numbers through a carrier that authenticates Kefu', ()
       90_000,
     );
     while (caller.sources.size === 0) await delay(20);
-    caller.play(Number([...caller.sources][0]!.split(':').at(-1)), [], 0);
+    caller.playBack([], 0);
     const called = await run;
     caller.stop();
     caller.close();

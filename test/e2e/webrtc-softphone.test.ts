@@ -79,7 +79,7 @@ describe('[A4] a browser softphone is an agent phone: WebRTC legs bridged to RTP
       90_000,
     );
     while (caller.sources.size === 0) await delay(20);
-    caller.play(Number([...caller.sources][0]!.split(':').at(-1)), callerTone);
+    caller.playBack(callerTone);
     await phone.until('established', 20_000);
     const answeredAt = caller.heard.length;
     // DTLS first, then both jitter buffers fill; a loaded machine may take its time.

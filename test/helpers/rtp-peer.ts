@@ -54,6 +54,7 @@ export class RtpPeer {
   #phase = 0;
   #target: { port: number; address: string } | undefined;
   #sendFrom: Socket;
+  #playBack: { hz: number | number[]; amplitude: number } | undefined;
 
   private constructor(socket: Socket, options: RtpPeerOptions) {
     this.socket = socket;
@@ -111,6 +112,17 @@ export class RtpPeer {
     due();
   }
 
+  /**
+   * Plays as `play` does, back to the port Kefu's RTP comes from (from its first packet, if none
+   * came yet): a phone sends audio (or its silence) all call long, and Kefu hangs up a leg whose
+   * RTP has stopped for its no-RTP timeout (30 s), which a slow test can outlast.
+   */
+  playBack(hz: number | number[], amplitude = 8000): void {
+    const first = [...this.sources][0];
+    if (first === undefined) this.#playBack = { hz, amplitude };
+    else this.play(portOf(first), hz, amplitude);
+  }
+
   /** Sends one digit as RFC 4733 packets (start, updates, three ends), 20 ms apart. */
   async sendDigit(port: number, digit: DtmfDigit, ms = 100): Promise<void> {
     this.#target = { port, address: '127.0.0.1' };
@@ -165,6 +177,10 @@ export class RtpPeer {
 
   private onPacket(socket: Socket, bytes: Buffer, source: string): void {
     this.sources.add(source);
+    if (this.#playBack !== undefined) {
+      this.play(portOf(source), this.#playBack.hz, this.#playBack.amplitude);
+      this.#playBack = undefined;
+    }
     const local = socket.address().port;
     this.receivedOn.set(local, (this.receivedOn.get(local) ?? 0) + 1);
     if (isRtcpPacket(bytes)) {
@@ -187,6 +203,10 @@ export class RtpPeer {
       if (notice.kind === 'digit-end') this.digits.push(notice.digit);
     }
   }
+}
+
+function portOf(source: string): number {
+  return Number(source.split(':').at(-1));
 }
 
 function bindLoopback(): Promise<Socket> {
