@@ -26,11 +26,11 @@ import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
 import { logIn, TestBrowser } from './browser.js';
 import { finishedCdr } from './cdr.js';
-import { ivrScenario } from './ivr-scenario.js';
+import { ivrScenario, type IvrStep } from './ivr-scenario.js';
 import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, tuneQueue, type NodeApi } from './node-api.js';
 import { fakeMicrophone, pageHears, pageLevels, watchPeerConnections } from './page-audio.js';
-import { runSipp } from './sipp.js';
+import { runSipp, type SippRun } from './sipp.js';
 
 const password = 'demo-desktop-transfer-1';
 const browserTone = 1004;
@@ -87,6 +87,43 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
     throw new Error(`the transfer directory did not take ${label}`);
   }
 
+  /**
+   * A caller from 13800138000 (张伟, a demo customer) who presses 0 for the queue, then takes
+   * `steps`, and waits for Kefu's BYE; SIPp gives up after `timeoutS` seconds.
+   */
+  async function queueCaller(steps: IvrStep[], timeoutS: number): Promise<{ peer: RtpPeer; run: Promise<SippRun> }> {
+    const peer = await RtpPeer.open({ codec: 'PCMU' });
+    const run = runSipp(
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', String(timeoutS)],
+      {
+        'scenario.xml': ivrScenario({ caller: '13800138000', steps: [{ pauseMs: 1000, keys: '0' }, ...steps], end: 'kefu', kefuByeWithinMs: (timeoutS - 30) * 1000 }),
+        'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n`,
+      },
+      (timeoutS + 10) * 1000,
+    );
+    return { peer, run };
+  }
+
+  /** 1001's page answers the caller, who then talks (`callerTone`). */
+  async function answerCaller(peer: RtpPeer): Promise<void> {
+    await softphone(first, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
+    await first.getByTestId('softphone-answer').click();
+    await softphone(first, 'talking').waitFor({ timeout: 15_000 });
+    while (peer.sources.size === 0) await delay(20);
+    peer.playBack(callerTone);
+  }
+
+  /** 1001 consults 1002 from the directory; 1002's page answers. */
+  async function consultSecond(): Promise<void> {
+    await pickColleague(first, '1002');
+    await first.getByText('咨询转').click();
+    await first.getByTestId('transfer-go').click();
+    await softphone(second, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
+    await second.getByTestId('softphone-answer').click();
+    await softphone(second, 'talking').waitFor({ timeout: 15_000 });
+    await first.locator('[data-testid=call-mode][data-mode=consulting]', { hasText: '1002' }).waitFor({ timeout: 10_000 });
+  }
+
   /** Files the wrap-up form with `disposition` (its label) and a note; waits until it is saved. */
   async function wrapUp(page: Page, disposition: string, note: string): Promise<void> {
     await page.getByTestId('wrap-up-form').waitFor({ timeout: 10_000 });
@@ -132,21 +169,9 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
     await agentState(first, 'ready');
 
     // The caller from 13800138000 (张伟, a demo customer) presses 0, answers the hold and the resume, and waits for Kefu's BYE.
-    const peer = await RtpPeer.open({ codec: 'PCMU' });
-    const run = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '170'],
-      {
-        'scenario.xml': ivrScenario({ caller: '13800138000', steps: [{ pauseMs: 1000, keys: '0' }, { pauseMs: 0, reinvite: 'recvonly' }, { pauseMs: 0, reinvite: 'sendrecv' }], end: 'kefu' }),
-        'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n`,
-      },
-      180_000,
-    );
+    const { peer, run } = await queueCaller([{ pauseMs: 0, reinvite: 'recvonly' }, { pauseMs: 0, reinvite: 'sendrecv' }], 170);
     try {
-      await softphone(first, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
-      await first.getByTestId('softphone-answer').click();
-      await softphone(first, 'talking').waitFor({ timeout: 15_000 });
-      while (peer.sources.size === 0) await delay(20);
-      peer.playBack(callerTone);
+      await answerCaller(peer);
       const firstHeard = await pageHears(first, callerTone, 20_000);
       assert.ok(Math.abs(firstHeard.hz - callerTone) <= 12 && firstHeard.db > -60, `1001 did not hear the caller: ${JSON.stringify(firstHeard)}`);
 
@@ -249,15 +274,7 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
     await endWrapUp(first);
     await agentState(first, 'ready');
 
-    const peer = await RtpPeer.open({ codec: 'PCMU' });
-    const run = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '230'],
-      {
-        'scenario.xml': ivrScenario({ caller: '13800138000', steps: [{ pauseMs: 1000, keys: '0' }], end: 'kefu', kefuByeWithinMs: 200_000 }),
-        'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n`,
-      },
-      240_000,
-    );
+    const { peer, run } = await queueCaller([], 230);
     /** Reloads 1001's page: it says it waits for the call, is called back and talks again. */
     const reload = async (what: string) => {
       await first.reload();
@@ -267,20 +284,9 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       assert.equal(await first.getByTestId('softphone-recall').count(), 0, 'the page still says it waits for the call');
     };
     try {
-      await softphone(first, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
-      await first.getByTestId('softphone-answer').click();
-      await softphone(first, 'talking').waitFor({ timeout: 15_000 });
-      while (peer.sources.size === 0) await delay(20);
-      peer.playBack(callerTone);
-
+      await answerCaller(peer);
       // An attended transfer: 1002 answers the consultation, the caller hears hold music.
-      await pickColleague(first, '1002');
-      await first.getByText('咨询转').click();
-      await first.getByTestId('transfer-go').click();
-      await softphone(second, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
-      await second.getByTestId('softphone-answer').click();
-      await softphone(second, 'talking').waitFor({ timeout: 15_000 });
-      await first.locator('[data-testid=call-mode][data-mode=consulting]', { hasText: '1002' }).waitFor({ timeout: 10_000 });
+      await consultSecond();
 
       await reload('consulting');
       // Back consulting: the transfer can be completed or cancelled, and 1001 hears 1002 (both microphones play 1004 Hz).
@@ -334,28 +340,10 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
     await agentState(first, 'wrap_up');
     await endWrapUp(first);
     await agentState(first, 'ready');
-    const peer = await RtpPeer.open({ codec: 'PCMU' });
-    const run = runSipp(
-      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '230'],
-      {
-        'scenario.xml': ivrScenario({ caller: '13800138000', steps: [{ pauseMs: 1000, keys: '0' }], end: 'kefu', kefuByeWithinMs: 200_000 }),
-        'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n`,
-      },
-      240_000,
-    );
+    const { peer, run } = await queueCaller([], 230);
     try {
-      await softphone(first, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
-      await first.getByTestId('softphone-answer').click();
-      await softphone(first, 'talking').waitFor({ timeout: 15_000 });
-      while (peer.sources.size === 0) await delay(20);
-      peer.playBack(callerTone);
-      await pickColleague(first, '1002');
-      await first.getByText('咨询转').click();
-      await first.getByTestId('transfer-go').click();
-      await softphone(second, 'ringing').waitFor({ timeout: 30_000 }).catch(withLog);
-      await second.getByTestId('softphone-answer').click();
-      await softphone(second, 'talking').waitFor({ timeout: 15_000 });
-      await first.locator('[data-testid=call-mode][data-mode=consulting]').waitFor({ timeout: 10_000 });
+      await answerCaller(peer);
+      await consultSecond();
 
       // The page goes away for longer than Kefu waits (30 s): the consultation completes, 1002 has the caller.
       const left = Date.now();
