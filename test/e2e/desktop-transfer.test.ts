@@ -24,7 +24,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { dominantTone, RtpPeer } from '../helpers/rtp-peer.js';
-import { logIn, TestBrowser } from './browser.js';
+import { logIn, pickOption, TestBrowser } from './browser.js';
 import { finishedCdr } from './cdr.js';
 import { ivrScenario, type IvrStep } from './ivr-scenario.js';
 import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
@@ -127,8 +127,7 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
   /** Files the wrap-up form with `disposition` (its label) and a note; waits until it is saved. */
   async function wrapUp(page: Page, disposition: string, note: string): Promise<void> {
     await page.getByTestId('wrap-up-form').waitFor({ timeout: 10_000 });
-    await page.getByTestId('wrap-up-disposition').click();
-    await choose(page, disposition);
+    await pickOption(page, page.getByTestId('wrap-up-disposition'), disposition);
     await page.getByTestId('wrap-up-note').fill(note);
     await page.getByTestId('wrap-up-save').click();
     await page.getByTestId('wrap-up-saved').waitFor({ timeout: 10_000 });
@@ -223,8 +222,7 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       await wrapUp(second, '已解决', '已答复');
       // [G2] In the wrap-up, 1002 opens a case for the caller: its number shows on the card.
       await second.getByTestId('case-new').click();
-      await second.getByTestId('case-type').click();
-      await choose(second, '业务受理');
+      await pickOption(second, second.getByTestId('case-type'), '业务受理');
       await second.getByTestId('case-subject').fill('开通国际漫游');
       await second.getByTestId('case-save').click();
       const number = await second.getByTestId('case-opened').getAttribute('data-number', { timeout: 10_000 });
