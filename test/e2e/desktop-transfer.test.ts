@@ -66,11 +66,6 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
     await page.locator('[data-testid=softphone-registration][data-registration=registered]').waitFor({ timeout: 20_000 });
   }
 
-  /** Picks `label` from the open Select's dropdown (the one shown, scoped to the dropdowns). */
-  async function choose(page: Page, label: string): Promise<void> {
-    await page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: label }).filter({ visible: true }).click();
-  }
-
   /**
    * Picks `label` in the transfer directory and waits for the transfer button to take it; picked
    * again if a re-render of the card (an event re-reading the call) swallowed the pick.
@@ -78,7 +73,7 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
   async function pickColleague(page: Page, label: string): Promise<void> {
     for (let tries = 0; tries < 3; tries++) {
       await page.getByTestId('transfer-directory').click();
-      await choose(page, label);
+      await page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: label }).filter({ visible: true }).click();
       for (let waited = 0; waited < 2000; waited += 100) {
         if (await page.getByTestId('transfer-go').isEnabled()) return;
         await delay(100);
