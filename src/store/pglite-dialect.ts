@@ -1,17 +1,14 @@
 /**
  * A Kysely dialect over the embedded PGlite database. PGlite is one Postgres backend in this
- * process: it has exactly one connection, so the driver hands it to one holder at a time and the
- * others wait in line (a transaction keeps it from BEGIN to COMMIT). A query marked first in line
- * (first-in-line.ts) waits only for the one running and those marked before it.
- *
- * Queries run as named prepared statements, kept by SQL text: PGlite's own `query` parses,
- * describes, binds and executes every time, one call into the backend for each step. A statement
- * prepared once is parsed and analysed once, and each later run is one call (Bind, Describe,
- * Execute, Sync in one buffer). Kysely compiles a given query to the same text with `$n`
- * parameters, so a few hundred statements cover a server.
+ * process with exactly one session, so its work is taken in turns: a statement on its own, or a
+ * transaction from BEGIN to its end; the others wait in line. A query marked first in line
+ * (first-in-line.ts) waits only for the turn running and those marked before it. The turn is
+ * taken when a query comes to run (not when Kysely asks for a connection), because only then is
+ * the query, and so its mark, known. Statements run in the session of pglite-session.ts.
  */
-import { parse, protocol, type PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { isFirstInLine } from './first-in-line.js';
+import { PGliteSession } from './pglite-session.js';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -48,43 +45,50 @@ export class PGliteDialect implements Dialect {
   }
 }
 
-/** Prepared statements kept at most; the least recently used is closed beyond it. */
-export const preparedStatementLimit = 200;
+/** Turns at the session: one at a time, the urgent waiting ones first, each group in the order they came. */
+class Turns {
+  #held = false;
+  readonly #urgent: (() => void)[] = [];
+  readonly #waiting: (() => void)[] = [];
 
-interface PreparedStatement {
-  name: string;
-  /** The parameter types the backend inferred (its ParameterDescription). */
-  paramTypes: number[];
+  async take(urgent: boolean): Promise<void> {
+    if (!this.#held) {
+      this.#held = true;
+      return;
+    }
+    await new Promise<void>((resolve) => (urgent ? this.#urgent : this.#waiting).push(resolve));
+  }
+
+  /** Hands the turn to the next in line, or frees it. */
+  give(): void {
+    const next = this.#urgent.shift() ?? this.#waiting.shift();
+    if (next === undefined) this.#held = false;
+    else next();
+  }
 }
 
-/** SQLSTATE 0A000 from a prepared statement whose result columns a schema change altered. */
-const cachedPlanChanged = 'cached plan must not change result type';
-
+/** What Kysely holds as a connection: a statement takes a turn of its own; a transaction keeps one from BEGIN to its end. */
 class PGliteConnection implements DatabaseConnection {
-  /** Map order is use order: the first entry is the least recently used. */
-  readonly #statements = new Map<string, PreparedStatement>();
-  #named = 0;
+  #inTransaction = false;
 
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly session: PGliteSession,
+    private readonly turns: Turns,
+  ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const statement = await this.#prepared(query.sql);
-    let messages;
+    if (this.#inTransaction) return this.#run<R>(query);
+    await this.turns.take(isFirstInLine(query));
     try {
-      messages = await this.pglite.execProtocolStream(this.#execution(statement, query.parameters));
-    } catch (error) {
-      if (!(error instanceof Error && error.message === cachedPlanChanged)) throw error;
-      // The table behind the statement changed shape: prepare it again. Inside a transaction the
-      // error has aborted it, so only a statement on its own is retried.
-      await this.#forget(query.sql, statement);
-      if (this.pglite.isInTransaction()) throw error;
-      messages = await this.pglite.execProtocolStream(this.#execution(await this.#prepared(query.sql), query.parameters));
+      return await this.#run<R>(query);
+    } finally {
+      this.turns.give();
     }
-    const result = parse.parseResults(messages, this.pglite.parsers)[0];
-    return {
-      rows: (result?.rows ?? []) as R[],
-      ...(result?.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
-    };
+  }
+
+  async #run<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const { rows, affectedRows } = await this.session.run(query.sql, query.parameters);
+    return { rows: rows as R[], ...(affectedRows !== undefined ? { numAffectedRows: BigInt(affectedRows) } : {}) };
   }
 
   // PGlite has no server-side cursors to stream from; Kysely's stream() is not offered.
@@ -92,67 +96,46 @@ class PGliteConnection implements DatabaseConnection {
     throw new Error('streaming queries are not supported on the embedded database');
   }
 
-  async #prepared(sql: string): Promise<PreparedStatement> {
-    const known = this.#statements.get(sql);
-    if (known !== undefined) {
-      this.#statements.delete(sql);
-      this.#statements.set(sql, known);
-      return known;
+  async begin(statement: string): Promise<void> {
+    await this.turns.take(false);
+    this.#inTransaction = true;
+    try {
+      await this.#run(CompiledQuery.raw(statement));
+    } catch (error) {
+      this.#release();
+      throw error;
     }
-    const name = `kysely_${++this.#named}`;
-    const described = await this.pglite.execProtocolStream(
-      concat([protocol.serialize.parse({ name, text: sql }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()]),
-    );
-    const statement = { name, paramTypes: parse.parseDescribeStatementResults(described) };
-    this.#statements.set(sql, statement);
-    if (this.#statements.size > preparedStatementLimit) {
-      const [oldestSql, oldest] = this.#statements.entries().next().value as [string, PreparedStatement];
-      await this.#forget(oldestSql, oldest);
+  }
+
+  /**
+   * COMMIT or ROLLBACK, and the turn is given up. Kysely rolls back after a failed commit: the
+   * backend has ended that transaction already, so the ROLLBACK runs on a turn of its own and
+   * changes nothing.
+   */
+  async end(statement: 'commit' | 'rollback'): Promise<void> {
+    if (!this.#inTransaction) {
+      await this.executeQuery(CompiledQuery.raw(statement));
+      return;
     }
-    return statement;
+    try {
+      await this.#run(CompiledQuery.raw(statement));
+    } finally {
+      this.#release();
+    }
   }
 
-  async #forget(sql: string, statement: PreparedStatement): Promise<void> {
-    this.#statements.delete(sql);
-    await this.pglite.execProtocolStream(concat([protocol.serialize.close({ type: 'S', name: statement.name }), protocol.serialize.sync()]));
+  #release(): void {
+    this.#inTransaction = false;
+    this.turns.give();
   }
-
-  /** Bind, Describe, Execute and Sync in one buffer: values as text, serialized for the types the backend inferred. */
-  #execution(statement: PreparedStatement, parameters: readonly unknown[]): Uint8Array {
-    const values = parameters.map((value, i) => {
-      if (value === null || value === undefined) return null;
-      const type = statement.paramTypes[i];
-      const serializer = type === undefined ? undefined : this.pglite.serializers[type];
-      return serializer ? serializer(value) : String(value);
-    });
-    return concat([
-      protocol.serialize.bind({ statement: statement.name, values }),
-      protocol.serialize.describe({ type: 'P' }),
-      protocol.serialize.execute({}),
-      protocol.serialize.sync(),
-    ]);
-  }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const whole = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    whole.set(part, at);
-    at += part.length;
-  }
-  return whole;
 }
 
 class PGliteDriver implements Driver {
-  readonly #connection: PGliteConnection;
-  #held = false;
-  /** Who waits for the connection: the urgent ones, then the rest, each in the order they came. */
-  readonly #urgent: (() => void)[] = [];
-  readonly #waiting: (() => void)[] = [];
+  readonly #session: PGliteSession;
+  readonly #turns = new Turns();
 
   constructor(private readonly pglite: PGlite) {
-    this.#connection = new PGliteConnection(pglite);
+    this.#session = new PGliteSession(pglite);
   }
 
   async init(): Promise<void> {
@@ -160,33 +143,27 @@ class PGliteDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    if (this.#held) await new Promise<void>((resolve) => (isFirstInLine() ? this.#urgent : this.#waiting).push(resolve));
-    this.#held = true;
-    return this.#connection;
+    return new PGliteConnection(this.#session, this.#turns);
   }
 
-  /** Hands the connection to the next in line, or frees it. */
-  async releaseConnection(): Promise<void> {
-    const next = this.#urgent.shift() ?? this.#waiting.shift();
-    if (next === undefined) this.#held = false;
-    else next();
-  }
+  async releaseConnection(): Promise<void> {}
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const level = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
-    await connection.executeQuery(CompiledQuery.raw(`begin${level}`));
+    await (connection as PGliteConnection).begin(`begin${level}`);
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('commit'));
+    await (connection as PGliteConnection).end('commit');
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    await (connection as PGliteConnection).end('rollback');
   }
 
+  /** Closes the backend once the turn running and those waiting are done. */
   async destroy(): Promise<void> {
-    if (this.#held) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    await this.#turns.take(false);
     if (!this.pglite.closed) await this.pglite.close();
   }
 }

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql } from 'kysely';
 import { firstInLine } from '../../src/store/first-in-line.js';
-import { PGliteDialect, preparedStatementLimit } from '../../src/store/pglite-dialect.js';
+import { PGliteDialect } from '../../src/store/pglite-dialect.js';
+import { preparedStatementLimit } from '../../src/store/pglite-session.js';
 
 // The embedded database's driver itself, whatever DATABASE_URL says: PGlite in memory.
 describe('embedded database driver (PGlite)', () => {
@@ -55,12 +56,33 @@ describe('embedded database driver (PGlite)', () => {
     assert.deepEqual((await sql`select id from things where id = ${9}`.execute(db)).rows, [], 'the failed transaction left nothing');
   });
 
+  it('a transaction keeps its turn from BEGIN to its end: a statement sent meanwhile, even first in line, runs after it', async () => {
+    const done: string[] = [];
+    let inside: () => void = () => undefined;
+    const begun = new Promise<void>((resolve) => (inside = resolve));
+    const transaction = db.transaction().execute(async (trx) => {
+      await sql`insert into things (id) values (${50})`.execute(trx);
+      inside();
+      await sql`select pg_sleep(0.05)`.execute(trx);
+      await sql`delete from things where id = ${50}`.execute(trx);
+      done.push('transaction');
+    });
+    await begun;
+    const seen = sql<{ n: number }>`select count(*)::int as n from things where id = ${50}`.execute(firstInLine(db)).then((result) => {
+      done.push('urgent');
+      return result.rows[0]?.n;
+    });
+    await transaction;
+    assert.equal(await seen, 0, 'the statement saw the transaction ended, not its row');
+    assert.deepEqual(done, ['transaction', 'urgent']);
+  });
+
   it('a query marked first in line runs after the one running, ahead of those already waiting', async () => {
     const done: string[] = [];
-    const run = (name: string, text = sql`select 1`) => text.execute(db).then(() => void done.push(name));
+    const run = (name: string, text = sql`select 1`, through = db) => text.execute(through).then(() => void done.push(name));
     const running = run('running', sql`select pg_sleep(0.05)`);
     const waiting = [run('waiting 1'), run('waiting 2')];
-    const urgent = [firstInLine(() => run('urgent 1')), firstInLine(() => run('urgent 2'))];
+    const urgent = [run('urgent 1', sql`select 1`, firstInLine(db)), run('urgent 2', sql`select 1`, firstInLine(db))];
     const later = run('later');
     await Promise.all([running, ...waiting, ...urgent, later]);
     assert.deepEqual(done, ['running', 'urgent 1', 'urgent 2', 'waiting 1', 'waiting 2', 'later']);

@@ -122,7 +122,12 @@ export const nodeRestartCause = 'node_restart';
 
 /** Where routing's decisions are kept: leases, reservations, interactions and their timelines, agent states. */
 export class RoutingRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** The agent's INVITE waits for these queries: see first-in-line.ts. */
+  readonly #firstInLine: Kysely<Database>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.#firstInLine = firstInLine(db);
+  }
 
   /** Free, expired or already ours → ours (a takeover from another holder bumps the epoch); held live by another → undefined. */
   async acquireLease(shard: string, holder: string, ttlMs: number, now: Date): Promise<Lease | undefined> {
@@ -174,11 +179,7 @@ export class RoutingRepository {
    * foreign key is checked at the statement's end, when the row is in). First in line: the agent's
    * INVITE waits for it.
    */
-  reserve(lease: Lease, row: NewReservation, interaction?: NewInteraction): Promise<'reserved' | 'slot_taken' | 'fenced'> {
-    return firstInLine(() => this.writeReservation(lease, row, interaction));
-  }
-
-  private async writeReservation(lease: Lease, row: NewReservation, interaction?: NewInteraction): Promise<'reserved' | 'slot_taken' | 'fenced'> {
+  async reserve(lease: Lease, row: NewReservation, interaction?: NewInteraction): Promise<'reserved' | 'slot_taken' | 'fenced'> {
     const newInteraction =
       interaction === undefined
         ? sql``
@@ -201,7 +202,7 @@ export class RoutingRepository {
         on conflict (agent_id, channel, slot) where state = 'live' do nothing
         returning id
       )
-      select exists (select 1 from lease) as current, exists (select 1 from inserted) as inserted`.execute(this.db);
+      select exists (select 1 from lease) as current, exists (select 1 from inserted) as inserted`.execute(this.#firstInLine);
     const result = rows[0];
     if (result?.current !== true) return 'fenced';
     return result.inserted ? 'reserved' : 'slot_taken';
@@ -212,13 +213,13 @@ export class RoutingRepository {
    * fenced. First in line: the agent's next offer waits for it.
    */
   async endReservation(lease: Lease, id: string, state: ReservationEnd, at: Date): Promise<boolean> {
-    const { rows } = await firstInLine(() => sql<{ id: string }>`
+    const { rows } = await sql<{ id: string }>`
       with lease as (
         select 1 from routing_leases where shard = ${lease.shard} and holder = ${lease.holder} and epoch = ${lease.epoch}::bigint for share
       )
       update reservations set state = ${state}, ended_at = ${at}::timestamptz
       where id = ${id}::uuid and shard = ${lease.shard} and state = 'live' and exists (select 1 from lease)
-      returning id`.execute(this.db));
+      returning id`.execute(this.#firstInLine);
     return rows.length > 0;
   }
 

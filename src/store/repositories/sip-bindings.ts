@@ -20,24 +20,27 @@ export interface SipBinding {
  * two addresses wait for each other).
  */
 export class SipBindingRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** A phone about to ring waits for these queries: see first-in-line.ts. */
+  readonly #firstInLine: Kysely<Database>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.#firstInLine = firstInLine(db);
+  }
 
   /**
    * The bindings of an address-of-record that have not expired at `now`, best q first. First in
    * line: a phone about to ring waits for them.
    */
   async live(tenantId: string, aor: string, now: Date): Promise<SipBinding[]> {
-    const rows = await firstInLine(() =>
-      this.db
-        .selectFrom('sipBindings')
-        .select(['aor', 'contact', 'expiresAt', 'q', 'callId', 'cseq', 'source', 'userAgent'])
-        .where('tenantId', '=', tenantId)
-        .where('aor', '=', aor)
-        .where('expiresAt', '>', now)
-        .orderBy('q', (ob) => ob.desc().nullsLast())
-        .orderBy('contact')
-        .execute(),
-    );
+    const rows = await this.#firstInLine
+      .selectFrom('sipBindings')
+      .select(['aor', 'contact', 'expiresAt', 'q', 'callId', 'cseq', 'source', 'userAgent'])
+      .where('tenantId', '=', tenantId)
+      .where('aor', '=', aor)
+      .where('expiresAt', '>', now)
+      .orderBy('q', (ob) => ob.desc().nullsLast())
+      .orderBy('contact')
+      .execute();
     return rows.map((row) => ({ ...row, cseq: Number(row.cseq) }));
   }
 
