@@ -172,7 +172,10 @@ export class TenantRouter {
       type: 'enqueue',
       interaction: { id, channel: 'voice', queue: asQueueId(request.queue), priority: request.priority, vip: request.vip, skills: request.skills },
     }).find((d) => d.type === 'refused');
-    void this.#chains.record(() => this.options.store.createInteraction(this.options.tenantId, waiting.row()));
+    void this.#chains.record(async () => {
+      await this.options.store.createInteraction(this.options.tenantId, waiting.row());
+      waiting.rowStored = true;
+    });
     // Read while the offer is made: the agent's INVITE does not wait for it, their screen's event does.
     waiting.screenPop = nextTurn().then(() => readScreenPop(this.options.screenPop, this.options.tenantId, this.options.log, waiting));
     if (refused !== undefined) {
@@ -234,9 +237,9 @@ export class TenantRouter {
         this.#slots.set(d.reservation, { key, slot });
         const waiting = this.#waiting.get(id!);
         const reservation = { id: d.reservation, tenantId, interactionId: id!, agentId: d.agent, channel: d.channel, slot, offeredAt: at, expiresAt: new Date(d.expiresAt) };
-        // The only write before the INVITE: the reservation, with the interaction's row if not
-        // stored yet. The phone's bindings and media are made ready beside it.
-        const writing = store.reserve(this.options.lease, reservation, waiting === undefined ? undefined : waiting.row());
+        // The only write before the INVITE: the reservation, with the interaction's row while it
+        // is not known to be stored. The phone's bindings and media are made ready beside it.
+        const writing = store.reserve(this.options.lease, reservation, waiting === undefined || waiting.rowStored ? undefined : waiting.row());
         this.#ringing.ring(
           d,
           writing.then(
@@ -251,6 +254,7 @@ export class TenantRouter {
           this.step({ type: 'reject', reservation: d.reservation });
           return;
         }
+        if (waiting !== undefined) waiting.rowStored = true;
         const offered: InteractionOfferedData = { interactionId: id!, queueId: d.queue, agentId: d.agent, reservationId: d.reservation, channel: d.channel, mode: d.mode, expiresAt: d.expiresAt };
         this.#current.set(d.agent, offered);
         // The agent's screen gets the offer with the caller's records (C6) once its timeline lets them read it.

@@ -38,6 +38,8 @@ export class WaitingCaller implements QueueTicket {
   /** What the next transfer reaches when the number dialled does not say it (a department). */
   transferTarget: TransferTarget | undefined;
   #back = waiter();
+  /** Whether `row()` is known to be stored: a reservation need not insert it again. */
+  rowStored = false;
   /** What the agent's screen shows of this caller (C6), read once when they enter the queue. */
   screenPop: Promise<ScreenPopData | undefined> = Promise.resolve(undefined);
 
