@@ -112,8 +112,12 @@ export class OfferRinging {
     const { store, tenantId, events, chains } = this.context;
     return chains.stored(
       async () => {
-        await store.updateInteraction(tenantId, waiting.id, { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since });
-        await store.addEvent(tenantId, waiting.id, { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } });
+        await store.updateInteraction(
+          tenantId,
+          waiting.id,
+          { state: 'connected', answeredAt: now, agentId: offer.agent, waitedMs: now.getTime() - waiting.since },
+          { at: now, kind: 'answered', agentId: offer.agent, detail: { extension: agent.extension } },
+        );
       },
       () => events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: offer.queue, agentId: offer.agent, reservationId: offer.reservation, channel: offer.channel } }),
     );

@@ -54,9 +54,18 @@ export interface RoutingStore {
     tenantId: string,
     id: string,
     change: Partial<{ state: 'waiting' | 'offered' | 'connected' | 'ended'; answeredAt: Date; endedAt: Date; agentId: string; endCause: string; waitedMs: number; queue: string; channel: 'callback' }>,
+    /** What changed it, added to the timeline by the same write. */
+    event?: TimelineEventRow,
   ): Promise<void>;
-  addEvent(tenantId: string, interactionId: string, event: { at: Date; kind: string; agentId?: string | null; detail?: Record<string, unknown> }): Promise<void>;
+  addEvent(tenantId: string, interactionId: string, event: TimelineEventRow): Promise<void>;
   logAgentState(tenantId: string, row: { agentId: string; from: string; to: string; reason: string | null; presence: string; by: string | null; at: Date }): Promise<void>;
+}
+
+export interface TimelineEventRow {
+  at: Date;
+  kind: string;
+  agentId?: string | null;
+  detail?: Record<string, unknown>;
 }
 
 export interface QueueRow {

@@ -61,7 +61,6 @@ export class QueueExits {
   private async calledBack(waiting: WaitingCaller, by: 'caller' | 'overflow'): Promise<void> {
     const { store, tenantId } = this.context;
     if (by === 'overflow') waiting.becomeCallback();
-    await store.updateInteraction(tenantId, waiting.id, { channel: 'callback' });
-    await store.addEvent(tenantId, waiting.id, { at: new Date(this.context.now()), kind: 'callback_requested', detail: { number: waiting.request.caller, by } });
+    await store.updateInteraction(tenantId, waiting.id, { channel: 'callback' }, { at: new Date(this.context.now()), kind: 'callback_requested', detail: { number: waiting.request.caller, by } });
   }
 }

@@ -144,8 +144,7 @@ export class RoutingService implements QueueRouter {
     const { store, events } = this.options;
     const at = new Date(this.#now());
     await store.createInteraction(tenantId, { id, channel: 'voice', queue: null, sipCallId: null, caller: work.party, priority: 0, vip: false, createdAt: at });
-    await store.updateInteraction(tenantId, id, { state: 'connected', answeredAt: at, agentId });
-    await store.addEvent(tenantId, id, { at, kind: 'assigned', agentId, detail: { direction: 'outbound', party: work.party } });
+    await store.updateInteraction(tenantId, id, { state: 'connected', answeredAt: at, agentId }, { at, kind: 'assigned', agentId, detail: { direction: 'outbound', party: work.party } });
     events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: id, queueId: null, agentId, reservationId: null, channel: 'voice' } });
     return id;
   }

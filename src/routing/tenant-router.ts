@@ -260,8 +260,7 @@ export class TenantRouter {
         // The agent's screen gets the offer with the caller's records (C6) once its timeline lets them read it.
         void this.#chains.stored(
           async () => {
-            await store.addEvent(tenantId, id!, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
-            await store.updateInteraction(tenantId, id!, { state: 'offered' });
+            await store.updateInteraction(tenantId, id!, { state: 'offered' }, { at, kind: 'offered', agentId: d.agent, detail: { reservation: d.reservation, queue: d.queue } });
             const screenPop = await waiting?.screenPop;
             if (screenPop !== undefined) offered.screenPop = screenPop;
           },
@@ -283,8 +282,7 @@ export class TenantRouter {
         if (waiting !== undefined) waiting.queue = d.queue;
         void this.#chains.stored(
           async () => {
-            await store.updateInteraction(tenantId, id!, { state: 'waiting', queue: d.queue });
-            await store.addEvent(tenantId, id!, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
+            await store.updateInteraction(tenantId, id!, { state: 'waiting', queue: d.queue }, { at, kind: 'queued', detail: { queue: d.queue, position: d.position, requeued: d.requeued } });
           },
           () => events.publish(tenantId, { type: 'interaction.queued', data: { interactionId: id!, queueId: d.queue, channel: 'voice', position: d.position, requeued: d.requeued } }),
         );
@@ -305,8 +303,7 @@ export class TenantRouter {
         this.#transfers.forgotten(d.interaction);
         void this.#chains.stored(
           async () => {
-            await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs });
-            await store.addEvent(tenantId, id!, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
+            await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: 'abandoned', waitedMs: d.waitedMs }, { at, kind: 'abandoned', detail: { queue: d.queue, waitedMs: d.waitedMs } });
           },
           () => events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: d.queue, agentId: null, outcome: 'abandoned', waitedMs: d.waitedMs, talkMs: null } }),
         );
@@ -321,8 +318,12 @@ export class TenantRouter {
         const endCause = waiting?.endCause;
         void this.#chains.stored(
           async () => {
-            await store.updateInteraction(tenantId, id!, { state: 'ended', endedAt: at, endCause: endCause ?? 'completed' });
-            await store.addEvent(tenantId, id!, { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(endCause === undefined ? {} : { cause: endCause }) } });
+            await store.updateInteraction(
+              tenantId,
+              id!,
+              { state: 'ended', endedAt: at, endCause: endCause ?? 'completed' },
+              { at, kind: 'ended', agentId: d.agent, detail: { talkMs: d.talkMs, ...(endCause === undefined ? {} : { cause: endCause }) } },
+            );
           },
           () => events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: id!, queueId: waiting?.queue ?? null, agentId: d.agent, outcome: 'completed', waitedMs: null, talkMs: d.talkMs } }),
         );

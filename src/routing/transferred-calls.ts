@@ -154,8 +154,7 @@ export class TransferredCalls {
     const at = new Date(this.context.now());
     this.context.forget(waiting.id);
     this.context.after(async () => {
-      await store.updateInteraction(tenantId, waiting.id, { state: 'ended', endedAt: at, endCause: 'completed' });
-      await store.addEvent(tenantId, waiting.id, { at, kind: 'ended', detail: { cause: 'completed' } });
+      await store.updateInteraction(tenantId, waiting.id, { state: 'ended', endedAt: at, endCause: 'completed' }, { at, kind: 'ended', detail: { cause: 'completed' } });
       events.publish(tenantId, { type: 'interaction.ended', data: { interactionId: waiting.id, queueId: waiting.queue, agentId: null, outcome: 'completed', waitedMs: null, talkMs: null } });
     });
     return outcome;
@@ -195,8 +194,7 @@ export class TransferredCalls {
   private async received(waiting: WaitingCaller, agent: AgentRow, shown: InteractionOfferedData | undefined): Promise<void> {
     const { store, tenantId, events, current } = this.context;
     const at = new Date(this.context.now());
-    await store.updateInteraction(tenantId, waiting.id, { agentId: agent.id });
-    await store.addEvent(tenantId, waiting.id, { at, kind: 'answered', agentId: agent.id, detail: { extension: agent.extension, transferred: true } });
+    await store.updateInteraction(tenantId, waiting.id, { agentId: agent.id }, { at, kind: 'answered', agentId: agent.id, detail: { extension: agent.extension, transferred: true } });
     // The screen pop of the interaction as first offered.
     if (shown !== undefined) current.set(asAgentId(agent.id), { ...shown, agentId: agent.id });
     events.publish(tenantId, { type: 'interaction.answered', data: { interactionId: waiting.id, queueId: null, agentId: agent.id, reservationId: null, channel: 'voice' } });

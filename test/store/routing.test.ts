@@ -137,8 +137,8 @@ describe('routing in the store', () => {
     const id = await interaction(demo, 'complaints', 3600);
     await routing.addEvent(demo, id, { at: at(3600), kind: 'queued', detail: { queue: 'complaints', position: 1 } });
     await routing.addEvent(demo, id, { at: at(3602), kind: 'offered', agentId: agent, detail: { reservation: 'r1' } });
-    await routing.addEvent(demo, id, { at: at(3605), kind: 'answered', agentId: agent });
-    await routing.updateInteraction(demo, id, { state: 'connected', answeredAt: at(3605), agentId: agent, waitedMs: 5000 });
+    // The change and the event that made it: one write.
+    await routing.updateInteraction(demo, id, { state: 'connected', answeredAt: at(3605), agentId: agent, waitedMs: 5000 }, { at: at(3605), kind: 'answered', agentId: agent });
 
     assert.deepEqual(
       (await routing.timeline(demo, id)).map((e) => [e.kind, e.at.toISOString(), e.agentId, e.detail]),
@@ -153,6 +153,7 @@ describe('routing in the store', () => {
     assert.equal(listed.total, 1);
     assert.equal((await routing.listInteractions(demo, { queue: 'complaints', to: at(3600) }, page)).total, 0);
     await assert.rejects(routing.updateInteraction(demo, randomUUID(), { state: 'ended' }), NotFoundError);
+    await assert.rejects(routing.updateInteraction(demo, randomUUID(), { state: 'ended' }, { at: at(3700), kind: 'ended' }), NotFoundError);
   });
 
   it('[C5][C6] a callback becomes channel callback; interactions are found by any form of the calling number', async () => {
@@ -203,6 +204,9 @@ describe('routing in the store', () => {
     assert.deepEqual(await routing.timeline(acme, id), []);
     assert.equal((await routing.listInteractions(acme, {}, page)).total, 0);
     await assert.rejects(routing.updateInteraction(acme, id, { state: 'ended' }), NotFoundError);
+    await assert.rejects(routing.updateInteraction(acme, id, { state: 'ended' }, { at: at(2), kind: 'ended' }), NotFoundError);
+    assert.deepEqual((await routing.timeline(demo, id)).map((e) => e.kind), ['queued'], 'neither change nor event landed');
+    assert.equal((await routing.getInteraction(demo, id))?.state, 'waiting');
     await assert.rejects(routing.addEvent(acme, id, { at: at(2), kind: 'ended' }), 'an event for another tenant\'s interaction is refused');
     await assert.rejects(routing.reserve(await lease('shard-1', 'node-a'), reservation(acme, id, randomUUID(), 7)), 'so is a reservation');
     assert.equal(await store.repos.queues.get(acme, 'private'), undefined);

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type QueryCreator } from 'kysely';
 import { NotFoundError } from '../../errors.js';
 import type { Database } from '../database.js';
 import { firstInLine } from '../first-in-line.js';
@@ -243,10 +243,40 @@ export class RoutingRepository {
       .execute();
   }
 
-  async updateInteraction(tenantId: string, id: string, change: InteractionChange): Promise<void> {
-    if (Object.keys(change).length === 0) return;
-    const result = await this.db.updateTable('interactions').set(change).where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
-    if (result.numUpdatedRows === 0n) throw new NotFoundError('interaction not found');
+  /**
+   * Changes the interaction's row and, with `event`, adds to its timeline what changed it, in one
+   * statement (the update's row feeds the insert): half the writes of the two apart, on the path
+   * every call's routing records take.
+   */
+  async updateInteraction(tenantId: string, id: string, change: InteractionChange, event?: TimelineEvent): Promise<void> {
+    if (Object.keys(change).length === 0) {
+      if (event !== undefined) await this.addEvent(tenantId, id, event);
+      return;
+    }
+    const changed = (db: QueryCreator<Database>) => db.updateTable('interactions').set(change).where('tenantId', '=', tenantId).where('id', '=', id);
+    if (event === undefined) {
+      const result = await changed(this.db).executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw new NotFoundError('interaction not found');
+      return;
+    }
+    const result = await this.db
+      .with('changed', (db) => changed(db).returning(['tenantId', 'id']))
+      .insertInto('interactionEvents')
+      .columns(['tenantId', 'interactionId', 'at', 'kind', 'agentId', 'detail'])
+      .expression((eb) =>
+        eb
+          .selectFrom('changed')
+          .select([
+            'changed.tenantId',
+            'changed.id',
+            sql<Date>`${event.at}::timestamptz`.as('at'),
+            sql<string>`${event.kind}::text`.as('kind'),
+            sql<string | null>`${event.agentId ?? null}::uuid`.as('agentId'),
+            sql<string>`${JSON.stringify(event.detail ?? {})}::jsonb`.as('detail'),
+          ]),
+      )
+      .executeTakeFirst();
+    if (result.numInsertedOrUpdatedRows === 0n) throw new NotFoundError('interaction not found');
   }
 
   async getInteraction(tenantId: string, id: string): Promise<Interaction | undefined> {
