@@ -13,14 +13,13 @@ import { calledParty, type CalledParty } from './called-party.js';
 import { Dialler } from './dialler.js';
 import { reasonHeader, type HangupCause, type HangupSide } from './hangup-cause.js';
 import { callKey, endOf } from './dialog-end.js';
-import type { AnsweredLeg, CallDecision, CallRouter, DialTarget, LiveCall } from './inbound.js';
+import type { AnsweredLeg, CallDecision, CallRouter, DialTarget } from './inbound.js';
 import { Leg, playItem } from './leg.js';
 import { remoteOf } from './remote-endpoint.js';
 import { reoffer } from './reoffer.js';
-import type { Connection, TransferResult } from './connection.js';
-import { CallControl, CallStateError, type CallControlAction, type CallControlState } from './call-control.js';
-import type { DtmfDigit } from '../media/index.js';
-import { Transfers, type TransferMode } from './transfers.js';
+import { CallControl } from './call-control.js';
+import { Transfers } from './transfers.js';
+import { LiveCalls } from './live-calls.js';
 import { Supervision } from './supervision.js';
 
 export interface CallServiceOptions {
@@ -87,14 +86,17 @@ export class CallService implements InviteHandler {
   readonly #early: EarlyAnnouncements;
   /** Supervisors' monitoring and force release, and agents' conferences, of connected calls. */
   readonly supervision: Supervision;
+  /** An owner's calls in progress: listed, held, muted, hung up, transferred. */
+  readonly live: LiveCalls;
 
   constructor(private readonly options: CallServiceOptions) {
     this.#early = new EarlyAnnouncements(options.engine);
     this.#transfers = new Transfers(options.log);
     this.#control = new CallControl(options.engine);
+    this.live = new LiveCalls(() => this.#calls.values(), this.#transfers, this.#control);
     this.supervision = new Supervision({
       engine: options.engine,
-      connectionOf: (owner, sipCallId) => (this.owns(owner, sipCallId) ? (this.#transfers.of(sipCallId) ?? 'not-connected') : undefined),
+      connectionOf: (owner, sipCallId) => (this.live.owns(owner, sipCallId) ? (this.#transfers.of(sipCallId) ?? 'not-connected') : undefined),
       blocked: (connection) => {
         const { held, muted } = this.#control.state(connection);
         return held ? 'the call is on hold: resume it first' : muted ? 'the call is muted: unmute it first' : undefined;
@@ -222,99 +224,9 @@ export class CallService implements InviteHandler {
     return answerMedia(this.options.engine, this.options.mediaAddress, request, request.callId ?? key, () => this.#cancelled.delete(key));
   }
 
-  /** The calls of `owner` in progress. */
-  liveCalls(owner: string): LiveCall[] {
-    return [...this.#calls.values()]
-      .filter((call) => call.owner === owner)
-      .map((call) => ({
-        sipCallId: call.leg?.sipCallId ?? '',
-        direction: call.direction,
-        caller: call.party.caller,
-        called: call.party.dialled,
-        startedAt: call.startedAt,
-        answered: call.leg !== undefined,
-        ...this.connectedState(call.leg?.sipCallId),
-      }))
-      .filter((call) => call.answered);
-  }
-
-  private connectedState(sipCallId: string | undefined): Pick<LiveCall, 'party' | 'held' | 'muted' | 'consulting' | 'conference'> {
-    const connection = sipCallId === undefined ? undefined : this.#transfers.of(sipCallId);
-    const party = connection?.party?.attempt.leg.start.target ?? null;
-    const control = connection === undefined ? { held: false, muted: false } : this.#control.state(connection);
-    return { party, ...control, consulting: connection?.consulting ?? null, conference: connection?.mix?.conference ?? false };
-  }
-
-  /**
-   * Who is on a call of `owner` (undefined: no such call): the extension or number its caller is
-   * connected to now (null: nobody), and for a call Kefu placed, the extension it rang first
-   * (an agent's click to call).
-   */
-  partiesOf(owner: string, sipCallId: string): { party: string | null; placedTo: string | null } | undefined {
-    const call = [...this.#calls.values()].find((c) => c.owner === owner && c.leg?.sipCallId === sipCallId);
-    if (call === undefined) return undefined;
-    return { party: this.connectedState(sipCallId).party, placedTo: call.direction === 'outbound' ? (call.party.dialled ?? null) : null };
-  }
-
-  /** Holds, resumes, mutes or unmutes a connected caller of `owner`; undefined when it has no such call. */
-  async control(owner: string, sipCallId: string, action: CallControlAction): Promise<CallControlState | undefined> {
-    if (!this.owns(owner, sipCallId)) return undefined;
-    return this.#control.apply(this.connection(sipCallId), action);
-  }
-
-  /** Sends keys to a connected caller of `owner` (RFC 4733); false when it has no such call. */
-  async sendDigits(owner: string, sipCallId: string, digits: readonly DtmfDigit[]): Promise<boolean> {
-    if (!this.owns(owner, sipCallId)) return false;
-    await this.#control.sendDigits(this.connection(sipCallId), digits);
-    return true;
-  }
-
-  private connection(sipCallId: string): Connection {
-    const connection = this.#transfers.of(sipCallId);
-    if (connection === undefined) throw new CallStateError('the call is not connected to anyone');
-    return connection;
-  }
-
-  /** Hangs up a call of `owner`; false when it has no such call. */
-  async hangup(owner: string, sipCallId: string): Promise<boolean> {
-    const call = [...this.#calls.values()].find((c) => c.owner === owner && c.leg?.sipCallId === sipCallId);
-    if (call?.leg === undefined) return false;
-    await call.leg.hangup('normal_clearing', 'kefu');
-    return true;
-  }
-
-  /**
-   * Transfers a caller of `owner` who is connected to a party (an agent a dial reached): blind,
-   * or attended (the caller on hold while the party consults the target; then complete or cancel).
-   * Undefined when `owner` has no such call.
-   */
-  async transfer(owner: string, sipCallId: string, target: string, mode: TransferMode): Promise<TransferResult | undefined> {
-    if (!this.owns(owner, sipCallId)) return undefined;
-    const connection = this.#transfers.of(sipCallId);
-    if (connection !== undefined) this.#control.requireBridged(connection);
-    return this.#transfers.transfer(sipCallId, target, mode);
-  }
-
-  /**
-   * Ends an attended transfer (`complete` joins caller and target, `cancel` takes the caller
-   * back), or releases the party (`detach`: the caller stays on the line, for the application
-   * that connected them to serve on). False when `owner` has no such call.
-   */
-  async finishTransfer(owner: string, sipCallId: string, how: 'complete' | 'cancel' | 'detach'): Promise<boolean> {
-    if (!this.owns(owner, sipCallId)) return false;
-    const connection = this.#transfers.of(sipCallId);
-    if (how === 'detach' && connection !== undefined) this.#control.requireBridged(connection);
-    await (how === 'complete' ? this.#transfers.complete(sipCallId) : how === 'cancel' ? this.#transfers.cancel(sipCallId) : this.#transfers.detach(sipCallId));
-    return true;
-  }
-
   /** RFC 3515: a phone Kefu connected a caller to transfers that caller. */
   onRefer(dialog: Dialog, refer: ReferRequest): void {
     this.#transfers.onRefer(dialog, refer);
-  }
-
-  private owns(owner: string, sipCallId: string): boolean {
-    return [...this.#calls.values()].some((c) => c.owner === owner && c.leg?.sipCallId === sipCallId);
   }
 
   /**

@@ -28,7 +28,7 @@ export const callControlRoutes: FastifyPluginAsyncZod<{ store: Store; calls: Cal
   /** Checks who asks against the call; answers the event's data. */
   async function allowed(request: Parameters<typeof actor>[0], sipCallId: string): Promise<CallControlData> {
     const { principal, tenant } = actor(request);
-    const parties = calls.partiesOf(tenant.id, sipCallId);
+    const parties = calls.live.partiesOf(tenant.id, sipCallId);
     if (parties === undefined) throw new NotFoundError('no such call in progress');
     // The agent on the call: the one who placed it (click to call), else the one the caller reached.
     const extension = parties.placedTo ?? parties.party;
@@ -45,7 +45,7 @@ export const callControlRoutes: FastifyPluginAsyncZod<{ store: Store; calls: Cal
   for (const [action, { event, summary }] of Object.entries(actions) as [keyof typeof actions, (typeof actions)[keyof typeof actions]][]) {
     app.post(`/calls/:sipCallId/${action}`, { config: { roles: everyone }, schema: { tags: ['calls'], summary, params } }, async (request) => {
       const data = await allowed(request, request.params.sipCallId);
-      const state = await calls.control(actor(request).tenant.id, request.params.sipCallId, action);
+      const state = await calls.live.control(actor(request).tenant.id, request.params.sipCallId, action);
       if (state === undefined) throw new NotFoundError('no such call in progress');
       publish(request, { type: event, data });
       return { sipCallId: request.params.sipCallId, ...state };
@@ -65,8 +65,8 @@ export const callControlRoutes: FastifyPluginAsyncZod<{ store: Store; calls: Cal
     },
     async (request, reply) => {
       const data = await allowed(request, request.params.sipCallId);
-      const digits = [...request.body.digits] as Parameters<CallService['sendDigits']>[2];
-      if (!(await calls.sendDigits(actor(request).tenant.id, request.params.sipCallId, digits))) throw new NotFoundError('no such call in progress');
+      const digits = [...request.body.digits] as Parameters<CallService['live']['sendDigits']>[2];
+      if (!(await calls.live.sendDigits(actor(request).tenant.id, request.params.sipCallId, digits))) throw new NotFoundError('no such call in progress');
       publish(request, { type: 'call.dtmf_sent', data: { ...data, digits: request.body.digits } });
       return reply.code(204).send();
     },
@@ -77,7 +77,7 @@ export const callControlRoutes: FastifyPluginAsyncZod<{ store: Store; calls: Cal
     { config: { roles: everyone }, schema: { tags: ['calls'], summary: 'Hang up: the caller and the agent are released', params } },
     async (request, reply) => {
       const data = await allowed(request, request.params.sipCallId);
-      if (!(await calls.hangup(actor(request).tenant.id, request.params.sipCallId))) throw new NotFoundError('no such call in progress');
+      if (!(await calls.live.hangup(actor(request).tenant.id, request.params.sipCallId))) throw new NotFoundError('no such call in progress');
       publish(request, { type: 'call.hung_up', data });
       return reply.code(204).send();
     },

@@ -22,7 +22,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
     { config: { roles: [...supervisors, 'agent'] }, schema: { tags: ['calls'], summary: 'Calls in progress (an agent sees the calls they are on)' } },
     async (request) => {
       const { principal, tenant } = actor(request);
-      const items = calls.liveCalls(tenant.id);
+      const items = calls.live.list(tenant.id);
       if (principal.roles.some((role) => role === 'platform_admin' || (supervisors as readonly string[]).includes(role))) return { items };
       const own = principal.kind === 'user' ? await store.repos.agents.ofUser(tenant.id, principal.id) : undefined;
       const mine = (call: (typeof items)[number]) => call.party === own?.extension || (call.direction === 'outbound' && call.called === own?.extension);
@@ -37,7 +37,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
       schema: { tags: ['calls'], summary: 'Hang up a call in progress', params: z.object({ sipCallId: z.string().min(1).max(256) }) },
     },
     async (request, reply) => {
-      if (!(await calls.hangup(actor(request).tenant.id, request.params.sipCallId))) throw new NotFoundError('no such call in progress');
+      if (!(await calls.live.hangup(actor(request).tenant.id, request.params.sipCallId))) throw new NotFoundError('no such call in progress');
       return reply.code(204).send();
     },
   );
@@ -84,12 +84,12 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
       if (queue !== undefined) {
         if (routing === undefined) throw new CallStateError('routing does not run on this node');
         await routing.requeue(tenantId, sipCallId, queue, async () => {
-          if (!(await calls.finishTransfer(tenantId, sipCallId, 'detach'))) throw new NotFoundError('no such call in progress');
+          if (!(await calls.live.finishTransfer(tenantId, sipCallId, 'detach'))) throw new NotFoundError('no such call in progress');
         });
         return { transferred: true, queue };
       }
       if (department !== undefined) return transferToDepartment(tenantId, sipCallId, department, mode);
-      const result = await calls.transfer(tenantId, sipCallId, to!, mode);
+      const result = await calls.live.transfer(tenantId, sipCallId, to!, mode);
       if (result === undefined) throw new NotFoundError('no such call in progress');
       return result;
     },
@@ -117,7 +117,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
       if (routing === undefined) throw new CallStateError('routing does not run on this node');
       if (flow !== undefined && (await store.repos.flows.live(tenantId, flow)) === undefined) throw new NotFoundError(`flow ${flow} has no published version`);
       await routing.handOff(tenantId, sipCallId, flow !== undefined ? { flow } : { node: node! }, async () => {
-        if (!(await calls.finishTransfer(tenantId, sipCallId, 'detach'))) throw new NotFoundError('no such call in progress');
+        if (!(await calls.live.finishTransfer(tenantId, sipCallId, 'detach'))) throw new NotFoundError('no such call in progress');
       });
       return { handed: true, ...(flow !== undefined ? { flow } : { node }) };
     },
@@ -132,7 +132,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
     for (const phone of row.phones) {
       await routing?.transferTarget(tenantId, sipCallId, { kind: 'department', departmentId: id });
       // A blind transfer answered, or a consultation completed later, takes the name with it.
-      const result = await calls.transfer(tenantId, sipCallId, phone, mode).catch(async (error: unknown) => {
+      const result = await calls.live.transfer(tenantId, sipCallId, phone, mode).catch(async (error: unknown) => {
         await routing?.transferTarget(tenantId, sipCallId, undefined);
         throw error;
       });
@@ -157,7 +157,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ store: Store; calls: CallServic
     async (request, reply) => {
       await mayTransfer(request, request.params.sipCallId);
       const tenantId = actor(request).tenant.id;
-      if (!(await calls.finishTransfer(tenantId, request.params.sipCallId, request.params.how))) throw new NotFoundError('no such call in progress');
+      if (!(await calls.live.finishTransfer(tenantId, request.params.sipCallId, request.params.how))) throw new NotFoundError('no such call in progress');
       if (request.params.how === 'cancel') await routing?.transferTarget(tenantId, request.params.sipCallId, undefined);
       return reply.code(204).send();
     },
