@@ -175,6 +175,41 @@ describe('[L2] the way from the queue to the agent\'s INVITE', () => {
       await routing.stop();
     }
   });
+
+  it('a caller who waited is reserved without writing their interaction row again: it was stored as they entered the queue', async () => {
+    const agent = await salesAgent('2003', 'Zhao Min');
+    const repo = test.store.repos.routing;
+    const carriedRow: boolean[] = [];
+    const store: RoutingStore = {
+      ...heldBack(repo, new Set(), () => Promise.resolve(), []),
+      reserve: (lease, row, interaction) => {
+        carriedRow.push(interaction !== undefined);
+        return repo.reserve(lease, row, interaction);
+      },
+    };
+    const routing = new RoutingService({
+      store,
+      directory: storeDirectory(test.store),
+      events: { publish: () => undefined, queueChanged: () => undefined },
+      log: { info: () => undefined, warn: () => undefined },
+    });
+    try {
+      const channel = new RingingChannel([]);
+      const ticket = await routing.enqueue(demo.id, { queue: 'sales', priority: 0, vip: false, skills: [], channel, sipCallId: 'offer-path-4', caller: '13800138003', customerId: undefined });
+      for (let tries = 0; tries < 400; tries++) {
+        if ((await repo.listInteractions(demo.id, { sipCallId: 'offer-path-4' }, { limit: 1, offset: 0 })).total === 1) break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await routing.command(demo.id, agent.id, { type: 'login' });
+      await channel.invited;
+      assert.deepEqual(carriedRow, [false], 'the reservation alone, no second insert of the row');
+      channel.answer();
+      assert.deepEqual(await ticket?.done, { served: true, agent: '2003' });
+    } finally {
+      await routing.stop();
+    }
+  });
 });
 
 /** Resolves once `condition` holds (checked every few milliseconds, for two seconds at most). */
