@@ -33,9 +33,12 @@ export class TestBrowser {
     return new TestBrowser(browser, artifacts);
   }
 
-  /** A page of its own (its own cookies: one user each) at `width`×`height`. */
+  /**
+   * A page of its own (its own cookies: one user each) at `width`×`height`, for a user who asked for
+   * less motion: a dialog is where it stays from its first frame, so a click never lands on a moving button.
+   */
   async page(name: string, width = 1366, height = 768): Promise<Page> {
-    const context: BrowserContext = await this.browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
+    const context: BrowserContext = await this.browser.newContext({ viewport: { width, height }, locale: 'zh-CN', reducedMotion: 'reduce' });
     const page = await context.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error') this.errors.push(`${name}: ${message.text()}`);
@@ -54,6 +57,28 @@ export class TestBrowser {
   async close(): Promise<void> {
     await this.browser.close();
   }
+}
+
+/**
+ * Starts noting the Ant Design motions (an element's `…-appear`, `…-enter` or `…-leave` class in its
+ * `-start` or `-active` step) that `page` plays from now on; the function returned reads them.
+ */
+export async function watchMotion(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(`(() => {
+    const seen = (globalThis.kefuMotions = []);
+    new MutationObserver((changes) => {
+      for (const change of changes) {
+        for (const node of [change.target, ...change.addedNodes]) {
+          if (node.nodeType !== Node.ELEMENT_NODE) continue;
+          for (const element of [node, ...node.querySelectorAll('*')]) {
+            const name = typeof element.className === 'string' ? element.className : '';
+            seen.push(...(name.match(/\\S+-(appear|enter|leave)-(start|active)\\b/g) ?? []));
+          }
+        }
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+  })()`);
+  return () => page.evaluate('globalThis.kefuMotions') as Promise<string[]>;
 }
 
 /** Logs `username` of `tenant` in through the login page at `url`; the app then opens `home`, the user's home page. */

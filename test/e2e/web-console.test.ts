@@ -19,7 +19,7 @@ import type { Page } from 'playwright-core';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { EventWatch } from '../helpers/event-watch.js';
 import { RtpPeer } from '../helpers/rtp-peer.js';
-import { logIn, pickOption, TestBrowser } from './browser.js';
+import { logIn, pickOption, TestBrowser, watchMotion } from './browser.js';
 import { finishedCdr, type Cdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
@@ -226,6 +226,7 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
       assert.equal((await other.request('POST', `/calls/${encodeURIComponent(live!.sipCallId)}/transfer`, { to: '1002' })).status, 404);
       // [G2] The agent opens a case from the call: the form knows the customer, the page shows the
       // case's number and lists it on the customer card, and the case is linked to the interaction.
+      const motions = await watchMotion(desktop);
       await desktop.getByTestId('case-new').click();
       await desktop.locator('[data-testid=case-customer]', { hasText: '张伟' }).waitFor({ timeout: 5000 });
       const caseForm = desktop.locator('.ant-modal').filter({ visible: true });
@@ -236,6 +237,8 @@ describe('[web] the browser app: admin console, agent desktop, supervisor wallbo
       await caseForm.getByRole('button', { name: /^取\s*消$/ }).click();
       // Gone from the page before it opens again, fresh (a human is slower than its closing motion).
       await desktop.getByTestId('case-form').waitFor({ state: 'detached', timeout: 10_000 });
+      // Asked for less motion (every test page is), the dialog opened and closed without moving.
+      assert.deepEqual(await motions(), []);
       await desktop.getByTestId('case-new').click();
       await pickOption(desktop, desktop.getByTestId('case-type'), '故障报修');
       await desktop.getByTestId('case-subject').fill('宽带断线');

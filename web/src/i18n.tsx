@@ -1,10 +1,14 @@
-/** zh-CN by default, English on request (kept in localStorage); Ant Design's own texts follow. */
+/**
+ * zh-CN by default, English on request (kept in localStorage); Ant Design's own texts follow, and its
+ * motion follows the user's wish for less of it.
+ */
 import { ConfigProvider, Segmented } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import { zh, type MessageKey } from './messages.js';
 import { en } from './messages-en.js';
+import { usePrefersReducedMotion } from './motion.js';
 
 export type { MessageKey };
 export type Language = 'zh-CN' | 'en';
@@ -32,9 +36,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       t: (key, fallback) => messages[key] ?? fallback ?? key,
     };
   }, [lang]);
+  const still = usePrefersReducedMotion();
   return (
     <Context.Provider value={value}>
-      <ConfigProvider locale={lang === 'en' ? enUS : zhCN}>{children}</ConfigProvider>
+      <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { motion: !still } }} wave={{ disabled: still }}>
+        {children}
+      </ConfigProvider>
     </Context.Provider>
   );
 }
