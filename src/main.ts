@@ -52,10 +52,10 @@ async function main(argv: string[]): Promise<void> {
   const metrics = new Metrics();
   const files = new MediaFiles(join(config.dataDir, 'media'));
   const log = pino(loggerOptions(config.logLevel));
-  // Before anything routes: what the last run left waiting, ringing or logged in ends now, with
-  // cause node_restart (issue 6 item 9). One node holds every shard, so it recovers them all.
-  const recovered = await store.repos.routing.recoverAfterRestart(new Date());
-  if (recovered.interactions + recovered.reservations + recovered.agents > 0) log.warn({ recovered }, 'ended what the last run left open');
+  // Before anything routes: the calls, callers, offers and agents the last run left up, waiting,
+  // ringing or logged in end now, with cause node_restart (issue 6 item 9). One node holds every shard, so it recovers them all.
+  const recovered = await store.repos.recovery.afterRestart(new Date());
+  if (Object.values(recovered).some((count) => count > 0)) log.warn({ recovered }, 'ended what the last run left open');
   // The node's live events: the routing service publishes, /api/v1/events carries them to browsers.
   const events = new EventHub({ onSubscriberError: (error, tenantId) => log.error({ err: error, tenantId }, 'event subscriber failed and was dropped') });
   const queueStats = new QueueStatsFeed({ hub: events, provider: (tenantId, queue) => routing.statsNow(tenantId, queue), clock: systemStatsClock });

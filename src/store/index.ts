@@ -43,8 +43,8 @@ export type { CalendarDayInput, CalendarFilter, NewCalendarDayInput } from './re
 export type { CallerListFilter, CallerListInput, NewCallerListInput } from './repositories/caller-lists.js';
 export { defaultCallSettings, type CallSettings, type CallSettingsInput } from './repositories/call-settings.js';
 export { interactionStates, reservationStates, type Interaction, type InteractionState, type QueueRow, type ReservationState } from './routing-tables.js';
+export { nodeRestartCause, type Recovery } from './repositories/recovery.js';
 export {
-  nodeRestartCause,
   type AgentStateChange,
   type AgentStateEntry,
   type AgentStateFilter,
@@ -53,7 +53,6 @@ export {
   type Lease,
   type NewInteraction,
   type NewReservation,
-  type Recovery,
   type ReservationEnd,
   type TimelineEntry,
   type TimelineEvent,

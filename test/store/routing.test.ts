@@ -228,7 +228,7 @@ describe('routing recovery after a restart', () => {
   });
   after(() => test.close());
 
-  it('[issue6-9] ends open interactions with cause node_restart, cancels live reservations and logs agents out', async () => {
+  it('[issue6-9] ends open calls and interactions with cause node_restart, cancels live reservations, gives up leases and logs agents out', async () => {
     const routing = store.repos.routing;
     const tenants = [
       (await createTenant(store.repos, { slug: 'demo', name: '示范', nameEn: 'Demo' })).id,
@@ -248,13 +248,26 @@ describe('routing recovery after a restart', () => {
     await routing.logAgentState(acme, { agentId: agent, from: 'logged_out', to: 'ready', reason: null, presence: 'ready', by: null, at: at(1) });
     await routing.logAgentState(acme, { agentId: agent, from: 'ready', to: 'busy', reason: null, presence: 'ready', by: null, at: at(14) });
     await routing.logAgentState(demo, { agentId: randomUUID(), from: 'ready', to: 'logged_out', reason: null, presence: 'logged_out', by: null, at: at(2) });
+    const call = { direction: 'inbound' as const, caller: '13800138000', called: '12345', originalCalled: null, flow: 'main', flowVersion: 1, startedAt: at(9) };
+    const up = await store.repos.cdrs.start(acme, { ...call, sipCallId: 'up-at-the-crash' });
+    const over = await store.repos.cdrs.start(demo, { ...call, sipCallId: 'over-before-it' });
+    await store.repos.cdrs.change(demo, over.id, { answeredAt: at(10), endedAt: at(20), cause: 'normal_clearing', endedBy: 'caller' });
+    const held = await routing.acquireLease(`tenant:${acme}`, 'node-a', ttlMs, at(55));
 
-    assert.deepEqual(await routing.recoverAfterRestart(at(60)), { interactions: 2, reservations: 1, agents: 1 });
+    assert.deepEqual(await store.repos.recovery.afterRestart(at(60)), { calls: 1, interactions: 2, reservations: 1, leases: 1, agents: 1 });
+
+    const taken = await routing.acquireLease(`tenant:${acme}`, 'node-b', ttlMs, at(61));
+    assert.deepEqual(taken, { shard: `tenant:${acme}`, holder: 'node-b', epoch: held!.epoch + 1 }, 'the restarted node routes at once; the old holder is fenced');
+
+    const cut = await store.repos.cdrs.get(acme, up.id);
+    assert.deepEqual([cut?.endedAt?.toISOString(), cut?.cause, cut?.endedBy], [at(60).toISOString(), 'node_restart', 'kefu']);
+    const kept = await store.repos.cdrs.get(demo, over.id);
+    assert.deepEqual([kept?.endedAt?.toISOString(), kept?.cause, kept?.endedBy], [at(20).toISOString(), 'normal_clearing', 'caller'], 'a finished CDR stays as it was');
 
     const ended = await routing.getInteraction(demo, waiting);
     assert.deepEqual([ended?.state, ended?.endCause, ended?.waitedMs, ended?.endedAt?.toISOString()], ['ended', 'node_restart', 60_000, at(60).toISOString()]);
-    const cut = await routing.getInteraction(acme, talking);
-    assert.deepEqual([cut?.state, cut?.endCause, cut?.waitedMs], ['ended', 'node_restart', 4000], 'waited until answered');
+    const answered = await routing.getInteraction(acme, talking);
+    assert.deepEqual([answered?.state, answered?.endCause, answered?.waitedMs], ['ended', 'node_restart', 4000], 'waited until answered');
     assert.equal((await routing.getInteraction(demo, done))?.endCause, 'completed', 'what had ended stays as it was');
     assert.deepEqual(
       (await routing.timeline(demo, waiting)).map((e) => [e.kind, e.detail]),
@@ -264,6 +277,6 @@ describe('routing recovery after a restart', () => {
     assert.deepEqual([last?.from, last?.to, last?.reason], ['busy', 'logged_out', 'node_restart']);
     assert.equal(await routing.expireReservations(at(100)), 0, 'nothing left live');
 
-    assert.deepEqual(await routing.recoverAfterRestart(at(120)), { interactions: 0, reservations: 0, agents: 0 }, 'a second start finds nothing open');
+    assert.deepEqual(await store.repos.recovery.afterRestart(at(120)), { calls: 0, interactions: 0, reservations: 0, leases: 0, agents: 0 }, 'a second start finds nothing open');
   });
 });

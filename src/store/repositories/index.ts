@@ -17,6 +17,7 @@ import { FlowRepository } from './flows.js';
 import { NumberRepository } from './numbers.js';
 import { PromptRepository } from './prompts.js';
 import { QueueRepository } from './queues.js';
+import { RecoveryRepository } from './recovery.js';
 import { RoutingRepository } from './routing.js';
 import { SessionRepository } from './sessions.js';
 import { SipBindingRepository } from './sip-bindings.js';
@@ -47,6 +48,7 @@ export class Repositories {
   readonly callSettings: CallSettingsRepository;
   readonly queues: QueueRepository;
   readonly routing: RoutingRepository;
+  readonly recovery: RecoveryRepository;
   readonly trunks: TrunkRepository;
   readonly notReadyReasons: NotReadyReasonRepository;
 
@@ -72,6 +74,7 @@ export class Repositories {
     this.callSettings = new CallSettingsRepository(db);
     this.queues = new QueueRepository(db);
     this.routing = new RoutingRepository(db);
+    this.recovery = new RecoveryRepository(db);
     this.trunks = new TrunkRepository(db);
     this.notReadyReasons = new NotReadyReasonRepository(db);
   }

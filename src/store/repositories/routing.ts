@@ -110,16 +110,6 @@ export interface AgentStateFilter {
   to?: Date | undefined;
 }
 
-export interface Recovery {
-  interactions: number;
-  reservations: number;
-  /** Agents whose last logged state was not `logged_out`, now logged out. */
-  agents: number;
-}
-
-/** Why a node that stopped uncleanly ended what it held. */
-export const nodeRestartCause = 'node_restart';
-
 /** Where routing's decisions are kept: leases, reservations, interactions and their timelines, agent states. */
 export class RoutingRepository {
   /** The agent's INVITE waits for these queries: see first-in-line.ts. */
@@ -357,47 +347,5 @@ export class RoutingRepository {
     ]);
     const items = rows.map((r) => ({ id: String(r.id), agentId: r.agentId, from: r.fromState, to: r.toState, reason: r.reason, presence: r.presence, by: r.forcedBy, at: r.at }));
     return { items, total: Number(count.total), ...page };
-  }
-
-  /**
-   * Run once at start-up, before routing begins, on a node that held every shard: what the last
-   * run left open ends now. Open interactions end with cause `node_restart` and an `ended` entry
-   * in their timeline (waited up to their answer, or to now); live reservations are cancelled;
-   * agents whose last logged state was not `logged_out` are logged out with reason `node_restart`.
-   */
-  async recoverAfterRestart(now: Date): Promise<Recovery> {
-    const interactions = await sql<{ count: string | number }>`
-      with ended as (
-        update interactions set state = 'ended', ended_at = ${now}::timestamptz, end_cause = ${nodeRestartCause},
-          waited_ms = coalesce(waited_ms, round(extract(epoch from (coalesce(answered_at, ${now}::timestamptz) - created_at) * 1000))::integer)
-        where state <> 'ended'
-        returning tenant_id, id, agent_id, waited_ms
-      ), timeline as (
-        insert into interaction_events (tenant_id, interaction_id, at, kind, agent_id, detail)
-        select tenant_id, id, ${now}::timestamptz, 'ended', agent_id, jsonb_build_object('cause', ${nodeRestartCause}::text, 'waitedMs', waited_ms) from ended
-      )
-      select count(*) as count from ended`.execute(this.db);
-    const reservations = await this.db
-      .updateTable('reservations')
-      .set({ state: 'cancelled', endedAt: now })
-      .where('state', '=', 'live')
-      .executeTakeFirst();
-    const agents = await sql<{ count: string | number }>`
-      with logged_out as (
-        insert into agent_state_log (tenant_id, agent_id, from_state, to_state, reason, presence, forced_by, at)
-        select tenant_id, agent_id, to_state, 'logged_out', ${nodeRestartCause}::text, 'logged_out', null, ${now}::timestamptz
-        from (
-          select distinct on (tenant_id, agent_id) tenant_id, agent_id, to_state
-          from agent_state_log order by tenant_id, agent_id, at desc, id desc
-        ) last
-        where to_state <> 'logged_out'
-        returning 1
-      )
-      select count(*) as count from logged_out`.execute(this.db);
-    return {
-      interactions: Number(interactions.rows[0]?.count ?? 0),
-      reservations: Number(reservations.numUpdatedRows),
-      agents: Number(agents.rows[0]?.count ?? 0),
-    };
   }
 }
