@@ -86,6 +86,15 @@ describe('[L2] the way from the queue to the agent\'s INVITE', () => {
   const salesAgent = (extension: string, displayName: string) =>
     createAgent(test.store.repos, demo, { username: extension, displayName, password: `agent-pass-${extension}`, extension, sipPassword: `sip-pass-${extension}`, skills: { sales: 5 } });
 
+  /** Routing on the test's database through `store`; `published` hears the event types. */
+  const routingWith = (store: RoutingStore, published: string[] = []) =>
+    new RoutingService({
+      store,
+      directory: storeDirectory(test.store),
+      events: { publish: (_tenant, event) => void published.push(event.type), queueChanged: () => undefined },
+      log: { info: () => undefined, warn: () => undefined },
+    });
+
   it('the INVITE waits for one write, the reservation with the interaction\'s row; the timeline and states are stored after it, in order', async () => {
     const agent = await salesAgent('2001', 'Wang Fang');
     const reached: string[] = [];
@@ -93,12 +102,7 @@ describe('[L2] the way from the queue to the agent\'s INVITE', () => {
     let gate = Promise.resolve();
     const held = new Set(['createInteraction', 'updateInteraction', 'addEvent', 'logAgentState']);
     const published: string[] = [];
-    const routing = new RoutingService({
-      store: heldBack(test.store.repos.routing, held, () => gate, reached),
-      directory: storeDirectory(test.store),
-      events: { publish: (_tenant, event) => void published.push(event.type), queueChanged: () => undefined },
-      log: { info: () => undefined, warn: () => undefined },
-    });
+    const routing = routingWith(heldBack(test.store.repos.routing, held, () => gate, reached), published);
     try {
       await routing.command(demo.id, agent.id, { type: 'login' });
       gate = new Promise((resolve) => (release = resolve));
@@ -143,12 +147,7 @@ describe('[L2] the way from the queue to the agent\'s INVITE', () => {
     let verdict: 'stored' | 'slot_taken' = 'stored';
     const repo = heldBack(test.store.repos.routing, new Set(['reserve']), () => gate, reached);
     const store: RoutingStore = { ...repo, reserve: async (...args) => ((await repo.reserve(...args)) === 'reserved' && verdict === 'stored' ? 'reserved' : 'slot_taken') };
-    const routing = new RoutingService({
-      store,
-      directory: storeDirectory(test.store),
-      events: { publish: () => undefined, queueChanged: () => undefined },
-      log: { info: () => undefined, warn: () => undefined },
-    });
+    const routing = routingWith(store);
     try {
       await routing.command(demo.id, agent.id, { type: 'login' });
       gate = new Promise((resolve) => (release = resolve));
@@ -187,12 +186,7 @@ describe('[L2] the way from the queue to the agent\'s INVITE', () => {
         return repo.reserve(lease, row, interaction);
       },
     };
-    const routing = new RoutingService({
-      store,
-      directory: storeDirectory(test.store),
-      events: { publish: () => undefined, queueChanged: () => undefined },
-      log: { info: () => undefined, warn: () => undefined },
-    });
+    const routing = routingWith(store);
     try {
       const channel = new RingingChannel([]);
       const ticket = await routing.enqueue(demo.id, { queue: 'sales', priority: 0, vip: false, skills: [], channel, sipCallId: 'offer-path-4', caller: '13800138003', customerId: undefined });
