@@ -235,6 +235,9 @@ describe('[A4][D2] a caller transferred from one agent\'s page to another\'s, he
       assert.deepEqual(wrapUps, ['transferred', 'resolved'], JSON.stringify(timeline));
       const opened = timeline.filter((entry) => entry.kind === 'case_opened').map((entry) => [entry.detail.number, entry.detail.type, entry.detail.by]);
       assert.deepEqual(opened, [[number, 'service_order', '1002']], JSON.stringify(timeline));
+      // [D2] 1001's recent calls keep the one they answered and transferred on, shown as transferred.
+      await first.reload();
+      await first.locator(`[data-row-key="${id}"]`, { hasText: '已转出' }).waitFor({ timeout: 10_000 });
     } finally {
       peer.close();
     }

@@ -156,6 +156,22 @@ describe('routing in the store', () => {
     await assert.rejects(routing.updateInteraction(demo, randomUUID(), { state: 'ended' }, { at: at(3700), kind: 'ended' }), NotFoundError);
   });
 
+  it('[D2] lists an agent\'s interactions as those they answered, including one they transferred on since', async () => {
+    const routing = store.repos.routing;
+    const [first, second, offeredOnly] = [randomUUID(), randomUUID(), randomUUID()];
+    const id = await interaction(demo, 'answered-by', 4000);
+    await routing.addEvent(demo, id, { at: at(4001), kind: 'offered', agentId: offeredOnly, detail: { reservation: 'r1' } });
+    await routing.updateInteraction(demo, id, { state: 'connected', answeredAt: at(4005), agentId: first }, { at: at(4005), kind: 'answered', agentId: first });
+    await routing.addEvent(demo, id, { at: at(4030), kind: 'transferred', agentId: first, detail: { to: '1002' } });
+    await routing.updateInteraction(demo, id, { agentId: second }, { at: at(4035), kind: 'answered', agentId: second, detail: { transferred: true } });
+    const ids = async (filter: { agentId?: string; answeredBy?: string }) => (await routing.listInteractions(demo, { queue: 'answered-by', ...filter }, page)).items.map((i) => i.id);
+    assert.deepEqual(await ids({ answeredBy: first }), [id], 'the agent who transferred it still finds it');
+    assert.deepEqual(await ids({ answeredBy: second }), [id]);
+    assert.deepEqual(await ids({ answeredBy: offeredOnly }), [], 'offered is not answered');
+    assert.deepEqual(await ids({ agentId: first }), [], 'it is not with the first agent now');
+    assert.equal((await routing.listInteractions(acme, { answeredBy: first }, page)).total, 0, 'another tenant sees none');
+  });
+
   it('[C5][C6] a callback becomes channel callback; interactions are found by any form of the calling number', async () => {
     const id = await interaction(demo, 'screen-pop', 500);
     await store.repos.routing.updateInteraction(demo, id, { channel: 'callback' });

@@ -33,14 +33,14 @@ export const interactionRoutes: FastifyPluginAsyncZod<{ store: Store }> = async 
       config: { roles: readers },
       schema: {
         tags: ['interactions'],
-        summary: 'Interactions of every channel, newest first (an agent: those they answered)',
+        summary: 'Interactions of every channel, newest first (an agent: those they answered, transferred on since or not)',
         querystring: z.object({ ...pageQuery, ...period, state: z.enum(interactionStates).optional(), queue: z.string().min(1).max(100).optional() }),
       },
     },
     async (request) => {
       const { limit, offset, since, until, ...filter } = request.query;
       const agentId = await agentScope(store, request, wide);
-      return store.repos.routing.listInteractions(actor(request).tenant.id, { ...filter, agentId, from: since, to: until }, { limit, offset });
+      return store.repos.routing.listInteractions(actor(request).tenant.id, { ...filter, answeredBy: agentId, from: since, to: until }, { limit, offset });
     },
   );
 

@@ -56,8 +56,10 @@ export type InteractionChange = Partial<{
 export interface InteractionFilter {
   state?: string | undefined;
   queue?: string | undefined;
-  /** Answered by this agent. */
+  /** With this agent now (connected, or the last to have it). */
   agentId?: string | undefined;
+  /** Answered by this agent, who may have transferred it on since. */
+  answeredBy?: string | undefined;
   sipCallId?: string | undefined;
   /** Created at or after. */
   from?: Date | undefined;
@@ -317,6 +319,23 @@ export class RoutingRepository {
     if (filter.state !== undefined) query = query.where('state', '=', filter.state as InteractionState);
     if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue);
     if (filter.agentId !== undefined) query = query.where('agentId', '=', filter.agentId);
+    const answeredBy = filter.answeredBy;
+    if (answeredBy !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('agentId', '=', answeredBy),
+          eb.exists(
+            eb
+              .selectFrom('interactionEvents as e')
+              .select('e.id')
+              .whereRef('e.tenantId', '=', 'interactions.tenantId')
+              .whereRef('e.interactionId', '=', 'interactions.id')
+              .where('e.kind', '=', 'answered')
+              .where('e.agentId', '=', answeredBy),
+          ),
+        ]),
+      );
+    }
     if (filter.sipCallId !== undefined) query = query.where('sipCallId', '=', filter.sipCallId);
     if (filter.from !== undefined) query = query.where('createdAt', '>=', filter.from);
     if (filter.to !== undefined) query = query.where('createdAt', '<', filter.to);

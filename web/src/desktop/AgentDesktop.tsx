@@ -146,7 +146,7 @@ export function AgentDesktop() {
       </Row>
       {view.state === 'wrap_up' && interaction !== undefined && interaction.answeredAt !== null && <WrapUpForm key={interaction.id} interactionId={interaction.id} />}
       <Customers caller={directRing ?? interaction?.caller} onSaved={() => void (interaction === undefined ? undefined : showInteraction(interaction.id))} />
-      <RecentInteractions items={recent} />
+      <RecentInteractions items={recent} agentId={view.agent} />
     </Space>
   );
 }
