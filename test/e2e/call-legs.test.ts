@@ -22,7 +22,11 @@ import { runSipp, sipp } from './sipp.js';
 
 const password = 'demo-legs-1';
 
-/** Agent 1002's phone: rings, after 2.5 s sends early media from `earlyPort`, after 3 s more is busy. */
+/**
+ * Agent 1002's phone: rings, after 5 s sends early media from `earlyPort`, after 3 s more is busy.
+ * Five seconds of ringing: under CI's load the caller's audio once began 2.25 s late, and the
+ * test needs half a second of ringback heard before the early media.
+ */
 function busyPhone(earlyPort: number): string {
   const reply = (status: string, body = '') => `
   <send>
@@ -42,7 +46,7 @@ ${body === '' ? '      Content-Length: 0\n' : body}
 <scenario name="a phone that rings, plays early media, and is busy">
   <recv request="INVITE"/>
 ${reply('180 Ringing')}
-  <pause milliseconds="2500"/>
+  <pause milliseconds="5000"/>
 ${reply('183 Session Progress', sdp)}
   <pause milliseconds="3000"/>
 ${reply('486 Busy Here')}
