@@ -53,7 +53,8 @@ async function main(argv: string[]): Promise<void> {
   const files = new MediaFiles(join(config.dataDir, 'media'));
   const log = pino(loggerOptions(config.logLevel));
   // Before anything routes: the calls, callers, offers and agents the last run left up, waiting,
-  // ringing or logged in end now, with cause node_restart (issue 6 item 9). One node holds every shard, so it recovers them all.
+  // ringing or logged in end now, with cause node_restart (issue 6 item 9). One node holds every
+  // shard, so it recovers them all.
   const recovered = await store.repos.recovery.afterRestart(new Date());
   if (Object.values(recovered).some((count) => count > 0)) log.warn({ recovered }, 'ended what the last run left open');
   // The node's live events: the routing service publishes, /api/v1/events carries them to browsers.
@@ -173,10 +174,14 @@ async function main(argv: string[]): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'stopping');
     try {
-      // SIP first: its WebSocket connections hold sockets of the HTTP server, which waits for them.
       clearInterval(trustedRefresh);
-      await sip.close();
+      // Routing first: it decides and records nothing more, so what it had of the calls ends at
+      // the next start (cause node_restart). Then every caller and phone gets a BYE, not silence.
       await routing.stop();
+      const ended = await calls.live.endAll('temporary_failure', 3000);
+      if (ended > 0) app.log.info({ calls: ended }, 'calls in progress ended');
+      // SIP before HTTP: its WebSocket connections hold sockets of the HTTP server, which waits for them.
+      await sip.close();
       await app.close();
       await engine.stop();
       await store.close();

@@ -1,12 +1,13 @@
 /**
  * What an owner (a tenant) sees and does with its calls in progress: the list with who each is
  * connected to, hold, mute, keys, hang up, transfer. Each asks first whether the owner has the
- * call; the calls themselves are the CallService's.
+ * call; the calls themselves are the CallService's. And the node's own: every call ended as it stops.
  */
 import type { DtmfDigit } from '../media/index.js';
 import type { CalledParty } from './called-party.js';
 import { CallStateError, type CallControl, type CallControlAction, type CallControlState } from './call-control.js';
 import type { Connection, TransferResult } from './connection.js';
+import type { HangupCause } from './hangup-cause.js';
 import type { LiveCall } from './inbound.js';
 import type { Leg } from './leg.js';
 import type { TransferMode, Transfers } from './transfers.js';
@@ -112,6 +113,20 @@ export class LiveCalls {
     if (how === 'detach' && connection !== undefined) this.controls.requireBridged(connection);
     await (how === 'complete' ? this.transfers.complete(sipCallId) : how === 'cancel' ? this.transfers.cancel(sipCallId) : this.transfers.detach(sipCallId));
     return true;
+  }
+
+  /**
+   * An orderly stop: every answered call, whoever owns it, hangs up with `cause` (its recording
+   * closed first, then a BYE with the cause in Reason, RFC 3326), so no caller is left listening
+   * to a node that has gone. Resolves with how many, once every BYE is answered or after `withinMs`.
+   */
+  async endAll(cause: HangupCause, withinMs: number): Promise<number> {
+    const legs = [...this.calls()].flatMap((call) => (call.leg === undefined ? [] : [call.leg]));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)));
+    await Promise.race([Promise.all(legs.map((leg) => leg.hangup(cause, 'kefu'))), deadline]);
+    clearTimeout(timer);
+    return legs.length;
   }
 
   /** Whether `owner` has the call `sipCallId` in progress. */

@@ -3,7 +3,7 @@
  * and starts again on the same database (issue 6 item 9): the caller's interaction and the call's
  * CDR end with cause `node_restart`, the agent who was logged in is logged out, and the tenant is
  * routed at once (the dead node's lease given up, not waited out). Nothing is left waiting, or up,
- * forever.
+ * forever. A node stopped in order (SIGTERM) hangs its callers up first, with a BYE.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { runSipp } from './sipp.js';
 
 const password = 'demo-restart-1';
 const caller = '13800138000';
+const later = '13900139000';
 
 interface Interaction {
   id: string;
@@ -55,9 +56,9 @@ describe('[issue6-9] a node started again after it died mid-call', () => {
     return node;
   }
 
-  async function interactionOf(admin: NodeApi): Promise<Interaction | undefined> {
+  async function interactionOf(admin: NodeApi, number = caller): Promise<Interaction | undefined> {
     const items = ((await admin.request('GET', '/interactions?queue=consultation&limit=10')).json as { items: { id: string; caller: string }[] }).items;
-    const found = items.find((i) => i.caller === caller);
+    const found = items.find((i) => i.caller === number);
     return found === undefined ? undefined : ((await admin.request('GET', `/interactions/${found.id}`)).json as unknown as Interaction);
   }
 
@@ -109,10 +110,42 @@ describe('[issue6-9] a node started again after it died mid-call', () => {
       const back = await nodeApi(second.url, 'demo', '1001', password);
       const state = await back.request('GET', '/agents/me/state');
       assert.equal((state.json as { state?: string }).state, 'logged_out', JSON.stringify(state.json));
-      assert.equal((await back.request('POST', '/agents/me/state', { action: 'login' })).status, 200);
+      assert.equal((await back.request('POST', '/agents/me/state', { action: 'login', reason: 'break' })).status, 200);
     } finally {
       hangUp.abort();
       await call;
+      peer.close();
+    }
+  });
+
+  it('an orderly stop (SIGTERM) hangs up the waiting caller with a BYE (Q.850 41); the next start ends what routing had of them', async () => {
+    const running = nodes.at(-1)!;
+    const admin = await nodeApi(running.url, 'demo', 'admin', password);
+    const peer = await RtpPeer.open({ codec: 'PCMU' });
+    peer.playBack([], 0);
+    const call = runSipp(
+      [`127.0.0.1:${running.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'],
+      {
+        'scenario.xml': ivrScenario({ caller: later, steps: [{ pauseMs: 1000, keys: '0' }], end: 'kefu', kefuByeWithinMs: 80_000, expectByeReason: 'cause=41' }),
+        'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n`,
+      },
+      100_000,
+    );
+    try {
+      for (let tries = 0; (await interactionOf(admin, later))?.state !== 'waiting'; tries++) {
+        assert.ok(tries < 150, `the caller never waited:\n${running.stdout.slice(-3000)}`);
+        await delay(200);
+      }
+      assert.equal((await running.stop('SIGTERM')).code, 0, running.stderr);
+      const result = await call;
+      assert.equal(result.code, 0, `the caller got no BYE with cause 41: ${result.errors}`);
+      assert.match(running.stdout, /calls in progress ended/);
+
+      const third = await start();
+      const again = await nodeApi(third.url, 'demo', 'admin', password);
+      const ended = await interactionOf(again, later);
+      assert.deepEqual([ended?.state, ended?.endCause], ['ended', 'node_restart']);
+    } finally {
       peer.close();
     }
   });

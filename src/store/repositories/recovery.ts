@@ -12,10 +12,13 @@ export interface Recovery {
   agents: number;
 }
 
-/** Why a node that stopped uncleanly ended what it held. */
+/** Why what a node held ended when the next one started. */
 export const nodeRestartCause = 'node_restart';
 
-/** What a node that stopped uncleanly left open in its records (calls, routing), ended at the next start. */
+/**
+ * What the last run left open in its records (calls, routing), ended at the next start: all of it
+ * after a crash; after an orderly stop, what routing had of the calls it hung up.
+ */
 export class RecoveryRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
