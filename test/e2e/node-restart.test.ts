@@ -17,7 +17,7 @@ import type { Cdr } from './cdr.js';
 import { ivrScenario } from './ivr-scenario.js';
 import { buildDist, freeMediaPort, freePort, KefuNode } from './kefu-node.js';
 import { nodeApi, tuneQueue, type NodeApi } from './node-api.js';
-import { runSipp } from './sipp.js';
+import { runSipp, type SippRun } from './sipp.js';
 
 const password = 'demo-restart-1';
 const caller = '13800138000';
@@ -62,6 +62,30 @@ describe('[issue6-9] a node started again after it died mid-call', () => {
     return found === undefined ? undefined : ((await admin.request('GET', `/interactions/${found.id}`)).json as unknown as Interaction);
   }
 
+  /**
+   * A SIPp caller of the hotline who presses 0 and waits in the queue, sending silence, until Kefu's
+   * BYE (whose Reason must match `byeReason` when given) or `stop`; back once their interaction waits.
+   */
+  async function waitingCaller(node: KefuNode, admin: NodeApi, number: string, options: { byeReason?: string; stop?: AbortSignal } = {}): Promise<{ call: Promise<SippRun>; peer: RtpPeer }> {
+    const peer = await RtpPeer.open({ codec: 'PCMU' });
+    peer.playBack([], 0);
+    const scenario = ivrScenario({ caller: number, steps: [{ pauseMs: 1000, keys: '0' }], end: 'kefu', kefuByeWithinMs: 110_000, ...(options.byeReason === undefined ? {} : { expectByeReason: options.byeReason }) });
+    const call = runSipp(
+      [`127.0.0.1:${node.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '120'],
+      { 'scenario.xml': scenario, 'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n` },
+      130_000,
+      options.stop,
+    );
+    for (let tries = 0; (await interactionOf(admin, number))?.state !== 'waiting'; tries++) {
+      if (tries === 150) {
+        peer.close();
+        assert.fail(`${number} never waited:\n${node.stdout.slice(-3000)}`);
+      }
+      await delay(200);
+    }
+    return { call, peer };
+  }
+
   it('ends the waiting caller\'s interaction and CDR with cause node_restart, logs the agent out and routes at once', async () => {
     const first = await start();
     const admin = await nodeApi(first.url, 'demo', 'admin', password);
@@ -71,20 +95,9 @@ describe('[issue6-9] a node started again after it died mid-call', () => {
     const agent = await nodeApi(first.url, 'demo', '1001', password);
     assert.equal((await agent.request('POST', '/agents/me/state', { action: 'login', reason: 'break' })).status, 200);
 
-    const peer = await RtpPeer.open({ codec: 'PCMU' });
-    peer.playBack([], 0);
     const hangUp = new AbortController();
-    const call = runSipp(
-      [`127.0.0.1:${first.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-nostdin', '-timeout', '120'],
-      { 'scenario.xml': ivrScenario({ caller, steps: [{ pauseMs: 1000, keys: '0' }], end: 'kefu', kefuByeWithinMs: 110_000 }), 'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n` },
-      130_000,
-      hangUp.signal,
-    );
+    const { call, peer } = await waitingCaller(first, admin, caller, { stop: hangUp.signal });
     try {
-      for (let tries = 0; (await interactionOf(admin))?.state !== 'waiting'; tries++) {
-        assert.ok(tries < 150, `the caller never waited:\n${first.stdout.slice(-3000)}`);
-        await delay(200);
-      }
       const open = ((await admin.request('GET', `/cdrs?caller=${caller}`)).json as { items: Cdr[] }).items;
       assert.deepEqual(
         open.map((cdr) => [cdr.leg, cdr.endedAt]),
@@ -121,21 +134,8 @@ describe('[issue6-9] a node started again after it died mid-call', () => {
   it('an orderly stop (SIGTERM) hangs up the waiting caller with a BYE (Q.850 41); the next start ends what routing had of them', async () => {
     const running = nodes.at(-1)!;
     const admin = await nodeApi(running.url, 'demo', 'admin', password);
-    const peer = await RtpPeer.open({ codec: 'PCMU' });
-    peer.playBack([], 0);
-    const call = runSipp(
-      [`127.0.0.1:${running.sipPort}`, '-sf', 'scenario.xml', '-inf', 'fields.csv', '-p', String(await freePort()), '-mp', String(await freeMediaPort()), '-m', '1', '-trace_err', '-nostdin', '-timeout', '90'],
-      {
-        'scenario.xml': ivrScenario({ caller: later, steps: [{ pauseMs: 1000, keys: '0' }], end: 'kefu', kefuByeWithinMs: 80_000, expectByeReason: 'cause=41' }),
-        'fields.csv': `SEQUENTIAL\n12345;${peer.port}\n`,
-      },
-      100_000,
-    );
+    const { call, peer } = await waitingCaller(running, admin, later, { byeReason: 'cause=41' });
     try {
-      for (let tries = 0; (await interactionOf(admin, later))?.state !== 'waiting'; tries++) {
-        assert.ok(tries < 150, `the caller never waited:\n${running.stdout.slice(-3000)}`);
-        await delay(200);
-      }
       assert.equal((await running.stop('SIGTERM')).code, 0, running.stderr);
       const result = await call;
       assert.equal(result.code, 0, `the caller got no BYE with cause 41: ${result.errors}`);
